@@ -33,12 +33,18 @@ import { leerOpciones } from "../opciones.ts";
 import { atenderThread, enUnWorker, Thread } from "./cuadrado_cubo.ts";
 
 /**
- * Barrera de salida: cada thread suma 1 a `llegados` y espera, dormido, a que hayan llegado
- * los `total`; entonces todos salen a la vez. (La reutiliza lock.ts.)
+ * Barrera de salida: cada thread suma 1 a `llegados` y espera a que hayan llegado los
+ * `total`; entonces salen todos a la vez. Esperan mirando el contador sin dormirse, para
+ * salir con microsegundos de diferencia (despertar a un thread dormido cuesta más que
+ * imprimir 5 líneas); si los demás tardan demasiado, se duermen hasta que lleguen.
+ * (La reutilizan lock.ts y otros ejemplos.)
  */
 export function barrera(llegados: Int32Array, total: number): void {
   Atomics.add(llegados, 0, 1);
   Atomics.notify(llegados, 0);
+  for (let vuelta = 0; vuelta < 20_000_000; vuelta++) {
+    if (Atomics.load(llegados, 0) >= total) return;
+  }
   let vistos;
   while ((vistos = Atomics.load(llegados, 0)) < total) Atomics.wait(llegados, 0, vistos);
 }
