@@ -42,7 +42,8 @@ export function escuchar(host: string, port: number, script: string): Deno.TcpLi
     if (error instanceof Deno.errors.AddrInUse) {
       terminarConError(
         `El puerto ${port} ya está en uso: ¿hay otro servidor abierto? ` +
-          "Ciérralo (Ctrl+C en su terminal) o elige otro puerto con --port.",
+          "Ciérralo (Ctrl+C en su terminal) o elige otro puerto con --port. " +
+          "(Tras cerrar el servidor de Python del capítulo, el puerto tarda un minuto en quedar libre.)",
       );
     }
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
@@ -83,6 +84,7 @@ if (import.meta.main) {
 
   const serverConnection = await server.accept();
   const addresses = serverConnection.remoteAddr;
+  serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
 
   // Los bytes llegan en trozos de hasta 1024; el decodificador guarda la mitad de una letra
   // que quede partida entre dos trozos (stream: true) y la completa con el siguiente.
@@ -107,15 +109,17 @@ if (import.meta.main) {
       break;
     }
 
-    // Si el trozo era solo media letra, no hay nada que imprimir todavía.
-    if (received !== "") console.log(`${addresses.hostname} dice: ${received}`);
-
+    // Primero el eco y después la línea en pantalla: el cliente no espera por nuestra
+    // terminal (el de Python imprime antes; el resultado en pantalla es el mismo).
     try {
       await enviarTodo(serverConnection, bytes);
     } catch {
       console.log(`${addresses.hostname} se ha ido sin decir «cerrar».`);
       break;
     }
+
+    // Si el trozo era solo media letra, no hay nada que imprimir todavía.
+    if (received !== "") console.log(`${addresses.hostname} dice: ${received}`);
   }
 
   console.log("Taluego, cliente!");
