@@ -33,6 +33,7 @@ export const EJEMPLOS = [
   "threads/nombres_pid.ts",
   "threads/carrera.ts",
   "threads/lock.ts",
+  "sockets/servidor_multicliente.ts",
 ];
 
 /** Lo que dice la cabecera de un script. */

@@ -72,6 +72,44 @@ export function sinSaltoFinal(texto: string): string {
   return texto.replace(/\r?\n$/, "");
 }
 
+/**
+ * El bucle del capítulo con un cliente: recibir hasta 1024 bytes, devolverlos (el eco) e
+ * imprimirlos como `<quien> dice: ...`, hasta que llegue «cerrar» o el cliente se vaya.
+ * (servidor_multicliente.ts lo usa también, una vez por cada cliente.)
+ */
+export async function conversar(serverConnection: Deno.TcpConn, quien: string): Promise<void> {
+  serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
+
+  // Los bytes llegan en trozos de hasta 1024; el decodificador guarda la mitad de una letra
+  // que quede partida entre dos trozos (stream: true) y la completa con el siguiente.
+  const receivedInBytes = new Uint8Array(1024);
+  const decoder = new TextDecoder();
+
+  try {
+    while (true) {
+      const leidos = await serverConnection.read(receivedInBytes);
+      if (leidos === null) break; // fin de la conexión: el cliente se fue sin decir «cerrar»
+
+      const bytes = receivedInBytes.subarray(0, leidos);
+      const received = sinSaltoFinal(decoder.decode(bytes, { stream: true }));
+
+      if (received === "cerrar") {
+        return;
+      }
+
+      // Primero el eco y después la línea en pantalla: el cliente no espera por nuestra
+      // terminal (el de Python imprime antes; lo que se ve es lo mismo).
+      await enviarTodo(serverConnection, bytes);
+
+      // Si el trozo era solo media letra, no hay nada que imprimir todavía.
+      if (received !== "") console.log(`${quien} dice: ${received}`);
+    }
+  } catch {
+    // La conexión se cortó de golpe (reset): es otra forma de irse.
+  }
+  console.log(`${quien} se ha ido sin decir «cerrar».`);
+}
+
 if (import.meta.main) {
   const { host, port } = leerOpciones(
     "deno run --allow-net sockets/servidor.ts [--host 0.0.0.0] [--port 9999]",
@@ -84,43 +122,8 @@ if (import.meta.main) {
 
   const serverConnection = await server.accept();
   const addresses = serverConnection.remoteAddr;
-  serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
 
-  // Los bytes llegan en trozos de hasta 1024; el decodificador guarda la mitad de una letra
-  // que quede partida entre dos trozos (stream: true) y la completa con el siguiente.
-  const receivedInBytes = new Uint8Array(1024);
-  const decoder = new TextDecoder();
-
-  while (true) {
-    let leidos: number | null;
-    try {
-      leidos = await serverConnection.read(receivedInBytes);
-    } catch {
-      leidos = null; // la conexión se cortó de golpe (reset): como si el cliente se fuera
-    }
-    if (leidos === null) {
-      console.log(`${addresses.hostname} se ha ido sin decir «cerrar».`);
-      break;
-    }
-    const bytes = receivedInBytes.subarray(0, leidos);
-    const received = sinSaltoFinal(decoder.decode(bytes, { stream: true }));
-
-    if (received === "cerrar") {
-      break;
-    }
-
-    // Primero el eco y después la línea en pantalla: el cliente no espera por nuestra
-    // terminal (el de Python imprime antes; el resultado en pantalla es el mismo).
-    try {
-      await enviarTodo(serverConnection, bytes);
-    } catch {
-      console.log(`${addresses.hostname} se ha ido sin decir «cerrar».`);
-      break;
-    }
-
-    // Si el trozo era solo media letra, no hay nada que imprimir todavía.
-    if (received !== "") console.log(`${addresses.hostname} dice: ${received}`);
-  }
+  await conversar(serverConnection, addresses.hostname);
 
   console.log("Taluego, cliente!");
 

@@ -1,28 +1,34 @@
-// Ida y vuelta de mensajes de 16 bytes a través de sockets/servidor.ts.
+// Mensajes de 16 bytes, ida y vuelta, a través de un servidor eco de sockets/.
 //
-// Ejecutar: deno run --allow-run --allow-read --allow-net tests/servidor_bench.ts [--mensajes 20000]
+// Ejecutar:
+//   deno run --allow-run --allow-read --allow-net tests/servidor_bench.ts
+//   deno run --allow-run --allow-read --allow-net tests/servidor_bench.ts --script sockets/servidor_multicliente.ts --clientes 200
 //
-// Arranca servidor.ts (su salida la lee este script y la descarta),
-// envía los mensajes uno a uno esperando cada eco y muestra mensajes por segundo, mediana y
-// p99 del tiempo de ida y vuelta. Con --port N mide en cambio un servidor que ya esté en
-// marcha en 127.0.0.1:N (por ejemplo el de Python del capítulo, para comparar).
+// Arranca el servidor (su salida la lee este script y la descarta), conecta --clientes
+// clientes a la vez y cada uno envía su parte de los --mensajes, uno a uno, esperando cada
+// eco. Muestra mensajes por segundo y la mediana y el p99 del tiempo de ida y vuelta. Con
+// --port N mide en cambio un servidor que ya esté en marcha en 127.0.0.1:N (por ejemplo el
+// de Python del capítulo, para comparar).
 
 import { leerOpciones } from "../opciones.ts";
 import { raiz } from "./ayuda.ts";
 
-const { mensajes, port } = leerOpciones(
-  "deno run --allow-run --allow-read --allow-net tests/servidor_bench.ts [--mensajes N] [--port N]",
+const { mensajes, clientes, port, script } = leerOpciones(
+  "deno run --allow-run --allow-read --allow-net tests/servidor_bench.ts " +
+    "[--mensajes N] [--clientes N] [--script sockets/servidor.ts] [--port N]",
   {
     mensajes: { defecto: 20_000, min: 100, max: 10_000_000 },
+    clientes: { defecto: 1, min: 1, max: 1000 },
     port: { defecto: 0, min: 0, max: 65535 },
   },
+  { script: "sockets/servidor.ts" },
 );
 
 let servidor: Deno.ChildProcess | undefined;
 let puerto = port;
 if (puerto === 0) {
   servidor = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "sockets/servidor.ts", "--host", "127.0.0.1", "--port", "0"],
+    args: ["run", "--allow-net", script, "--host", "127.0.0.1", "--port", "0"],
     cwd: raiz,
     stdout: "piped",
     stderr: "inherit",
@@ -36,36 +42,53 @@ if (puerto === 0) {
   })();
 }
 
-const conexion = await Deno.connect({ hostname: "127.0.0.1", port: puerto });
-conexion.setNoDelay(true);
-
 const mensaje = new TextEncoder().encode("0123456789abcdef");
-const eco = new Uint8Array(16);
-const tiempos = new Float64Array(mensajes);
-const inicio = performance.now();
-for (let i = 0; i < mensajes; i++) {
-  const t0 = performance.now();
-  await conexion.write(mensaje);
-  for (let recibidos = 0; recibidos < 16;) {
-    const leidos = await conexion.read(eco.subarray(recibidos));
-    if (leidos === null) throw new Error("el servidor cerró la conexión");
-    recibidos += leidos;
+const porCliente = Math.ceil(mensajes / clientes);
+const tiempos = new Float64Array(porCliente * clientes);
+
+/** Un cliente: conecta y envía sus mensajes uno a uno, anotando cada ida y vuelta. */
+async function cliente(c: number, conexion: Deno.TcpConn) {
+  conexion.setNoDelay(true);
+  const eco = new Uint8Array(16);
+  for (let i = 0; i < porCliente; i++) {
+    const t0 = performance.now();
+    await conexion.write(mensaje);
+    for (let recibidos = 0; recibidos < 16;) {
+      const leidos = await conexion.read(eco.subarray(recibidos));
+      if (leidos === null) throw new Error("el servidor cerró la conexión");
+      recibidos += leidos;
+    }
+    tiempos[c * porCliente + i] = performance.now() - t0;
   }
-  tiempos[i] = performance.now() - t0;
 }
+
+const conexiones = await Promise.all(
+  Array.from({ length: clientes }, () => Deno.connect({ hostname: "127.0.0.1", port: puerto })),
+);
+const inicio = performance.now();
+await Promise.all(conexiones.map((conexion, c) => cliente(c, conexion)));
 const total = performance.now() - inicio;
-await conexion.write(new TextEncoder().encode("cerrar"));
-conexion.close();
+for (const conexion of conexiones) {
+  await conexion.write(new TextEncoder().encode("cerrar"));
+  conexion.close();
+}
+try {
+  servidor?.kill("SIGTERM"); // el multicliente sigue en marcha hasta una señal
+} catch {
+  // servidor.ts ya terminó con «cerrar»
+}
 await servidor?.status;
 
 tiempos.sort();
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
 console.log(
-  `${port === 0 ? "servidor.ts" : `servidor en el puerto ${port}`}: ${mensajes} mensajes`,
+  `${
+    port === 0 ? script : `servidor en el puerto ${port}`
+  }: ${clientes} cliente(s), ${tiempos.length} mensajes`,
 );
-console.log(`  ${Math.round(mensajes / (total / 1000))} mensajes/s`);
+console.log(`  ${Math.round(tiempos.length / (total / 1000))} mensajes/s`);
 console.log(
-  `  ida y vuelta: mediana ${us(tiempos[Math.floor(mensajes / 2)])}, p99 ${
-    us(tiempos[Math.floor(mensajes * 0.99)])
+  `  ida y vuelta: mediana ${us(tiempos[Math.floor(tiempos.length / 2)])}, p99 ${
+    us(tiempos[Math.floor(tiempos.length * 0.99)])
   }`,
 );
