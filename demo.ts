@@ -34,6 +34,9 @@ export const EJEMPLOS = [
   "threads/carrera.ts",
   "threads/lock.ts",
   "sockets/servidor_multicliente.ts",
+  "threads/semaforo.ts",
+  "threads/productor_consumidor.ts",
+  "threads/procesos_hilos.ts",
 ];
 
 /** Lo que dice la cabecera de un script. */
