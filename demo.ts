@@ -11,10 +11,10 @@
  *   @python                 el ejemplo de Python que porta (apartado y funciones)
  *   @ejecutar               la orden exacta para ejecutarlo
  *   @junto_a                (opcional) el otro script con el que se ejecuta: cliente y servidor
- *   @hasta Ctrl+C           (opcional) sigue en marcha hasta que se pulsa Ctrl+C
  *   @entrada                (opcional) las líneas que se escriben, una por línea
  *   @salida                 la salida tal como se ve, una línea por línea, donde:
  *     <algo>                  es un texto que cambia de una vez a otra (un pid, un puerto)
+ *     ^C                      se pulsa Ctrl+C (cuando el programa ha escrito lo anterior)
  *     ...  (en cualquier orden)          esas líneas salen en cualquier orden
  *     ...  (bloques en cualquier orden)  esos bloques (líneas iguales seguidas) salen
  *                                        enteros, en cualquier orden
@@ -46,7 +46,6 @@ export interface Cabecera {
   python: string;
   ejecutar: string;
   juntoA?: string;
-  hasta?: string;
   entrada: string[];
   salida: string[];
 }
@@ -87,7 +86,6 @@ export function leerCabecera(script: string): Cabecera {
     python: una("python"),
     ejecutar: una("ejecutar"),
     juntoA: etiquetas.junto_a?.[0],
-    hasta: etiquetas.hasta?.[0],
     entrada: etiquetas.entrada ?? [],
     salida: etiquetas.salida ?? [],
   };
@@ -209,13 +207,17 @@ function arrancar(orden: string, extra: string[], entrada: string[] | null) {
     if (pendiente) lineas.push(pendiente);
     avisar();
   })();
-  /** Espera a la primera línea (la de "escuchando" de un servidor). */
-  const primeraLinea = () =>
-    new Promise<string | undefined>((resolver) => {
-      avisar = () => resolver(lineas[0]);
-      stdout.then(() => resolver(lineas[0]));
-      if (lineas.length > 0) resolver(lineas[0]);
-    });
+  /** Espera a que haya escrito `n` líneas (o a que termine). */
+  const esperarLineas = async (n: number) => {
+    let terminado = false;
+    stdout.then(() => terminado = true);
+    while (lineas.length < n && !terminado) {
+      await new Promise<void>((seguir) => {
+        avisar = seguir;
+        stdout.then(seguir);
+      });
+    }
+  };
   const fin = async () => {
     const [{ code }, stderr] = await Promise.all([
       proceso.status,
@@ -224,7 +226,7 @@ function arrancar(orden: string, extra: string[], entrada: string[] | null) {
     ]);
     return { code, stderr, lineas };
   };
-  return { proceso, primeraLinea, fin, orden: [orden, ...extra].join(" ") };
+  return { proceso, lineas, esperarLineas, fin, orden: [orden, ...extra].join(" ") };
 }
 
 /** Compone el resultado de una ejecución. */
@@ -248,8 +250,9 @@ function resultado(
 
 /**
  * Ejecuta un ejemplo con la orden de su cabecera. Un servidor se ejecuta junto a su cliente
- * (`@junto_a`), al que se le da la `@entrada` de la cabecera del cliente; un servidor que
- * sigue hasta Ctrl+C recibe Ctrl+C (SIGINT) cuando el cliente ha terminado.
+ * (`@junto_a`), al que se le da la `@entrada` de la cabecera del cliente. Si la `@salida` del
+ * servidor tiene una línea `^C`, cuando ha escrito lo anterior recibe Ctrl+C (SIGINT), y la
+ * línea `^C` se añade a su salida en ese punto, como en la terminal.
  * Devuelve una ejecución por script (el servidor primero).
  */
 export async function ejecutarEjemplo(script: string): Promise<Ejecucion[]> {
@@ -261,17 +264,25 @@ export async function ejecutarEjemplo(script: string): Promise<Ejecucion[]> {
 
   const delCliente = leerCabecera(cabecera.juntoA);
   const servidor = arrancar(cabecera.ejecutar, ["--host", "127.0.0.1", "--port", "0"], null);
-  const lista = await servidor.primeraLinea();
-  const port = lista?.match(/127\.0\.0\.1:(\d+)$/)?.[1];
+  await servidor.esperarLineas(1);
+  const { lineas } = servidor;
+  const port = lineas[0]?.match(/127\.0\.0\.1:(\d+)$/)?.[1];
   if (!port) {
     servidor.proceso.kill("SIGKILL");
     return [resultado(cabecera, servidor.orden, await servidor.fin())];
   }
   const cliente = arrancar(delCliente.ejecutar, ["--port", port], delCliente.entrada);
   const delClienteFin = await cliente.fin();
-  if (cabecera.hasta === "Ctrl+C") servidor.proceso.kill("SIGINT");
+
+  const ctrlC = cabecera.salida.indexOf("^C");
+  if (ctrlC >= 0) {
+    await servidor.esperarLineas(ctrlC);
+    lineas.splice(ctrlC, 0, "^C"); // lo que se ve en la terminal al pulsar Ctrl+C
+    servidor.proceso.kill("SIGINT");
+  }
   const delServidorFin = await servidor.fin();
-  const comoEnLaCabecera = delServidorFin.lineas.map((linea) =>
+  // Escuchó en 127.0.0.1:<puerto libre>; la cabecera muestra la dirección por defecto.
+  const comoEnLaCabecera = lineas.map((linea) =>
     linea.replaceAll(`127.0.0.1:${port}`, "0.0.0.0:9999")
   );
   return [

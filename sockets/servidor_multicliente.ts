@@ -17,12 +17,12 @@
  * @python Apartado 1 «Sockets», ejemplo de servidor, para muchos clientes (un thread por cliente en Python)
  * @ejecutar deno run --allow-net sockets/servidor_multicliente.ts
  * @junto_a sockets/cliente.ts
- * @hasta Ctrl+C
  * @salida
  *   Servidor escuchando en 0.0.0.0:9999
  *   Cliente 1 (127.0.0.1:<puerto>) conectado
  *   Cliente 1 (127.0.0.1:<puerto>) dice: hola
  *   Taluego, cliente 1!
+ *   ^C
  *   Cerrando el servidor y 0 conexiones abiertas.
  *   Taluego, clientes!
  */

@@ -58,6 +58,20 @@ Deno.test("cabeceras: el README y deno.json llevan las mismas órdenes que las c
   }
 });
 
+Deno.test("cabeceras: una cabecera equivocada falla con el nombre del script y la primera línea distinta", async () => {
+  const [salida] = await ejecutarEjemplo("tests/fixtures/cabecera_equivocada.ts");
+  assert.equal(
+    salida.diferencia,
+    "tests/fixtures/cabecera_equivocada.ts: la línea 2 de la salida no es la de la cabecera:\n" +
+      "  cabecera: Cuadrado: <n>\n  real:     Cubo: 1000",
+  );
+  const [orden] = await ejecutarEjemplo("tests/fixtures/orden_equivocada.ts");
+  assert.match(
+    orden.diferencia!,
+    /^tests\/fixtures\/orden_equivocada\.ts: terminó con código 1: .*--allow-read/s,
+  );
+});
+
 Deno.test("cabeceras: la comparación encuentra la primera línea distinta", () => {
   assert.equal(compararSalida(["Hola <nombre>", "Fin"], ["Hola Ana", "Fin"]), null);
   assert.match(

@@ -2,16 +2,18 @@
 //
 // Ejecutar: deno bench --allow-read tests/lock_bench.ts
 //
-// - acquire+release sin competencia, en un worker (operaciones por segundo = 1e6 / tiempo);
-// - 2 workers x 1.000.000 sumas, cada una dentro del Lock;
-// - lo mismo con `Atomics.add` y sin Lock: el suelo, la misma barrera y los mismos workers.
-// Cada medida incluye arrancar los dos workers, como el script.
+// - 1.000.000 de acquire+release sin competencia, en un worker;
+// - 2 workers x 1.000.000 sumas, cada una dentro del Lock (la función `sumarConLock` de
+//   lock.ts, ejecutada por workers que cargan lock.ts, como en el script);
+// - lo mismo con `Atomics.add` y sin Lock: el suelo, con la misma barrera y los mismos workers.
+// Cada medida incluye arrancar los workers, como el script.
 
 import { atenderThread, enUnWorker, Thread } from "../threads/cuadrado_cubo.ts";
 import { barrera, memoriaCompartida } from "../threads/carrera.ts";
-import { Lock } from "../threads/lock.ts";
+import { Lock, sumarConLock } from "../threads/lock.ts";
 
 const VECES = 1_000_000;
+const lockTs = new URL("../threads/lock.ts", import.meta.url).href;
 
 function sinCompetencia(memoriaDelLock: Int32Array, veces: number) {
   const lock = new Lock(memoriaDelLock);
@@ -21,26 +23,23 @@ function sinCompetencia(memoriaDelLock: Int32Array, veces: number) {
   }
 }
 
-function sumarConLock(contador: Int32Array, memoriaDelLock: Int32Array, salida: Int32Array) {
-  const lock = new Lock(memoriaDelLock);
+/** El suelo: la misma forma que `sumarConLock`, con una suma atómica en vez del Lock. */
+function sumarConAtomics(
+  contador: Int32Array,
+  _lock: Int32Array,
+  salida: Int32Array,
+  veces: number,
+) {
   barrera(salida, 2);
-  for (let i = 0; i < VECES; i++) {
-    lock.acquire();
-    contador[0] = contador[0] + 1;
-    lock.release();
-  }
+  for (let i = 0; i < veces; i++) Atomics.add(contador, 0, 1);
 }
 
-function sumarConAtomics(contador: Int32Array, _memoriaDelLock: Int32Array, salida: Int32Array) {
-  barrera(salida, 2);
-  for (let i = 0; i < VECES; i++) Atomics.add(contador, 0, 1);
-}
-
-async function dosWorkers(target: typeof sumarConLock) {
+/** 2 workers que cargan `modulo` y ejecutan `target`; comprueba que el contador es exacto. */
+async function dosWorkers(modulo: string, target: typeof sumarConLock) {
   const contador = memoriaCompartida();
-  const args = [contador, new Lock().memoria, memoriaCompartida()];
-  const t1 = new Thread(import.meta.url, { target, args });
-  const t2 = new Thread(import.meta.url, { target, args });
+  const args = [contador, new Lock().memoria, memoriaCompartida(), VECES];
+  const t1 = new Thread(modulo, { target, args });
+  const t2 = new Thread(modulo, { target, args });
   t1.start();
   t2.start();
   await t1.join();
@@ -49,7 +48,7 @@ async function dosWorkers(target: typeof sumarConLock) {
 }
 
 if (enUnWorker) {
-  atenderThread({ sinCompetencia, sumarConLock, sumarConAtomics });
+  atenderThread({ sinCompetencia, sumarConAtomics });
 } else {
   Deno.bench("1.000.000 acquire+release sin competencia (1 worker)", async () => {
     const t = new Thread(import.meta.url, {
@@ -60,9 +59,9 @@ if (enUnWorker) {
     await t.join();
   });
   Deno.bench("2 workers x 1.000.000 sumas con Lock", { baseline: true }, async () => {
-    await dosWorkers(sumarConLock);
+    await dosWorkers(lockTs, sumarConLock);
   });
   Deno.bench("2 workers x 1.000.000 Atomics.add (suelo)", async () => {
-    await dosWorkers(sumarConAtomics);
+    await dosWorkers(import.meta.url, sumarConAtomics);
   });
 }
