@@ -58,7 +58,11 @@ async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
 /** Ctrl+C (SIGINT) o SIGTERM: cerramos el servidor y cada conexión, y nos despedimos. */
 function cerrarTodo() {
   server.close();
-  console.log(`Cerrando el servidor y ${conexiones.size} conexiones abiertas.`);
+  if (Deno.stdout.isTerminal()) console.log(); // la terminal ya escribió ^C: pasamos de línea
+  const abiertas = conexiones.size === 1
+    ? "1 conexión abierta"
+    : `${conexiones.size} conexiones abiertas`;
+  console.log(`Cerrando el servidor y ${abiertas}.`);
   for (const conexion of conexiones) conexion.close();
   console.log("Taluego, clientes!");
   Deno.exit(0);
