@@ -1,7 +1,8 @@
 /**
  * Opciones de la línea de órdenes, comunes a todos los ejemplos.
  *
- * Cada script declara sus opciones y su valor por defecto; aquí se comprueban. Un error
+ * Cada script declara sus opciones y su valor por defecto; aquí se comprueban.
+ * `terminarConError` es la salida común de los errores que no son de uso (código 1). Un error
  * de uso (opción desconocida, número que no lo es o fuera de rango) se explica en una
  * frase en español y el programa termina con código 2, sin traza. `--help` muestra el uso
  * y termina con código 0.
@@ -21,8 +22,14 @@ export interface Entero {
   max: number;
 }
 
+/** Termina con un error que el alumno puede arreglar: una frase en stderr, código 1, sin traza. */
+export function terminarConError(frase: string): never {
+  console.error(frase);
+  Deno.exit(1);
+}
+
 /** Termina con un error de uso: una frase, el uso y código 2. */
-function errorDeUso(frase: string, uso: string): never {
+export function errorDeUso(frase: string, uso: string): never {
   console.error(`${frase}\nUso: ${uso}`);
   Deno.exit(2);
 }

@@ -27,8 +27,8 @@
  *   Taluego, servidor!
  */
 
-import { leerOpciones } from "../opciones.ts";
-import { enviarTodo, terminarConError } from "./servidor.ts";
+import { leerOpciones, terminarConError } from "../opciones.ts";
+import { enviarTodo } from "./servidor.ts";
 
 /** Las líneas de un flujo de bytes, una a una, sin el \n (ni el \r de Windows). */
 async function* leerLineas(flujo: ReadableStream<Uint8Array>): AsyncGenerator<string> {

@@ -23,13 +23,7 @@
  *   Taluego, cliente!
  */
 
-import { leerOpciones } from "../opciones.ts";
-
-/** Una frase en español en stderr y código de salida 1, sin traza. */
-export function terminarConError(frase: string): never {
-  console.error(frase);
-  Deno.exit(1);
-}
+import { leerOpciones, terminarConError } from "../opciones.ts";
 
 /**
  * `Deno.listen` con los errores de siempre explicados en español (lo usa también

@@ -16,7 +16,7 @@
  *   Fin del programa
  */
 
-import { leerOpciones } from "../opciones.ts";
+import { leerOpciones, terminarConError } from "../opciones.ts";
 
 function printSquare(num: number) {
   console.log(`Cuadrado: ${num ** 2}`);
@@ -42,12 +42,6 @@ export type Tarea = (...args: any[]) => unknown;
 export const enUnWorker = "WorkerGlobalScope" in globalThis;
 
 let threadsCreados = 0;
-
-/** Una frase en español en stderr y código de salida 1, sin traza. */
-function terminarConError(frase: string): never {
-  console.error(frase);
-  Deno.exit(1);
-}
 
 /** `Thread(target=..., args=..., name=...)` de Python: `start()` lo arranca, `join()` lo espera. */
 export class Thread {
@@ -112,6 +106,9 @@ export function atenderThread(tareas: Record<string, Tarea>): void {
   };
   worker.onmessage = async ({ data: { target, args } }) => {
     try {
+      if (!(target in tareas)) {
+        throw new Error(`la función ${target} no está en atenderThread({ ... })`);
+      }
       await tareas[target](...args);
       worker.postMessage({});
     } catch (error) {

@@ -24,7 +24,7 @@
  *   Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.
  */
 
-import { leerOpciones } from "../opciones.ts";
+import { leerOpciones, terminarConError } from "../opciones.ts";
 import { atenderThread, enUnWorker, Thread } from "./cuadrado_cubo.ts";
 import { memoriaCompartida } from "./carrera.ts";
 
@@ -76,10 +76,9 @@ if (import.meta.main && enUnWorker) {
     console.log(contarPrimos(parte, 2, limite));
   } else {
     if (Deno.permissions.querySync({ name: "run" }).state !== "granted") {
-      console.error(
+      terminarConError(
         `Para lanzar los 2 procesos hace falta el permiso --allow-run. Ejecuta: ${uso}`,
       );
-      Deno.exit(1);
     }
     const ms = (desde: number) => Math.round(performance.now() - desde);
     const rapidez = (t: number) => (t1 / t).toFixed(1).replace(".", ",");
@@ -140,8 +139,7 @@ if (import.meta.main && enUnWorker) {
     const pidsNuevos = procesos.every((proceso) => proceso.pid !== Deno.pid) &&
       procesos[0].pid !== procesos[1].pid;
     if (enWorkers !== total || enProcesos !== total || !mismoPid || !pidsNuevos) {
-      console.error("Error: los resultados o los pid no son los esperados.");
-      Deno.exit(1);
+      terminarConError("Error: los resultados o los pid no son los esperados.");
     }
     console.log("Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.");
   }

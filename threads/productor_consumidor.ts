@@ -40,7 +40,7 @@
  *   El productor encontró el búfer lleno <n> veces; el consumidor lo encontró vacío <n> veces
  */
 
-import { leerOpciones } from "../opciones.ts";
+import { errorDeUso, leerOpciones, terminarConError } from "../opciones.ts";
 import { atenderThread, enUnWorker, Thread } from "./cuadrado_cubo.ts";
 import { barrera, memoriaCompartida } from "./carrera.ts";
 import { Lock } from "./lock.ts";
@@ -153,10 +153,9 @@ if (import.meta.main && enUnWorker) {
 
   const [consumidos, fueraDeOrden, lleno, vacio] = compartido.cuentas;
   if (consumidos !== elementos || fueraDeOrden !== 0) {
-    console.error(
+    terminarConError(
       `Error: consumidos ${consumidos} de ${elementos}, ${fueraDeOrden} fuera de orden.`,
     );
-    Deno.exit(1);
   }
   console.log(
     `Consumidos: ${consumidos} de ${elementos}, cada uno una vez y en orden (capacidad del búfer: ${capacidad})`,

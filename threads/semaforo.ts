@@ -29,7 +29,7 @@
  *   Como mucho hubo <máximo> tareas dentro a la vez (plazas: 2)
  */
 
-import { leerOpciones } from "../opciones.ts";
+import { leerOpciones, terminarConError } from "../opciones.ts";
 import { atenderThread, enUnWorker, Thread } from "./cuadrado_cubo.ts";
 import { barrera, memoriaCompartida } from "./carrera.ts";
 
@@ -140,7 +140,6 @@ if (import.meta.main && enUnWorker) {
   const maximo = dentro[1];
   console.log(`Como mucho hubo ${maximo} tareas dentro a la vez (plazas: ${plazas})`);
   if (maximo > plazas) {
-    console.error(`Error: el semáforo dejó pasar a ${maximo} tareas con solo ${plazas} plazas.`);
-    Deno.exit(1);
+    terminarConError(`Error: el semáforo dejó pasar a ${maximo} tareas con solo ${plazas} plazas.`);
   }
 }
