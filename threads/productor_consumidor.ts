@@ -123,10 +123,7 @@ if (import.meta.main && enUnWorker) {
     { lento: "" },
   );
   if (!["", "productor", "consumidor"].includes(lento)) {
-    console.error(
-      `--lento debe ser "productor" o "consumidor" (se recibió "${lento}")\nUso: ${uso}`,
-    );
-    Deno.exit(2);
+    errorDeUso(`--lento debe ser "productor" o "consumidor" (se recibió "${lento}")`, uso);
   }
 
   const compartido: Compartido = {
