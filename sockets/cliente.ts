@@ -83,6 +83,11 @@ async function conectar(host: string, port: number): Promise<Deno.TcpConn> {
   );
 }
 
+/** El servidor se fue a mitad de la conversación: no se puede seguir. */
+function servidorCerrado(): never {
+  terminarConError("El servidor ha cerrado la conexión: no se puede seguir.");
+}
+
 /** Lee exactamente `n` bytes (pueden llegar en varios trozos); `null` si el servidor se va. */
 async function recibir(conexion: Deno.Conn, n: number): Promise<Uint8Array | null> {
   const bytes = new Uint8Array(n);
@@ -113,17 +118,15 @@ if (import.meta.main) {
     }
 
     const bytes = encoder.encode(message);
-    const eco = await enviarTodo(client, bytes)
-      .then(() => message === "cerrar" ? bytes : recibir(client, bytes.length))
-      .catch(() => null);
-    if (eco === null) {
-      terminarConError("El servidor ha cerrado la conexión: no se puede seguir.");
-    }
+    await enviarTodo(client, bytes).catch(servidorCerrado);
 
     if (message === "cerrar") {
       break;
     }
 
+    // Esperamos el eco entero antes de pedir otro mensaje (una línea vacía no tiene eco).
+    const eco = await recibir(client, bytes.length);
+    if (eco === null) servidorCerrado();
     if (bytes.length > 0) console.log(`El servidor responde: ${decoder.decode(eco)}`);
   }
 
