@@ -57,8 +57,9 @@ Deno.test("servidor: una conexión cortada de golpe (reset) tampoco lo rompe", a
   await recibir(conexion, 4);
   await enviar(conexion, "sin leer");
   // Cerrar con bytes sin leer (el eco de "sin leer") hace que el sistema envíe un reset.
-  await servidor.linea(); // "127.0.0.1 dice: hola"
-  while ((await servidor.linea()) !== "127.0.0.1 dice: sin leer");
+  // Esperamos a que el servidor haya leído "sin leer" (y enviado su eco).
+  assert.equal(await servidor.linea(), "127.0.0.1 dice: hola");
+  assert.equal(await servidor.linea(), "127.0.0.1 dice: sin leer");
   conexion.close();
   const { code, lineas, stderr } = await servidor.fin();
   assert.equal(code, 0, stderr);
