@@ -1,7 +1,15 @@
-// Ayudas comunes de los tests: ejecutar un script como subproceso, igual que en clase.
+// Ayudas comunes de los tests y de la visita guiada: ejecutar un script como subproceso, igual
+// que en clase. Aquí está el único lanzador de procesos (`EnMarcha`) y el único partidor de
+// líneas (`lineasDe`) del proyecto. Nada pasa por una shell de Unix y las rutas salen de URL,
+// así que funciona igual en Linux, macOS y Windows.
 
-/** La raíz del proyecto: los scripts se ejecutan desde aquí, con rutas como las de la cabecera. */
-export const raiz = new URL("..", import.meta.url).pathname;
+import { fileURLToPath } from "node:url";
+
+/**
+ * La raíz del proyecto como ruta del sistema, terminada en separador (en Windows,
+ * `C:\...\`): los scripts se ejecutan desde aquí, con rutas como las de su cabecera.
+ */
+export const raiz: string = fileURLToPath(new URL("..", import.meta.url));
 
 export interface Resultado {
   code: number;
@@ -11,76 +19,85 @@ export interface Resultado {
   lineas: string[];
 }
 
+/**
+ * Parte un texto en sus líneas completas (sin el salto, `\n` o `\r\n`) y lo que queda tras el
+ * último salto: una línea a medias, o "" si el texto acaba en salto de línea.
+ */
+function partir(texto: string): { lineas: string[]; resto: string } {
+  const lineas = texto.split("\n").map((linea) => linea.replace(/\r$/, ""));
+  return { lineas, resto: lineas.pop()! };
+}
+
 /** Las líneas de un texto, sin la vacía del final. */
 export function lineasDe(texto: string): string[] {
-  const lineas = texto.split("\n");
-  if (lineas.at(-1) === "") lineas.pop();
-  return lineas;
+  const { lineas, resto } = partir(texto);
+  return resto === "" ? lineas : [...lineas, resto];
+}
+
+/** Cómo arrancar un proceso, además de sus argumentos. */
+export interface Opciones {
+  /** Carpeta desde la que se ejecuta (la raíz del proyecto si no se dice). */
+  cwd?: string | URL;
+  /** Texto que se le da por stdin, que después se cierra (como una tubería). */
+  entrada?: string;
+  /** Si sigue vivo pasado este tiempo, se le mata (SIGKILL) y `colgado` pasa a ser true. */
+  limiteMs?: number;
 }
 
 /**
- * Ejecuta `deno <args>` desde la raíz del proyecto y espera a que termine. Con `entrada`,
- * se la da por stdin (y cierra stdin); sin ella, stdin no existe (como en CI).
- */
-export async function ejecutar(args: string[], entrada?: string): Promise<Resultado> {
-  const proceso = new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: raiz,
-    env: { NO_COLOR: "1" },
-    stdin: entrada === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (entrada !== undefined) {
-    const escritor = proceso.stdin.getWriter();
-    await escritor.write(new TextEncoder().encode(entrada));
-    await escritor.close();
-  }
-  const { code, stdout, stderr } = await proceso.output();
-  const salida = new TextDecoder().decode(stdout);
-  return {
-    code,
-    stdout: salida,
-    stderr: new TextDecoder().decode(stderr),
-    lineas: lineasDe(salida),
-  };
-}
-
-/** Ejecuta un script de threads/ con el único permiso que necesita: --allow-read. */
-export function ejecutarThreads(script: string, ...args: string[]): Promise<Resultado> {
-  return ejecutar(["run", "--allow-read", `threads/${script}`, ...args]);
-}
-
-/**
- * Un script en marcha (un servidor, por ejemplo): su salida se va leyendo sin parar, para
- * que nunca se bloquee por tener la tubería llena, y se puede esperar línea a línea.
+ * Un script en marcha (un servidor, por ejemplo): `deno <args>` como subproceso. Su salida se
+ * va leyendo sin parar, para que nunca se bloquee por tener la tubería llena, y se puede
+ * esperar línea a línea. Sin `entrada`, stdin es "null" (como en CI) o "piped" si se pide.
  */
 export class EnMarcha {
   readonly proceso: Deno.ChildProcess;
   readonly lineas: string[] = [];
+  /** true si se le mató por pasar de `limiteMs`. */
+  colgado = false;
+  #texto = "";
   #leidas = 0;
   #terminado = false;
   #novedad = Promise.withResolvers<void>();
   #stdout: Promise<void>;
   #stderr: Promise<string>;
 
-  constructor(args: string[], stdin: "piped" | "null" = "null") {
+  constructor(args: string[], stdin: "piped" | "null" = "null", opciones: Opciones = {}) {
+    const { cwd = raiz, entrada, limiteMs } = opciones;
     const proceso = new Deno.Command(Deno.execPath(), {
       args,
-      cwd: raiz,
+      cwd,
       env: { NO_COLOR: "1" },
-      stdin,
+      stdin: entrada === undefined ? stdin : "piped",
       stdout: "piped",
       stderr: "piped",
     }).spawn();
     this.proceso = proceso;
+    if (limiteMs !== undefined) {
+      const limite = setTimeout(() => {
+        this.colgado = true;
+        this.senal("SIGKILL");
+      }, limiteMs);
+      proceso.status.finally(() => clearTimeout(limite));
+    }
+    if (entrada !== undefined) {
+      // Sin esperar: un proceso que no lee su entrada no debe bloquear a quien lo lanza.
+      const escritor = proceso.stdin.getWriter();
+      escritor.write(new TextEncoder().encode(entrada)).then(() => escritor.close()).catch(
+        () => {}, // terminó sin leerla entera: no es un fallo de quien la envía
+      );
+    }
     this.#stdout = (async () => {
       let pendiente = "";
       for await (const trozo of proceso.stdout.pipeThrough(new TextDecoderStream())) {
-        pendiente += trozo;
-        const partes = pendiente.split("\n");
-        pendiente = partes.pop()!;
-        this.#anotar(partes);
+        this.#texto += trozo;
+        const { lineas, resto } = partir(trozo);
+        if (lineas.length === 0) {
+          pendiente += resto;
+          continue;
+        }
+        lineas[0] = pendiente + lineas[0];
+        pendiente = resto;
+        this.#anotar(lineas);
       }
       this.#terminado = true;
       this.#anotar(pendiente === "" ? [] : [pendiente]);
@@ -89,9 +106,18 @@ export class EnMarcha {
   }
 
   #anotar(lineas: string[]) {
-    this.lineas.push(...lineas);
+    this.lineas.push(...lineas.map((linea) => linea.replace(/\r$/, "")));
     this.#novedad.resolve();
     this.#novedad = Promise.withResolvers<void>();
+  }
+
+  /** Le envía una señal si sigue vivo (si ya terminó, no hace nada). */
+  senal(senal: Deno.Signal): void {
+    try {
+      this.proceso.kill(senal);
+    } catch {
+      // ya había terminado
+    }
   }
 
   /** La siguiente línea de stdout; `null` si el proceso terminó sin escribir más. */
@@ -103,6 +129,15 @@ export class EnMarcha {
     return this.lineas[this.#leidas++];
   }
 
+  /** Espera a que haya escrito `n` líneas en total; false si terminó antes. */
+  async hastaLineas(n: number): Promise<boolean> {
+    while (this.lineas.length < n) {
+      if (this.#terminado) return false;
+      await this.#novedad.promise;
+    }
+    return true;
+  }
+
   /** Espera a que termine y devuelve su código, toda su salida y su stderr. */
   async fin(): Promise<Resultado> {
     const [{ code }, , stderr] = await Promise.all([
@@ -110,23 +145,36 @@ export class EnMarcha {
       this.#stdout,
       this.#stderr,
     ]);
-    return { code, stdout: this.lineas.join("\n"), stderr, lineas: this.lineas };
+    return { code, stdout: this.#texto, stderr, lineas: this.lineas };
   }
 
-  /** Le envía una señal (si sigue vivo) y espera a que termine. */
+  /**
+   * Le envía una señal (si sigue vivo) y espera a que termine. En Windows cualquier señal lo
+   * termina en seco (TerminateProcess): sus manejadores de SIGINT o SIGTERM no llegan a correr.
+   */
   async parar(senal: Deno.Signal = "SIGTERM"): Promise<Resultado> {
-    try {
-      this.proceso.kill(senal);
-    } catch {
-      // ya había terminado
-    }
+    this.senal(senal);
     return await this.fin();
   }
 }
 
 /**
+ * Ejecuta `deno <args>` desde la raíz del proyecto y espera a que termine. Con `entrada`,
+ * se la da por stdin (y cierra stdin); sin ella, stdin no existe (como en CI).
+ */
+export function ejecutar(args: string[], entrada?: string): Promise<Resultado> {
+  return new EnMarcha(args, "null", { entrada }).fin();
+}
+
+/** Ejecuta un script de threads/ con el único permiso que necesita: --allow-read. */
+export function ejecutarThreads(script: string, ...args: string[]): Promise<Resultado> {
+  return ejecutar(["run", "--allow-read", `threads/${script}`, ...args]);
+}
+
+/**
  * Arranca servidor.ts (u otro servidor con las mismas opciones) en 127.0.0.1 con un puerto
- * que elige el sistema, espera su línea "Servidor escuchando en ..." y devuelve el puerto.
+ * que elige el sistema, espera su línea "... escuchando en 127.0.0.1:<puerto>" y devuelve el
+ * puerto.
  */
 export async function arrancarServidor(
   script = "sockets/servidor.ts",
@@ -141,12 +189,18 @@ export async function arrancarServidor(
     "0",
   ]);
   const lista = await servidor.linea();
-  const port = Number(lista?.match(/^Servidor escuchando en 127\.0\.0\.1:(\d+)$/)?.[1]);
+  const port = puertoDe(lista);
   if (!port) {
     const { stderr } = await servidor.parar();
     throw new Error(`el servidor no arrancó: ${lista} ${stderr}`);
   }
   return { servidor, port };
+}
+
+/** El puerto de la primera línea de un servidor: "... escuchando en 127.0.0.1:<puerto>". */
+export function puertoDe(linea: string | null | undefined): number | null {
+  const port = linea?.match(/escuchando en 127\.0\.0\.1:(\d+)$/)?.[1];
+  return port ? Number(port) : null;
 }
 
 export const bytesDe = (texto: string): Uint8Array => new TextEncoder().encode(texto);

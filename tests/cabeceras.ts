@@ -1,5 +1,6 @@
 /**
- * La cabecera de cada ejemplo, leída para los tests (y para la visita guiada).
+ * La cabecera de cada ejemplo: leerla, ejecutar su orden y comparar lo que sale con lo que
+ * promete. La usan los tests (tests/cabeceras_test.ts) y la visita guiada (demo.ts).
  *
  * Formato (un comentario /** ... *\/ al principio del script):
  *   primera línea   qué muestra el ejemplo
@@ -11,7 +12,8 @@
  *   @cambia         una frase: qué cambia de una ejecución a otra (pids, puertos, orden...)
  */
 
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { EnMarcha, puertoDe, raiz } from "./ayuda.ts";
 
 /** Lo que dice la cabecera de un script. */
 export interface Cabecera {
@@ -26,7 +28,7 @@ export interface Cabecera {
 }
 
 /** La raíz del proyecto, como ruta del sistema (también en Windows). */
-export const raizDelProyecto = fileURLToPath(new URL("..", import.meta.url));
+export const raizDelProyecto = raiz;
 
 /** Lee la cabecera de un script (ruta relativa a la raíz, como en `@ejecutar`). */
 export function leerCabecera(script: string): Cabecera {
@@ -70,4 +72,202 @@ export function leerCabecera(script: string): Cabecera {
     throw new Error(`${script}: @ejecutar debe ser "deno run <permisos> ${script}"`);
   }
   return cabecera;
+}
+
+// --- La comparación -------------------------------------------------------------------------
+
+/**
+ * Una línea tal como se compara: sin espacios al final y con cada número cambiado por `#`.
+ * Un número es una tira de cifras, con `.` o `,` entre grupos de cifras: `8000000`, `1,9`,
+ * `127.0.0.1` y `2.000.000` son un número cada uno. Así un pid, un puerto, una dirección, un
+ * tiempo o una cuenta pueden cambiar de una ejecución a otra sin que cambie la línea.
+ */
+export function enmascarar(linea: string): string {
+  return linea.trimEnd().replace(/\d+(?:[.,]\d+)*/g, "#");
+}
+
+/**
+ * Compara la salida real con la `@salida` de la cabecera, sin tener en cuenta el orden: las
+ * dos deben tener las mismas líneas, cada una las mismas veces, tras `enmascarar` y sin las
+ * líneas vacías (la cabecera no puede mostrarlas). Devuelve `null` si coinciden, o una frase
+ * con las líneas que sobran y las que faltan. Lo que debe cumplir el orden (el `join`, los
+ * bloques enteros del Lock...) lo comprueba el test de cada script.
+ */
+export function compararSalida(esperada: string[], real: string[]): string | null {
+  const cuenta = new Map<string, number>();
+  for (const linea of esperada) {
+    if (linea.trim() !== "") {
+      cuenta.set(enmascarar(linea), (cuenta.get(enmascarar(linea)) ?? 0) + 1);
+    }
+  }
+  for (const linea of real) {
+    if (linea.trim() !== "") {
+      cuenta.set(enmascarar(linea), (cuenta.get(enmascarar(linea)) ?? 0) - 1);
+    }
+  }
+  const falta = (lineas: string[], signo: number) => {
+    const quedan = new Map(cuenta);
+    return lineas.filter((linea) => {
+      const n = (quedan.get(enmascarar(linea)) ?? 0) * signo;
+      if (linea.trim() === "" || n <= 0) return false;
+      quedan.set(enmascarar(linea), (n - 1) * signo);
+      return true;
+    });
+  };
+  const soloCabecera = falta(esperada, 1);
+  const soloReal = falta(real, -1);
+  if (soloCabecera.length === 0 && soloReal.length === 0) return null;
+  const lista = (lineas: string[]) =>
+    lineas.length ? lineas.map((linea) => `\n    ${linea}`).join("") : " (ninguna)";
+  return "la salida real no tiene las líneas de la cabecera (comparadas sin orden, " +
+    "con los números como #):" +
+    `\n  solo en la cabecera:${lista(soloCabecera)}\n  solo en la real:${lista(soloReal)}`;
+}
+
+// --- La ejecución ---------------------------------------------------------------------------
+
+/** Lo que pasó al ejecutar un script con la orden de su cabecera. */
+export interface Ejecucion {
+  cabecera: Cabecera;
+  /** La orden tal como se ejecutó (con `--host`/`--port` añadidos a servidor y cliente). */
+  orden: string;
+  /** Las líneas que se le dieron por stdin (la `@entrada` de un cliente). */
+  entrada: string[];
+  code: number;
+  /** Su stdout, línea a línea, con `^C` donde se pulsó Ctrl+C. */
+  lineas: string[];
+  stderr: string;
+  /** `null` si terminó bien (código 0, a tiempo); si no, qué pasó. */
+  problema: string | null;
+  /** Algo que no se pudo hacer como en una terminal (Ctrl+C en Windows), o `null`. */
+  aviso: string | null;
+}
+
+/** Tiempo máximo de cada proceso: ningún ejemplo se queda colgado. */
+export const LIMITE_MS = 60_000;
+
+/** Dónde ejecutar cada script: en la raíz del proyecto, o en una copia a parte. */
+export interface DondeEjecutar {
+  /** Copia cada script (más threads/threading.ts si es de threads/) a una carpeta vacía. */
+  aParte?: boolean;
+  limiteMs?: number;
+}
+
+/**
+ * Copia un script a una carpeta temporal vacía, con la misma ruta relativa (threads/x.ts),
+ * y, si es un ejemplo de threads/, threads/threading.ts a su lado: lo que copiaría un
+ * profesor. Devuelve la carpeta (hay que borrarla después).
+ */
+export async function copiarAParte(script: string): Promise<string> {
+  const carpeta = await Deno.makeTempDir({ prefix: "copia_de_clase_" });
+  const ficheros = new Set([script]);
+  if (script.startsWith("threads/")) ficheros.add("threads/threading.ts");
+  for (const fichero of ficheros) {
+    const destino = join(carpeta, ...fichero.split("/"));
+    await Deno.mkdir(dirname(destino), { recursive: true });
+    await Deno.copyFile(new URL(`../${fichero}`, import.meta.url), destino);
+  }
+  return carpeta;
+}
+
+/** Arranca la orden de una cabecera, con `extra` añadido al final, desde `cwd`. */
+function arrancar(cabecera: Cabecera, extra: string[], cwd: string, limiteMs: number) {
+  const [, ...args] = cabecera.ejecutar.split(/\s+/);
+  const entrada = cabecera.entrada.length ? cabecera.entrada : undefined;
+  return new EnMarcha([...args, ...extra], "null", {
+    cwd,
+    entrada: entrada?.map((linea) => linea + "\n").join(""),
+    limiteMs,
+  });
+}
+
+/** Compone el resultado de un proceso ya terminado. */
+async function terminar(
+  cabecera: Cabecera,
+  enMarcha: EnMarcha,
+  extra: string[],
+  limiteMs: number,
+  aviso: string | null = null,
+  ctrlC = -1,
+): Promise<Ejecucion> {
+  const { code, stderr, lineas } = await enMarcha.fin();
+  const conCtrlC = ctrlC < 0 ? [...lineas] : lineas.toSpliced(ctrlC, 0, "^C");
+  let problema: string | null = null;
+  if (enMarcha.colgado) {
+    problema = `no terminó en ${limiteMs / 1000} s: se le ha terminado a la fuerza`;
+  } else if (code !== 0 && !aviso) {
+    problema = `terminó con código ${code}: ${stderr.trim()}`;
+  }
+  return {
+    cabecera,
+    orden: [cabecera.ejecutar, ...extra].join(" "),
+    entrada: cabecera.entrada,
+    code,
+    lineas: conCtrlC,
+    stderr,
+    problema: problema && `${cabecera.script}: ${problema}`,
+    aviso,
+  };
+}
+
+/**
+ * Ejecuta un ejemplo con la orden de su cabecera, desde la raíz del proyecto o (`aParte`)
+ * cada script copiado solo a una carpeta vacía. Un servidor se ejecuta con
+ * `--host 127.0.0.1 --port 0` y, cuando escribe `... escuchando en 127.0.0.1:<puerto>`, su
+ * cliente (`@junto_a`) con `--port <puerto>` y la `@entrada` del cliente por stdin. Si la
+ * `@salida` del servidor tiene una línea `^C`, cuando ha escrito las anteriores recibe
+ * SIGINT, lo que envía Ctrl+C en la terminal (en Windows no hay forma de enviárselo: el
+ * proceso se termina en seco y la ejecución lo dice en `aviso`). Devuelve una ejecución por
+ * script, el servidor primero.
+ */
+export async function ejecutarEjemplo(
+  script: string,
+  { aParte = false, limiteMs = LIMITE_MS }: DondeEjecutar = {},
+): Promise<Ejecucion[]> {
+  const carpetas: string[] = [];
+  const carpetaPara = async (script: string) => {
+    if (!aParte) return raiz;
+    carpetas.push(await copiarAParte(script));
+    return carpetas.at(-1)!;
+  };
+  try {
+    const cabecera = leerCabecera(script);
+    if (!cabecera.juntoA) {
+      const solo = arrancar(cabecera, [], await carpetaPara(script), limiteMs);
+      return [await terminar(cabecera, solo, [], limiteMs)];
+    }
+
+    const delCliente = leerCabecera(cabecera.juntoA);
+    const extra = ["--host", "127.0.0.1", "--port", "0"];
+    const servidor = arrancar(cabecera, extra, await carpetaPara(script), limiteMs);
+    const port = puertoDe(await servidor.linea());
+    if (!port) {
+      servidor.senal("SIGKILL");
+      const fallo = await terminar(cabecera, servidor, extra, limiteMs);
+      fallo.problema ??= `${script}: su primera línea no dice «escuchando en 127.0.0.1:<puerto>»`;
+      return [fallo];
+    }
+    const extraCliente = ["--port", String(port)];
+    const cliente = arrancar(
+      delCliente,
+      extraCliente,
+      await carpetaPara(delCliente.script),
+      limiteMs,
+    );
+    const delClienteFin = await terminar(delCliente, cliente, extraCliente, limiteMs);
+
+    let ctrlC = cabecera.salida.indexOf("^C");
+    let aviso: string | null = null;
+    if (ctrlC >= 0) {
+      await servidor.hastaLineas(ctrlC);
+      ctrlC = servidor.lineas.length;
+      servidor.senal("SIGINT");
+      if (Deno.build.os === "windows") {
+        aviso = "en Windows no se puede enviar Ctrl+C a otro proceso: se le ha terminado en seco";
+      }
+    }
+    return [await terminar(cabecera, servidor, extra, limiteMs, aviso, ctrlC), delClienteFin];
+  } finally {
+    for (const carpeta of carpetas) await Deno.remove(carpeta, { recursive: true });
+  }
 }
