@@ -1,0 +1,175 @@
+// cliente_udp.ts de verdad: con servidor_udp.ts, con un servidor que calla o responde tarde,
+// tecleando en una terminal y con las opciones mal puestas.
+import assert from "node:assert/strict";
+import dgram from "node:dgram";
+import { once } from "node:events";
+import { ejecutar, EnMarcha } from "./ayuda.ts";
+import { leerCabecera } from "./cabeceras.ts";
+import { EnLaTerminal, hayTerminal } from "./udp_terminal.ts";
+
+const CLIENTE = ["run", "--allow-net", "sockets/cliente_udp.ts"];
+const NO_RESPONDE = /^El servidor no ha respondido en un segundo\. ¿Está en marcha en /;
+
+/**
+ * La regla de cualquier conversación correcta: por cada línea de la entrada, su
+ * "Mensaje a enviar: <línea>" y después el eco "El servidor responde: <línea>" (o el aviso de
+ * que no respondió, o un eco tardío delante); con «cerrar», "Taluego, servidor!" al final.
+ */
+export function comprobarCliente(entrada: string[], lineas: string[]): void {
+  let n = 0;
+  for (const message of entrada) {
+    assert.equal(lineas[n++], `Mensaje a enviar: ${message}`);
+    if (message === "cerrar") break;
+    while (lineas[n]?.startsWith("(eco que llegó tarde: ")) n++;
+    if (!NO_RESPONDE.test(lineas[n])) assert.equal(lineas[n], `El servidor responde: ${message}`);
+    n++;
+  }
+  assert.equal(lineas[n++], "Taluego, servidor!");
+  assert.equal(lineas.length, n, "nada tras la despedida");
+}
+
+/** Un servidor UDP del test: `responder` decide qué devuelve a cada datagrama. */
+async function servidorDelTest(responder: (texto: string) => string[]) {
+  const socket = dgram.createSocket("udp4");
+  const recibidos: string[] = [];
+  socket.on("message", (datos: Uint8Array, quien: dgram.RemoteInfo) => {
+    const texto = new TextDecoder().decode(datos);
+    recibidos.push(texto);
+    for (const respuesta of responder(texto)) socket.send(respuesta, quien.port, quien.address);
+  });
+  socket.bind(0, "127.0.0.1");
+  await once(socket, "listening");
+  return { socket, recibidos, port: `${socket.address().port}` };
+}
+
+Deno.test("cliente_udp: la muestra de la cabecera cumple la regla", () => {
+  const { entrada, salida } = leerCabecera("sockets/cliente_udp.ts");
+  comprobarCliente(entrada, salida);
+  assert.throws(() => comprobarCliente(["hola", "cerrar"], salida.slice(1)));
+});
+
+Deno.test("cliente_udp: con servidor_udp.ts, cada mensaje y su eco; «cerrar» termina los dos", async () => {
+  const servidor = new EnMarcha([
+    ...["run", "--allow-net", "sockets/servidor_udp.ts", "--host", "127.0.0.1", "--port", "0"],
+  ]);
+  try {
+    const port = (await servidor.linea())?.match(/127\.0\.0\.1:(\d+)$/)?.[1];
+    assert.ok(port, "el servidor no arrancó");
+    const entrada = ["hola", "ñandú €", "cerrar"];
+    const cliente = await ejecutar([...CLIENTE, "--port", port], entrada.join("\n") + "\n");
+    assert.equal(cliente.code, 0, cliente.stderr);
+    comprobarCliente(entrada, cliente.lineas);
+    assert.ok(!cliente.lineas.some((linea) => NO_RESPONDE.test(linea)), cliente.stdout);
+    const { code, lineas } = await servidor.fin();
+    assert.equal(code, 0);
+    assert.equal(lineas.at(-1), "Taluego, cliente!");
+  } finally {
+    await servidor.parar("SIGKILL");
+  }
+});
+
+Deno.test("cliente_udp: si el eco no llega en un segundo lo dice, y un eco tardío se ve como tal", async () => {
+  // «hola» no tiene eco a tiempo: llega tarde, justo antes del de «adiós».
+  const servidor = await servidorDelTest((texto) => texto === "adiós" ? ["hola", "adiós"] : []);
+  try {
+    const entrada = ["hola", "adiós", "cerrar"];
+    const inicio = performance.now();
+    const { code, lineas, stderr } = await ejecutar(
+      [...CLIENTE, "--port", servidor.port],
+      entrada.join("\n") + "\n",
+    );
+    const ms = performance.now() - inicio;
+    assert.equal(code, 0, stderr);
+    comprobarCliente(entrada, lineas);
+    assert.match(lineas[1], NO_RESPONDE);
+    assert.deepEqual(lineas.slice(3, 5), [
+      "(eco que llegó tarde: hola)",
+      "El servidor responde: adiós",
+    ]);
+    assert.deepEqual(servidor.recibidos, entrada);
+    assert.ok(ms < 5000, `espera un segundo, no más (${ms.toFixed(0)} ms)`);
+  } finally {
+    servidor.socket.close();
+  }
+});
+
+Deno.test({
+  name:
+    "cliente_udp: tecleando en una terminal, «cerrar», Ctrl+D y Ctrl+C lo terminan en menos de un segundo",
+  ignore: !hayTerminal,
+  fn: async () => {
+    const servidor = await servidorDelTest((texto) => [texto]);
+    try {
+      const sesion = async (ultima: string) => {
+        const terminal = new EnLaTerminal([...CLIENTE, "--port", servidor.port]);
+        assert.ok(await terminal.hasta("Mensaje a enviar: "), terminal.texto);
+        await terminal.teclear("hola\r");
+        assert.ok(await terminal.hasta("El servidor responde: hola"), terminal.texto);
+        assert.ok(await terminal.hasta("Mensaje a enviar: "), terminal.texto);
+        const desde = performance.now();
+        await terminal.teclear(ultima);
+        return { ...await terminal.fin(desde), texto: terminal.texto };
+      };
+      const [cerrar, ctrlD, ctrlC] = await Promise.all(
+        ["cerrar\r", "\x04", "\x03"].map(sesion),
+      );
+      for (const { ms, texto } of [cerrar, ctrlD, ctrlC]) {
+        assert.ok(ms < 1000, `terminó en ${ms.toFixed(0)} ms:\n${texto}`);
+        assert.doesNotMatch(texto, /error|Uncaught/);
+      }
+      assert.equal(cerrar.code, 0);
+      assert.match(cerrar.texto, /Taluego, servidor!\r\n$/);
+      assert.equal(ctrlD.code, 0);
+      assert.match(ctrlD.texto, /\(fin de la entrada: se envía «cerrar»\)\r\nTaluego, servidor!/);
+      assert.notEqual(ctrlC.code, 0); // Ctrl+C interrumpe: ni «cerrar» ni despedida
+      assert.equal(servidor.recibidos.filter((texto) => texto === "cerrar").length, 2);
+    } finally {
+      servidor.socket.close();
+    }
+  },
+});
+
+Deno.test("cliente_udp: opciones mal puestas, nombre que no existe, sin permiso o `| head`: sin traza", async () => {
+  const servidor = await servidorDelTest((texto) => [texto]);
+  try {
+    const [fuera, ayuda, nombre, sinPermiso] = await Promise.all([
+      ejecutar([...CLIENTE, "--port", "-1"]),
+      ejecutar([...CLIENTE, "--help"]),
+      ejecutar([...CLIENTE, "--host", "no-existe.invalid"], "hola\n"),
+      ejecutar(["run", "sockets/cliente_udp.ts"], "hola\n"),
+    ]);
+    assert.equal(fuera.code, 2);
+    assert.match(fuera.stderr, /^--port debe ser un número de 1 a 65535 \(no "-1"\)\.\nUso: /);
+    assert.equal(ayuda.code, 0);
+    assert.match(ayuda.stdout, /--host H .*por defecto localhost/);
+    assert.equal(nombre.code, 1);
+    assert.equal(
+      nombre.stderr,
+      "No se encuentra el equipo «no-existe.invalid»: ese nombre no existe o no se resuelve.\n",
+    );
+    assert.equal(sinPermiso.code, 1);
+    assert.match(sinPermiso.stderr, /^Falta el permiso de red\. Ejecuta: deno run --allow-net /);
+
+    // `... | head -c 5`: quien lee la salida se va tras 5 bytes; el cliente acaba sin traza.
+    const cliente = new Deno.Command(Deno.execPath(), {
+      args: [...CLIENTE, "--port", servidor.port],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const escritor = cliente.stdin.getWriter();
+    await escritor.write(new TextEncoder().encode("hola\n".repeat(5)));
+    await escritor.close();
+    const lector = cliente.stdout.getReader();
+    await lector.read();
+    await lector.cancel();
+    const [{ code }, stderr] = await Promise.all([
+      cliente.status,
+      new Response(cliente.stderr).text(),
+    ]);
+    assert.equal(code, 0);
+    assert.equal(stderr, "");
+  } finally {
+    servidor.socket.close();
+  }
+});
