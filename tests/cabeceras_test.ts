@@ -109,11 +109,12 @@ Deno.test("cabeceras: cada ejemplo, copiado solo a una carpeta vacía, da la @sa
       ignore: ctrlCEnWindows, // el aviso lo explica: Windows no puede enviar Ctrl+C
       fn() {
         if (resultado instanceof Error) throw resultado;
-        for (const { cabecera, problema, lineas } of resultado) {
-          assert.equal(problema, null, problema ?? "");
+        const fallos = resultado.flatMap(({ cabecera, problema, lineas }) => {
+          if (problema) return [problema];
           const diferencia = compararSalida(cabecera.salida, lineas);
-          assert.equal(diferencia, null, `${cabecera.script}: ${diferencia}`);
-        }
+          return diferencia ? [`${cabecera.script}: ${diferencia}`] : [];
+        });
+        if (fallos.length > 0) assert.fail(fallos.join("\n"));
       },
     });
   }
