@@ -29,6 +29,7 @@ export const EJEMPLOS = [
   "threads/semaforo.ts",
   "threads/productor_consumidor.ts",
   "threads/procesos_hilos.ts",
+  "sockets/servidor_udp.ts",
 ];
 
 /** Muestra una ejecución como en una terminal: la orden, lo tecleado y lo que escribe. */
