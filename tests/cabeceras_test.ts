@@ -139,6 +139,16 @@ Deno.test("cabeceras: una cabecera equivocada o una orden sin permisos no pasan"
   );
 });
 
+Deno.test("cabeceras: un servidor que no termina tras su cliente se da por colgado", async () => {
+  const [servidor, cliente] = await ejecutarEjemplo("tests/fixtures/servidor_colgado.ts", {
+    aParte: true,
+    limiteMs: 2000,
+  });
+  assert.equal(cliente.problema, null);
+  assert.deepEqual(cliente.lineas, ["Conectado y desconectado"]);
+  assert.match(servidor.problema ?? "", /servidor_colgado\.ts: no terminó en 2 s/);
+});
+
 Deno.test("cabeceras: la comparación no mira el orden ni los números, y sí todo lo demás", () => {
   assert.equal(
     enmascarar("pid 4821, 127.0.0.1:51234, 1,9 veces, 2.000.000  "),
