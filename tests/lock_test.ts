@@ -1,29 +1,39 @@
 import assert from "node:assert/strict";
-import { ejecutarThreads } from "./ayuda.ts";
+import { ejecutar } from "./ayuda.ts";
+import { leerCabecera } from "./cabeceras.ts";
+import { ejecutarEnUnNucleo, hayTaskset } from "./threads_ayuda.ts";
 
-Deno.test("lock: 30 ejecuciones, siempre dos bloques enteros y el contador exacto", async () => {
-  const bloques = new Set<string>();
-  for (let vez = 0; vez < 30; vez++) {
-    const { code, lineas, stderr } = await ejecutarThreads("lock.ts");
-    assert.equal(code, 0, stderr);
-    assert.equal(lineas.length, 11, lineas.join("\n"));
-    const primero = lineas[0];
-    const segundo = primero === "Tarea 1" ? "Tarea 2" : "Tarea 1";
-    assert.deepEqual(lineas.slice(0, 10), [...Array(5).fill(primero), ...Array(5).fill(segundo)]);
-    assert.equal(lineas[10], "Contador: 2000000 (esperado 2000000)");
-    bloques.add(primero);
-  }
-  console.log(`bloque que salió primero: ${[...bloques].join(" y ")}`);
+/** La regla: dos bloques enteros de 5 líneas y el contador exacto. */
+function comprobar(lineas: string[], veces: number) {
+  assert.equal(lineas.length, 11, lineas.join("\n"));
+  const primero = lineas[0];
+  const segundo = primero === "Tarea 1" ? "Tarea 2" : "Tarea 1";
+  assert.deepEqual(lineas.slice(0, 10), [...Array(5).fill(primero), ...Array(5).fill(segundo)]);
+  assert.equal(lineas[10], `Contador: ${2 * veces} (esperado ${2 * veces})`);
+}
+
+/** Ejecuta lock.ts, con `taskset -c 0` (un solo núcleo) si `unNucleo`. */
+async function lock(unNucleo: boolean, ...args: string[]) {
+  const orden = ["run", "--allow-read", "threads/lock.ts", ...args];
+  const { code, lineas, stderr } = unNucleo
+    ? await ejecutarEnUnNucleo(orden)
+    : await ejecutar(orden);
+  assert.equal(code, 0, stderr);
+  return lineas;
+}
+
+Deno.test("lock: dos bloques enteros y el contador exacto (también en la cabecera)", async () => {
+  comprobar(leerCabecera("threads/lock.ts").salida, 1_000_000);
+  comprobar(await lock(false), 1_000_000);
+  // Otra más corta: con un Lock que fallara, los bloques se mezclarían (y threading_test.ts
+  // prueba el Lock a fondo sin arrancar procesos).
+  comprobar(await lock(false, "--veces", "1000"), 1000);
 });
 
-Deno.test("lock: --veces cambia el número de sumas, y su error de uso", async () => {
-  const { code, lineas } = await ejecutarThreads("lock.ts", "--veces", "7");
-  assert.equal(code, 0);
-  assert.equal(lineas[10], "Contador: 14 (esperado 14)");
-  const malo = await ejecutarThreads("lock.ts", "--veces", "1e3");
-  assert.equal(malo.code, 2);
-  assert.match(
-    malo.stderr,
-    /^--veces debe ser un número entero entre 1 y 100000000 \(se recibió "1e3"\)\n/,
-  );
+Deno.test({
+  name: "lock: en un solo núcleo (taskset -c 0), igual de exacto",
+  ignore: !hayTaskset,
+  async fn() {
+    comprobar(await lock(true), 1_000_000);
+  },
 });
