@@ -9,6 +9,7 @@ import {
   enmascarar,
   leerCabecera,
 } from "./cabeceras.ts";
+import { EnMarcha, lineasDe } from "./ayuda.ts";
 
 const leer = (ruta: string) => Deno.readTextFileSync(new URL(`../${ruta}`, import.meta.url));
 const ficherosDe = (carpeta: string) =>
@@ -176,4 +177,23 @@ Deno.test("cabeceras: la comparación no mira el orden ni los números, y sí to
   // Un número no vale por una palabra, ni una palabra por otra.
   assert.notEqual(compararSalida(["dentro: 2"], ["dentro: dos"]), null);
   assert.notEqual(compararSalida(["Cuadrado: 100"], ["Cubo: 100"]), null);
+});
+
+Deno.test("ayuda: las líneas de un proceso, con \\n o \\r\\n, aunque lleguen a trozos", async () => {
+  assert.deepEqual(lineasDe("a\r\nb\n\nc"), ["a", "b", "", "c"]);
+  assert.deepEqual(lineasDe("a\n"), ["a"]);
+  // Un eco de stdin que escribe byte a byte: cada salto de línea llega partido.
+  const eco = new EnMarcha(
+    [
+      "eval",
+      "for await (const t of Deno.stdin.readable) for (const b of t) await Deno.stdout.write(Uint8Array.of(b))",
+    ],
+    "null",
+    { entrada: "uno\r\ndos\nfin" },
+  );
+  assert.equal(await eco.linea(), "uno");
+  const { code, stdout, lineas } = await eco.fin();
+  assert.equal(code, 0);
+  assert.equal(stdout, "uno\r\ndos\nfin");
+  assert.deepEqual(lineas, ["uno", "dos", "fin"]);
 });
