@@ -1,8 +1,28 @@
 import assert from "node:assert/strict";
 import { ejecutarThreads } from "./ayuda.ts";
+import { leerCabecera } from "./cabeceras.ts";
 
-/** Los números de las dos últimas líneas: consumidos y veces con el búfer lleno y vacío. */
-function resumen(lineas: string[], elementos: number, capacidad: number) {
+/**
+ * La regla: con 20 elementos o menos, cada uno se pone antes de sacarse, se pone y se saca
+ * una vez y en orden, y nunca hay más puestos sin sacar que huecos. Después, el resumen.
+ * Devuelve las veces que el búfer estuvo lleno y vacío.
+ */
+function comprobar(lineas: string[], elementos: number, capacidad: number) {
+  const pasos = lineas.slice(0, -2);
+  assert.equal(pasos.length, elementos <= 20 ? 2 * elementos : 0, lineas.join("\n"));
+  let puestos = 0;
+  let sacados = 0;
+  for (const linea of pasos) {
+    const paso = linea.match(/^(Productor: pone|Consumidor: saca) (\d+)$/);
+    assert.ok(paso, linea);
+    if (paso[1] === "Productor: pone") {
+      assert.equal(Number(paso[2]), ++puestos, `${linea}: fuera de orden`);
+      assert.ok(puestos - sacados <= capacidad, `${linea}: más elementos que huecos`);
+    } else {
+      assert.equal(Number(paso[2]), ++sacados, `${linea}: fuera de orden`);
+      assert.ok(sacados <= puestos, `${linea}: se saca antes de ponerse`);
+    }
+  }
   assert.equal(
     lineas.at(-2),
     `Consumidos: ${elementos} de ${elementos}, cada uno una vez y en orden (capacidad del búfer: ${capacidad})`,
@@ -14,62 +34,39 @@ function resumen(lineas: string[], elementos: number, capacidad: number) {
   return { lleno: Number(veces[1]), vacio: Number(veces[2]) };
 }
 
-Deno.test("productor_consumidor: cada elemento se pone antes de sacarse, una vez y en orden", async () => {
-  const { code, lineas, stderr } = await ejecutarThreads("productor_consumidor.ts");
+async function productorConsumidor(...args: string[]) {
+  const { code, lineas, stderr } = await ejecutarThreads("productor_consumidor.ts", ...args);
   assert.equal(code, 0, stderr);
-  assert.equal(lineas.length, 22);
-  const pasos = lineas.slice(0, 20);
-  const puestos = pasos.filter((l) => l.startsWith("Productor")).map((l) =>
-    Number(l.split(" ").at(-1))
+  return lineas;
+}
+
+Deno.test("productor_consumidor: cada elemento se pone antes de sacarse, una vez y en orden (también en la cabecera)", async () => {
+  comprobar(leerCabecera("threads/productor_consumidor.ts").salida, 10, 3);
+  comprobar(await productorConsumidor(), 10, 3);
+  assert.throws(
+    () => comprobar(["Consumidor: saca 1", "Productor: pone 1", "", ""], 1, 3),
+    /se saca antes de ponerse/,
   );
-  const sacados = pasos.filter((l) => l.startsWith("Consumidor")).map((l) =>
-    Number(l.split(" ").at(-1))
-  );
-  const uno_a_diez = Array.from({ length: 10 }, (_, i) => i + 1);
-  assert.deepEqual(puestos, uno_a_diez);
-  assert.deepEqual(sacados, uno_a_diez);
-  for (const n of uno_a_diez) {
-    const puesto = pasos.indexOf(`Productor: pone ${n}`);
-    const sacado = pasos.indexOf(`Consumidor: saca ${n}`);
-    assert.ok(puesto < sacado, `${n} se sacó antes de ponerse`);
-    // Nunca hay más de 3 (la capacidad) puestos sin sacar.
-    const enElBufer = pasos.slice(0, puesto + 1).filter((l) => l.startsWith("Productor")).length -
-      pasos.slice(0, puesto + 1).filter((l) => l.startsWith("Consumidor")).length;
-    assert.ok(enElBufer <= 3, `con ${n} había ${enElBufer} elementos en un búfer de 3`);
-  }
-  resumen(lineas, 10, 3);
 });
 
-Deno.test("productor_consumidor: con uno de los dos lento, el búfer se llena o se vacía", async () => {
-  for (const lento of ["consumidor", "productor"]) {
-    const { code, lineas } = await ejecutarThreads(
-      "productor_consumidor.ts",
-      ...["--elementos", "40", "--capacidad", "2", "--lento", lento],
-    );
-    assert.equal(code, 0);
-    assert.equal(lineas.length, 2); // con más de 20 elementos, solo el resumen
-    const { lleno, vacio } = resumen(lineas, 40, 2);
-    // Consumidor lento: el productor encuentra el búfer lleno. Productor lento: vacío.
-    assert.ok(lento === "consumidor" ? lleno > 0 : vacio > 0, lineas.at(-1));
-  }
+Deno.test("productor_consumidor: con uno lento el búfer se llena o se vacía; con 50.000 elementos en 4 huecos, todos en orden", async () => {
+  const [consumidorLento, productorLento, muchos] = await Promise.all([
+    productorConsumidor("--elementos", "40", "--capacidad", "2", "--lento", "consumidor"),
+    productorConsumidor("--elementos", "40", "--capacidad", "2", "--lento", "productor"),
+    productorConsumidor("--elementos", "50000", "--capacidad", "4"),
+  ]);
+  assert.ok(comprobar(consumidorLento, 40, 2).lleno > 0, consumidorLento.at(-1));
+  assert.ok(comprobar(productorLento, 40, 2).vacio > 0, productorLento.at(-1));
+  comprobar(muchos, 50_000, 4);
 });
 
-Deno.test("productor_consumidor: muchos más elementos que huecos (200.000 en 4), todos en orden", async () => {
-  const { code, lineas, stderr } = await ejecutarThreads(
-    "productor_consumidor.ts",
-    "--elementos",
-    "200000",
-    "--capacidad",
-    "4",
+Deno.test("productor_consumidor: --lento con otro valor, uso y código 2", async () => {
+  const { code, stderr } = await ejecutarThreads("productor_consumidor.ts", "--lento", "nadie");
+  assert.equal(code, 2);
+  assert.equal(
+    stderr,
+    '--lento debe ser productor o consumidor (se recibió "nadie")\n' +
+      "Uso: deno run --allow-read threads/productor_consumidor.ts " +
+      "[--elementos N] [--capacidad N] [--lento productor|consumidor]\n",
   );
-  assert.equal(code, 0, stderr);
-  resumen(lineas, 200_000, 4);
-});
-
-Deno.test("productor_consumidor: opciones mal escritas, uso y código 2", async () => {
-  for (const malas of [["--lento", "nadie"], ["--capacidad", "0"], ["--elementos", "x"]]) {
-    const { code, stderr } = await ejecutarThreads("productor_consumidor.ts", ...malas);
-    assert.equal(code, 2, malas.join(" "));
-    assert.match(stderr, /\nUso: deno run --allow-read threads\/productor_consumidor\.ts /);
-  }
 });
