@@ -1,41 +1,48 @@
 import assert from "node:assert/strict";
-import { ejecutar } from "./ayuda.ts";
+import { ejecutar, EnMarcha } from "./ayuda.ts";
+import { leerCabecera } from "./cabeceras.ts";
 
-Deno.test("procesos_hilos: mismo resultado en los tres casos; workers con el pid del principal, procesos con uno nuevo", async () => {
-  const { code, lineas, stderr } = await ejecutar([
-    "run",
-    "--allow-read",
-    "--allow-run",
-    "threads/procesos_hilos.ts",
-    "--limite",
-    "200000",
-  ]);
-  assert.equal(code, 0, stderr);
-  assert.equal(lineas.length, 5, lineas.join("\n"));
-  assert.match(lineas[0], /^Contar los primos menores que 200000 \(núcleos de este equipo: \d+\)$/);
-  const principal = lineas[1].match(/^1 hilo, el principal \(pid (\d+)\): 17984 primos en \d+ ms$/);
-  assert.ok(principal, lineas[1]);
-  const pid = principal[1];
+const orden = ["run", "--allow-read", "--allow-run", "threads/procesos_hilos.ts"];
+const comparacion = "(\\d+,\\d veces más rápido|sin (apenas )?ganar tiempo: .+)";
+
+/**
+ * La regla: el mismo número de primos en los tres casos; los workers con el pid del
+ * principal; cada proceso con uno nuevo; y cuánto más rápido (o por qué no) en una frase.
+ */
+function comprobar(lineas: string[], limite: number, primos: number) {
+  assert.equal(lineas.length, 6, lineas.join("\n"));
+  assert.match(
+    lineas[0],
+    new RegExp(`^Contar los primos menores que ${limite} \\(núcleos de este equipo: \\d+\\)$`),
+  );
+  const pid = lineas[1].match(
+    new RegExp(`^1 hilo, el principal \\(pid (\\d+)\\): ${primos} primos en \\d+ ms$`),
+  )?.[1];
+  assert.ok(pid, lineas[1]);
   assert.match(
     lineas[2],
     new RegExp(
-      `^2 workers \\(pid ${pid} y ${pid}\\): 17984 primos en \\d+ ms, \\d+,\\d veces más rápido$`,
+      `^2 workers \\(pid ${pid} y ${pid}\\): ${primos} primos en \\d+ ms, ${comparacion}$`,
     ),
   );
-  const procesos = lineas[3].match(
-    /^2 procesos \(pid (\d+) y (\d+)\): 17984 primos en \d+ ms, \d+,\d veces más rápido$/,
-  );
-  assert.ok(procesos, lineas[3]);
-  assert.notEqual(procesos[1], pid);
-  assert.notEqual(procesos[2], pid);
-  assert.notEqual(procesos[1], procesos[2]);
+  const hijos = lineas[3].match(/^2 procesos \(pid (\d+) y (\d+)\) en marcha\.\.\.$/);
+  assert.ok(hijos, lineas[3]);
+  assert.equal(new Set([pid, hijos[1], hijos[2]]).size, 3, "cada proceso con su propio pid");
+  assert.match(lineas[4], new RegExp(`^2 procesos: ${primos} primos en \\d+ ms, ${comparacion}$`));
   assert.equal(
-    lineas[4],
+    lineas[5],
     "Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.",
   );
+}
+
+Deno.test("procesos_hilos: mismos primos en los tres casos, pids como se esperan (también en la cabecera)", async () => {
+  comprobar(leerCabecera("threads/procesos_hilos.ts").salida, 8_000_000, 539_777);
+  const { code, lineas, stderr } = await ejecutar([...orden, "--limite", "200000"]);
+  assert.equal(code, 0, stderr);
+  comprobar(lineas, 200_000, 17_984);
 });
 
-Deno.test("procesos_hilos: sin --allow-run lo explica y sale con 1, antes de calcular nada", async () => {
+Deno.test("procesos_hilos: sin --allow-run lo dice antes de contar nada, con la orden", async () => {
   const { code, stdout, stderr } = await ejecutar([
     "run",
     "--allow-read",
@@ -43,8 +50,44 @@ Deno.test("procesos_hilos: sin --allow-run lo explica y sale con 1, antes de cal
   ]);
   assert.equal(code, 1);
   assert.equal(stdout, "");
-  assert.match(
+  assert.equal(
     stderr,
-    /^Para lanzar los 2 procesos hace falta el permiso --allow-run\. Ejecuta: deno run --allow-read --allow-run/,
+    "Para lanzar los 2 procesos hace falta el permiso --allow-run. " +
+      "Ejecuta: deno run --allow-read --allow-run threads/procesos_hilos.ts\n",
   );
+});
+
+/** ¿Existe todavía el proceso `pid`? `kill -0` no envía nada: solo mira si existe. */
+async function existe(pid: number): Promise<boolean> {
+  const { success } = await new Deno.Command("sh", { args: ["-c", `kill -0 ${pid} 2>/dev/null`] })
+    .output();
+  return success;
+}
+
+async function vivos(pids: number[]): Promise<number[]> {
+  const existen = await Promise.all(pids.map(existe));
+  return pids.filter((_, i) => existen[i]);
+}
+
+Deno.test({
+  name: "procesos_hilos: SIGTERM o SIGINT solo al padre termina también a sus procesos hijos",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await Promise.all((["SIGTERM", "SIGINT"] as const).map(async (senal) => {
+      // Con 3.000.000, cada hijo cuenta unos cientos de ms: siguen vivos cuando llega la señal.
+      const padre = new EnMarcha([...orden, "--limite", "3000000"]);
+      let linea;
+      while ((linea = await padre.linea()) !== null && !linea.endsWith("en marcha...")) {
+        // las líneas de antes: el hilo principal y los workers
+      }
+      const hijos = linea?.match(/^2 procesos \(pid (\d+) y (\d+)\)/)?.slice(1).map(Number);
+      assert.ok(hijos, `no llegó la línea de los procesos: ${padre.lineas.join("\n")}`);
+      assert.deepEqual(await vivos(hijos), hijos, "los hijos deberían estar contando");
+
+      const { code, stderr } = await padre.parar(senal); // la señal, solo al padre
+      assert.equal(code, senal === "SIGINT" ? 130 : 143, stderr);
+      assert.match(stderr, /termino también los 2 procesos hijos/);
+      assert.deepEqual(await vivos(hijos), [], `${senal}: hijos que siguen vivos`);
+    }));
+  },
 });

@@ -7,26 +7,31 @@
  * (hilos de este mismo proceso: el mismo pid) y después entre 2 procesos nuevos
  * (`Deno.Command` ejecuta este mismo script con `--parte`: cada uno con su pid).
  *
- * Con 2 núcleos, los workers y los procesos tardan casi la mitad. En Python no pasaría con
- * threads: el GIL (un cerrojo global de CPython) deja ejecutar Python a un solo thread cada
- * vez, así que dos threads que calculan tardan lo mismo que uno, y para calcular en paralelo
- * hacen falta procesos (`multiprocessing`). Los workers de JavaScript no tienen GIL: cada uno
- * tiene su propio motor y corre en su núcleo. Arrancar un proceso cuesta más que arrancar un
- * worker (hay que cargar Deno entero otra vez), y no comparten memoria.
+ * Con 2 núcleos libres, los workers y los procesos tardan poco más de la mitad. Con un solo
+ * núcleo, o con los núcleos ocupados por otros programas, no ganan tiempo, y el programa lo
+ * dice. En Python no pasaría con threads: el GIL (un cerrojo global de CPython) deja
+ * ejecutar Python a un solo thread cada vez, así que dos threads que calculan tardan lo
+ * mismo que uno, y para calcular en paralelo hacen falta procesos (`multiprocessing`). Los
+ * workers de JavaScript no tienen GIL: cada uno tiene su propio motor y corre en su núcleo.
+ * Arrancar un proceso cuesta más que arrancar un worker (hay que cargar Deno entero otra
+ * vez), y no comparten memoria. Un proceso hijo no muere con su padre: si paras el programa
+ * (Ctrl+C o SIGTERM) mientras cuentan, el padre termina antes a sus hijos.
  *
  * @python Apartado 2 «Threads», primer párrafo: multiprocesamiento (procesos) frente a multihilo (threads), getpid()
  * @ejecutar deno run --allow-read --allow-run threads/procesos_hilos.ts
  * @salida
- *   Contar los primos menores que 8000000 (núcleos de este equipo: <n>)
- *   1 hilo, el principal (pid <pid>): 539777 primos en <t> ms
- *   2 workers (pid <pid> y <pid>): 539777 primos en <t> ms, <x> veces más rápido
- *   2 procesos (pid <pid> y <pid>): 539777 primos en <t> ms, <x> veces más rápido
+ *   Contar los primos menores que 8000000 (núcleos de este equipo: 2)
+ *   1 hilo, el principal (pid 15526): 539777 primos en 1215 ms
+ *   2 workers (pid 15526 y 15526): 539777 primos en 886 ms, 1,4 veces más rápido
+ *   2 procesos (pid 15535 y 15536) en marcha...
+ *   2 procesos: 539777 primos en 972 ms, sin apenas ganar tiempo: arrancarlos cuesta más de lo que se gana, o los núcleos están ocupados con otros programas
  *   Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.
+ * @cambia Los pids y los tiempos cambian en cada ejecución (y cuánto más rápido, según lo libres que estén los núcleos); los primos, no.
  */
 
-import { leerOpciones, terminarConError } from "../opciones.ts";
-import { atenderThread, enUnWorker, Thread } from "./cuadrado_cubo.ts";
-import { memoriaCompartida } from "./carrera.ts";
+import { compartido, entero, leerOpciones, terminarConError, Thread } from "./threading.ts";
+
+const resultados = compartido(4); // [primos del worker 0, del worker 1, pid del 0, pid del 1]
 
 function esPrimo(n: number): boolean {
   if (n < 2) return false;
@@ -56,91 +61,116 @@ function contarPrimos(parte: number, partes: number, limite: number): number {
 }
 
 /** En un worker: cuenta su parte y deja el resultado y su pid en la memoria compartida. */
-function contarEnWorker(parte: number, partes: number, limite: number, resultados: Int32Array) {
-  resultados[parte] = contarPrimos(parte, partes, limite);
-  resultados[partes + parte] = Deno.pid;
+export function contarEnWorker(parte: number, limite: number) {
+  resultados[parte] = contarPrimos(parte, 2, limite);
+  resultados[2 + parte] = Deno.pid;
 }
 
-const uso = "deno run --allow-read --allow-run threads/procesos_hilos.ts [--limite 8000000]";
+/** Cuánto más rápido que el hilo principal solo, o por qué no lo es. */
+function comparar(solo: number, repartido: number): string {
+  const veces = solo / repartido;
+  if (navigator.hardwareConcurrency < 2) {
+    return "sin ganar tiempo: con un solo núcleo, las dos partes se turnan en vez de ir a la vez";
+  }
+  if (veces < 1.3) {
+    return "sin apenas ganar tiempo: arrancarlos cuesta más de lo que se gana, " +
+      "o los núcleos están ocupados con otros programas";
+  }
+  return `${veces.toFixed(1).replace(".", ",")} veces más rápido`;
+}
 
-if (import.meta.main && enUnWorker) {
-  atenderThread({ contarEnWorker });
-} else if (import.meta.main) {
-  const { limite, parte } = leerOpciones(uso, {
-    limite: { defecto: 8_000_000, min: 2, max: 1_000_000_000 },
-    parte: { defecto: -1, min: 0, max: 1 }, // uso interno: así se lanza cada proceso hijo
-  });
+if (import.meta.main) {
+  const permisos = "--allow-read --allow-run";
+  const { limite, parte } = leerOpciones({
+    limite: entero(8_000_000, 2, 1_000_000_000, "contar los primos menores que este número"),
+    parte: entero(-1, 0, 1, ""), // interna: así se lanza cada proceso hijo
+  }, permisos);
 
   if (parte >= 0) {
     // Somos uno de los 2 procesos hijos: contamos nuestra parte y la escribimos.
     console.log(contarPrimos(parte, 2, limite));
-  } else {
-    if (Deno.permissions.querySync({ name: "run" }).state !== "granted") {
-      terminarConError(
-        `Para lanzar los 2 procesos hace falta el permiso --allow-run. Ejecuta: ${uso}`,
-      );
-    }
-    const ms = (desde: number) => Math.round(performance.now() - desde);
-    const rapidez = (t: number) => (t1 / t).toFixed(1).replace(".", ",");
-    console.log(
-      `Contar los primos menores que ${limite} (núcleos de este equipo: ${navigator.hardwareConcurrency})`,
-    );
-
-    // 1. Todo en el hilo principal.
-    let inicio = performance.now();
-    const total = contarPrimos(0, 1, limite);
-    const t1 = ms(inicio);
-    console.log(`1 hilo, el principal (pid ${Deno.pid}): ${total} primos en ${t1} ms`);
-
-    // 2. Repartido entre 2 workers: hilos del mismo proceso.
-    inicio = performance.now();
-    const resultados = memoriaCompartida(4); // [primos 0, primos 1, pid 0, pid 1]
-    const w0 = new Thread(import.meta.url, {
-      target: contarEnWorker,
-      args: [0, 2, limite, resultados],
-    });
-    const w1 = new Thread(import.meta.url, {
-      target: contarEnWorker,
-      args: [1, 2, limite, resultados],
-    });
-    w0.start();
-    w1.start();
-    await w0.join();
-    await w1.join();
-    const t2 = ms(inicio);
-    const enWorkers = resultados[0] + resultados[1];
-    console.log(
-      `2 workers (pid ${resultados[2]} y ${resultados[3]}): ${enWorkers} primos en ${t2} ms, ${
-        rapidez(t2)
-      } veces más rápido`,
-    );
-
-    // 3. Repartido entre 2 procesos: este mismo script, lanzado con --parte 0 y --parte 1.
-    inicio = performance.now();
-    const procesos = [0, 1].map((p) =>
-      new Deno.Command(Deno.execPath(), {
-        args: ["run", import.meta.filename!, "--parte", String(p), "--limite", String(limite)],
-        stdout: "piped",
-      }).spawn()
-    );
-    const salidas = await Promise.all(procesos.map((proceso) => proceso.output()));
-    const t3 = ms(inicio);
-    const enProcesos = salidas.reduce(
-      (suma, { stdout }) => suma + Number(new TextDecoder().decode(stdout)),
-      0,
-    );
-    console.log(
-      `2 procesos (pid ${procesos[0].pid} y ${
-        procesos[1].pid
-      }): ${enProcesos} primos en ${t3} ms, ${rapidez(t3)} veces más rápido`,
-    );
-
-    const mismoPid = resultados[2] === Deno.pid && resultados[3] === Deno.pid;
-    const pidsNuevos = procesos.every((proceso) => proceso.pid !== Deno.pid) &&
-      procesos[0].pid !== procesos[1].pid;
-    if (enWorkers !== total || enProcesos !== total || !mismoPid || !pidsNuevos) {
-      terminarConError("Error: los resultados o los pid no son los esperados.");
-    }
-    console.log("Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.");
+    Deno.exit(0);
   }
+  if (Deno.permissions.querySync({ name: "run", command: Deno.execPath() }).state !== "granted") {
+    terminarConError(
+      `Para lanzar los 2 procesos hace falta el permiso --allow-run. Ejecuta: deno run ${permisos} threads/procesos_hilos.ts`,
+    );
+  }
+  const ms = (desde: number) => Math.round(performance.now() - desde);
+  console.log(
+    `Contar los primos menores que ${limite} (núcleos de este equipo: ${navigator.hardwareConcurrency})`,
+  );
+
+  // 1. Todo en el hilo principal.
+  let inicio = performance.now();
+  const total = contarPrimos(0, 1, limite);
+  const t1 = ms(inicio);
+  console.log(`1 hilo, el principal (pid ${Deno.pid}): ${total} primos en ${t1} ms`);
+
+  // 2. Repartido entre 2 workers: hilos del mismo proceso.
+  inicio = performance.now();
+  const w0 = new Thread({ target: contarEnWorker, args: [0, limite] });
+  const w1 = new Thread({ target: contarEnWorker, args: [1, limite] });
+  w0.start();
+  w1.start();
+  await w0.join();
+  await w1.join();
+  const t2 = ms(inicio);
+  const enWorkers = resultados[0] + resultados[1];
+  console.log(
+    `2 workers (pid ${resultados[2]} y ${resultados[3]}): ${enWorkers} primos en ${t2} ms, ${
+      comparar(t1, t2)
+    }`,
+  );
+
+  // 3. Repartido entre 2 procesos: este mismo script, lanzado con --parte 0 y --parte 1.
+  inicio = performance.now();
+  const procesos = [0, 1].map((p) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", import.meta.filename!, "--parte", String(p), "--limite", String(limite)],
+      stdout: "piped",
+    }).spawn()
+  );
+  // Un hijo no muere con su padre: si nos paran (Ctrl+C, SIGTERM) mientras cuentan, los
+  // terminamos nosotros antes de salir.
+  const parar = (senal: "SIGINT" | "SIGTERM") => async () => {
+    console.error(`\nParado (${senal}): termino también los 2 procesos hijos.`);
+    for (const proceso of procesos) {
+      try {
+        proceso.kill("SIGTERM");
+      } catch {
+        // ya había terminado
+      }
+    }
+    await Promise.all(procesos.map((proceso) => proceso.status));
+    Deno.exit(senal === "SIGINT" ? 130 : 143);
+  };
+  const alParar = { SIGINT: parar("SIGINT"), SIGTERM: parar("SIGTERM") } as const;
+  for (const senal of ["SIGINT", "SIGTERM"] as const) {
+    if (Deno.build.os !== "windows" || senal === "SIGINT") {
+      Deno.addSignalListener(senal, alParar[senal]);
+    }
+  }
+  console.log(`2 procesos (pid ${procesos[0].pid} y ${procesos[1].pid}) en marcha...`);
+
+  const salidas = await Promise.all(procesos.map((proceso) => proceso.output()));
+  for (const senal of ["SIGINT", "SIGTERM"] as const) {
+    if (Deno.build.os !== "windows" || senal === "SIGINT") {
+      Deno.removeSignalListener(senal, alParar[senal]);
+    }
+  }
+  const t3 = ms(inicio);
+  const enProcesos = salidas.reduce(
+    (suma, { stdout }) => suma + Number(new TextDecoder().decode(stdout)),
+    0,
+  );
+  console.log(`2 procesos: ${enProcesos} primos en ${t3} ms, ${comparar(t1, t3)}`);
+
+  const mismoPid = resultados[2] === Deno.pid && resultados[3] === Deno.pid;
+  const pidsNuevos = procesos.every((proceso) => proceso.pid !== Deno.pid) &&
+    procesos[0].pid !== procesos[1].pid;
+  if (enWorkers !== total || enProcesos !== total || !mismoPid || !pidsNuevos) {
+    terminarConError("Error: los resultados o los pid no son los esperados.");
+  }
+  console.log("Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.");
 }

@@ -701,7 +701,7 @@ export interface Texto {
   ayuda: string;
 }
 
-/** `--nombre N`: un entero entre `min` y `max`. */
+/** `--nombre N`: un entero entre `min` y `max`. Con `ayuda` "", es interna: no sale en el uso. */
 export function entero(defecto: number, min: number, max: number, ayuda: string): Entero {
   return { defecto, min, max, ayuda };
 }
@@ -721,7 +721,7 @@ export type Lectura<O> =
 
 /** La línea de uso: `deno run --allow-read threads/x.ts [--veces N]`. */
 function lineaDeUso(opciones: Record<string, Entero | Texto>, orden: string): string {
-  const partes = Object.entries(opciones).map(([nombre, o]) =>
+  const partes = Object.entries(opciones).filter(([, o]) => o.ayuda !== "").map(([nombre, o]) =>
     "min" in o ? `[--${nombre} N]` : `[--${nombre} ${o.valores.length ? o.valores.join("|") : "X"}]`
   );
   return [orden, ...partes].join(" ");
@@ -761,7 +761,8 @@ export function analizarOpciones<O extends Record<string, Entero | Texto>>(
   }
 
   if (leidos.help) {
-    const lineas = Object.entries(opciones).map(([nombre, o]) => {
+    const visibles = Object.entries(opciones).filter(([, o]) => o.ayuda !== "");
+    const lineas = visibles.map(([nombre, o]) => {
       const rango = "min" in o ? `; de ${o.min} a ${o.max}` : "";
       const valor = "min" in o ? "N" : o.valores.length ? o.valores.join("|") : "X";
       const defecto = o.defecto === "" ? "ninguno" : o.defecto;
