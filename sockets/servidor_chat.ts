@@ -1,0 +1,298 @@
+/**
+ * Servidor de chat: cada línea que envía un cliente les llega a todos los demás con su nombre.
+ *
+ * Es el servidor del capítulo para muchos clientes que, en vez de recibir su propio eco, se
+ * hablan entre sí. Al conectarse, el servidor pregunta el nombre: la primera línea que llega
+ * es el nombre (si está vacío o ya lo usa otro, se queda en «Cliente N»). Después, cada línea
+ * va a los demás como `<nombre>: <texto>`, y todos ven quién entra y quién sale. «cerrar», o
+ * cerrar la conexión, es salir del chat.
+ *
+ * Cada cliente es una tarea asíncrona, como en servidor_multicliente.ts: mientras una espera a
+ * su cliente, las demás siguen. Enviar a los demás nunca espera a nadie: cada envío se pone en
+ * la cola de escritura de ese cliente y el servidor sigue. Un cliente que no lee lo que le
+ * llega (su cola pasa de 1 MiB) sale del chat; uno que desaparece de golpe (reset) solo sale:
+ * los demás no notan nada. Ctrl+C (o SIGTERM, fuera de Windows) avisa a todos y cierra.
+ *
+ * Para unirse, el cliente de este chat, que lee el teclado y la red a la vez:
+ * `deno run --allow-net sockets/cliente_chat.ts`; o bien `nc localhost 9999`.
+ *
+ * Python -> Deno: lo de servidor.ts (socket() + bind() + listen() -> Deno.listen(); accept()
+ * -> server.accept()), con un thread por cliente en Python -> una tarea asíncrona aquí;
+ * send() a cada uno de los demás -> writer.write() sin esperar a que termine.
+ *
+ * Opciones: --host (por defecto 0.0.0.0, todas las interfaces) y --port (por defecto 9999;
+ * 0 deja que el sistema elija uno libre).
+ *
+ * @python Apartado 1 «Sockets», más allá: un chat, el servidor del capítulo para muchos clientes que se hablan entre sí
+ * @ejecutar deno run --allow-net sockets/servidor_chat.ts
+ * @junto_a sockets/cliente_chat.ts
+ * @salida
+ *   Servidor de chat escuchando en 0.0.0.0:9999
+ *   Ana (127.0.0.1:57918) entra en el chat (1 dentro)
+ *   Ana: hola a todos
+ *   Ana sale del chat (quedan 0)
+ *   ^C
+ *   Cerrando el chat con 0 clientes dentro.
+ *   Taluego, clientes!
+ * @cambia El puerto del cliente; con más clientes, el orden de sus líneas.
+ */
+
+import { parseArgs } from "node:util";
+
+const { host, port } = leerOpciones();
+
+const server = escuchar(host, port);
+console.log(`Servidor de chat escuchando en ${server.addr.hostname}:${server.addr.port}`);
+
+/** Quién está dentro del chat: su nombre y su conexión. */
+const clientes = new Set<Cliente>();
+let cerrando = false;
+
+Deno.addSignalListener("SIGINT", cerrarTodo);
+if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", cerrarTodo); // Windows: Ctrl+C
+
+let numero = 0;
+while (true) {
+  let serverConnection: Deno.TcpConn;
+  try {
+    serverConnection = await server.accept();
+  } catch (error) {
+    if (error instanceof Deno.errors.BadResource) break; // el servidor se está cerrando
+    continue; // un cliente que se fue antes de entrar (reset): seguimos esperando al siguiente
+  }
+  atenderCliente(nuevoCliente(serverConnection), ++numero); // sin await: seguimos aceptando
+}
+
+/** La vida de un cliente en el chat: su nombre, sus mensajes a los demás y su salida. */
+async function atenderCliente(cliente: Cliente, numero: number) {
+  let motivo = "";
+  try {
+    cliente.enviar("Bienvenido al chat. ¿Cómo te llamas?");
+    const lineas = leerLineas(cliente.conexion);
+    const primera = await lineas.next();
+    if (primera.done || primera.value === "cerrar") return cliente.despedir();
+
+    entrar(cliente, primera.value, numero);
+    for await (const received of lineas) {
+      if (received === "cerrar") break;
+      if (received === "") continue; // un Enter sin texto no se envía a nadie
+      const mensaje = `${cliente.nombre}: ${escapar(received)}`;
+      console.log(mensaje);
+      difundir(mensaje, cliente);
+    }
+  } catch {
+    motivo = "se cortó la conexión"; // se fue de golpe (reset): otra forma de salir
+  }
+  salir(cliente, motivo);
+}
+
+/** El nombre (el de la primera línea, o «Cliente N»), el saludo y el aviso a los demás. */
+function entrar(cliente: Cliente, nombre: string, numero: number) {
+  nombre = escapar(nombre.trim()).slice(0, 20);
+  const usado = [...clientes].some((otro) => otro.nombre === nombre);
+  cliente.nombre = nombre === "" || usado ? `Cliente ${numero}` : nombre;
+  if (usado) cliente.enviar(`${nombre} ya está en el chat: tú serás ${cliente.nombre}.`);
+  clientes.add(cliente);
+
+  const { hostname, port } = cliente.conexion.remoteAddr;
+  console.log(
+    `${cliente.nombre} (${hostname}:${port}) entra en el chat (${clientes.size} dentro)`,
+  );
+  const dentro = [...clientes].map((otro) => otro.nombre).join(", ");
+  cliente.enviar(`Hola, ${cliente.nombre}. En el chat: ${dentro}. Para salir, «cerrar».`);
+  difundir(`${cliente.nombre} entra en el chat.`, cliente);
+}
+
+/** Sale del chat (una sola vez): se avisa a los demás y se cierra su conexión. */
+function salir(cliente: Cliente, motivo = "") {
+  if (cerrando || !clientes.delete(cliente)) return cliente.cortar(); // ya había salido
+  const porque = motivo ? `: ${motivo}` : "";
+  console.log(`${cliente.nombre} sale del chat${porque} (quedan ${clientes.size})`);
+  difundir(`${cliente.nombre} sale del chat${porque}.`, cliente);
+  if (motivo) cliente.cortar();
+  else cliente.despedir();
+}
+
+/** Envía una línea a todos menos a `quien` (sin esperar a ninguno). */
+function difundir(linea: string, quien: Cliente) {
+  for (const cliente of clientes) {
+    if (cliente !== quien) cliente.enviar(linea);
+  }
+}
+
+/** Ctrl+C (SIGINT) o SIGTERM: avisamos a todos, cerramos cada conexión y terminamos. */
+async function cerrarTodo() {
+  if (cerrando) return; // Ctrl+C otra vez: ya estamos en ello
+  cerrando = true;
+  server.close();
+  if (Deno.stdout.isTerminal()) console.log(); // la terminal ya escribió ^C: pasamos de línea
+  const n = clientes.size;
+  console.log(`Cerrando el chat con ${n} ${n === 1 ? "cliente" : "clientes"} dentro.`);
+  // Cada uno recibe lo que tenía pendiente y el aviso, con un segundo como mucho.
+  const despedidas = [...clientes].map((cliente) => cliente.despedir("El chat se cierra."));
+  await Promise.race([Promise.all(despedidas), new Promise((fin) => setTimeout(fin, 1000))]);
+  console.log("Taluego, clientes!");
+  Deno.exit(0);
+}
+
+/** Un cliente conectado: su nombre, su conexión, y cómo enviarle, despedirlo o cortarlo. */
+interface Cliente {
+  nombre: string;
+  conexion: Deno.TcpConn;
+  enviar(linea: string): void;
+  despedir(aviso?: string): Promise<void>;
+  cortar(): void;
+}
+
+/**
+ * `enviar` pone la línea en la cola de escritura del cliente y vuelve al momento: el writer
+ * de la conexión la escribe cuando el cliente puede recibirla. Si la cola pasa de 1 MiB es
+ * que no lee: sale del chat, y así nunca frena a los demás ni llena la memoria.
+ */
+function nuevoCliente(conexion: Deno.TcpConn): Cliente {
+  const escritor = conexion.writable.getWriter();
+  let enCola = 0; // bytes entregados al writer que aún no han salido
+  let cerrado = false;
+  const cliente: Cliente = {
+    nombre: "",
+    conexion,
+    enviar(linea) {
+      if (cerrado) return;
+      const bytes = new TextEncoder().encode(linea + "\n");
+      if (enCola + bytes.length > 1024 * 1024) {
+        cerrado = true;
+        return salir(cliente, "no lee lo que le llega");
+      }
+      enCola += bytes.length;
+      escritor.write(bytes).then(() => enCola -= bytes.length, () => {});
+    },
+    /** Se despide, le llega lo que quedaba en su cola y se cierra (un segundo como mucho). */
+    async despedir(aviso = `Taluego, ${cliente.nombre || "cliente"}!`) {
+      cliente.enviar(aviso);
+      cerrado = true;
+      const limite = setTimeout(cliente.cortar, 1000);
+      await escritor.close().catch(() => {});
+      clearTimeout(limite);
+      cliente.cortar();
+    },
+    cortar() {
+      cerrado = true;
+      try {
+        conexion.close();
+      } catch {
+        // ya estaba cerrada
+      }
+    },
+  };
+  return cliente;
+}
+
+// --- Lo de siempre, explicado en español: leer líneas, escapar, opciones, permiso, errores ---
+
+/**
+ * Las líneas que llegan por la conexión, sin el \n (ni el \r de nc en Windows). Se lee con
+ * `read()`, como el recv() del capítulo: dejar de leer no cierra la conexión (la despedida
+ * aún tiene que salir). Una línea de más de 4096 caracteres se parte en varias.
+ */
+async function* leerLineas(conexion: Deno.Conn): AsyncGenerator<string> {
+  const receivedInBytes = new Uint8Array(16 * 1024);
+  const decoder = new TextDecoder(); // con stream: true, una letra partida entre dos lecturas
+  let pendiente = "";
+  let leidos;
+  while ((leidos = await conexion.read(receivedInBytes)) !== null) {
+    pendiente += decoder.decode(receivedInBytes.subarray(0, leidos), { stream: true });
+    let fin;
+    while ((fin = pendiente.indexOf("\n")) >= 0 || pendiente.length > 4096) {
+      if (fin < 0 || fin > 4096) fin = 4096;
+      yield pendiente.slice(0, fin).replace(/\r$/, "");
+      pendiente = pendiente.slice(pendiente[fin] === "\n" ? fin + 1 : fin);
+    }
+  }
+  if (pendiente !== "") yield pendiente.replace(/\r$/, "");
+}
+
+/**
+ * Lo que envía un cliente se muestra con los caracteres de control a la vista (\n, \x1b):
+ * así no puede mover el cursor ni borrar la terminal de nadie, ni inventarse una línea.
+ */
+function escapar(texto: string): string {
+  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  return texto.replace(
+    /\p{Cc}/gu, // los caracteres de control: \x00-\x1f, \x7f-\x9f
+    (c) => nombres[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
+/** `Deno.listen` con los fallos de siempre dichos en español (código 1, sin traza). */
+function escuchar(host: string, port: number): Deno.TcpListener {
+  try {
+    return Deno.listen({ hostname: host, port });
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      terminar(
+        `El puerto ${port} ya está en uso: ¿hay otro servidor abierto? Ciérralo (Ctrl+C en su ` +
+          "terminal) o elige otro puerto con --port.",
+      );
+    }
+    terminar(
+      `No se puede escuchar en ${host}:${port}: ${host} no es una dirección de este equipo ` +
+        "(prueba con --host 0.0.0.0 o --host 127.0.0.1).",
+    );
+  }
+}
+
+function terminar(frase: string): never {
+  console.error(frase);
+  Deno.exit(1);
+}
+
+/** --host y --port (y -h/--help), con los errores de uso en una frase y código 2. */
+function leerOpciones(): { host: string; port: number } {
+  const orden = "deno run --allow-net sockets/servidor_chat.ts";
+  const uso = `Uso: ${orden} [--host 0.0.0.0] [--port 9999]`;
+  function errorDeUso(frase: string): never {
+    console.error(`${frase}\n${uso}`);
+    Deno.exit(2);
+  }
+  // parseArgs lee "--port -1" como una opción -1 sin valor: lo juntamos en "--port=-1".
+  const args: string[] = [];
+  for (const arg of Deno.args) {
+    if (args.at(-1) === "--port" && /^-\d/.test(arg)) args[args.length - 1] += `=${arg}`;
+    else args.push(arg);
+  }
+  let values: { host: string; port: string; help?: boolean };
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        host: { type: "string", default: "0.0.0.0" },
+        port: { type: "string", default: "9999" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const cual = message.match(/'([^' ]+)/)?.[1] ?? "";
+    errorDeUso(
+      code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+        ? `Falta el valor de ${cual}.`
+        : code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL"
+        ? `Sobra «${cual}»: las opciones empiezan por --.`
+        : `Opción desconocida: ${cual}.`,
+    );
+  }
+  if (values.help) {
+    console.log(`${uso}
+  --host H    dirección en la que escuchar (por defecto 0.0.0.0: todas las de este equipo)
+  --port N    puerto TCP, de 0 a 65535 (por defecto 9999; 0: uno libre que elige el sistema)
+  -h, --help  esta ayuda`);
+    Deno.exit(0);
+  }
+  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN;
+  if (!(port <= 65535)) errorDeUso(`--port debe ser un número de 0 a 65535 (no "${values.port}").`);
+  // Antes de usar la red: sin permiso, Deno preguntaría en inglés (o fallaría con una traza).
+  if (Deno.permissions.querySync({ name: "net", host: values.host }).state !== "granted") {
+    terminar(`Falta el permiso de red. Ejecuta: ${orden}`);
+  }
+  return { host: values.host, port };
+}

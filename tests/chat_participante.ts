@@ -1,0 +1,92 @@
+// Un participante del chat hecho a mano por los tests (una conexión TCP real, sin el cliente):
+// lo usan servidor_chat_test.ts y cliente_chat_test.ts.
+
+/** Espera una promesa como mucho `ms` milisegundos: un test que espera algo que no llega falla. */
+export async function aTiempo<T>(promesa: Promise<T>, ms: number, que: string): Promise<T> {
+  let limite: ReturnType<typeof setTimeout> | undefined;
+  const tarde = new Promise<never>((_, fallar) => {
+    limite = setTimeout(() => fallar(new Error(`no llegó a tiempo: ${que}`)), ms);
+  });
+  try {
+    return await Promise.race([promesa, tarde]);
+  } finally {
+    clearTimeout(limite);
+  }
+}
+
+/** Una conexión al chat: lee sin parar y guarda cada línea que le llega. */
+export class Participante {
+  readonly lineas: string[] = [];
+  readonly conexion: Deno.TcpConn;
+  /** Termina cuando el servidor cierra la conexión (true) o la corta (false). */
+  readonly cerrada: Promise<boolean>;
+  #novedad = Promise.withResolvers<void>();
+
+  constructor(conexion: Deno.TcpConn, leer = true) {
+    this.conexion = conexion;
+    this.cerrada = leer ? this.#leer() : Promise.resolve(true);
+  }
+
+  /** Se conecta y dice su nombre; espera al saludo (si `leer`; si no, no lee nunca). */
+  static async entrar(port: number, nombre: string, leer = true): Promise<Participante> {
+    const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
+    const participante = new Participante(conexion, leer);
+    await participante.decir(nombre);
+    if (leer) await participante.hasta((linea) => linea.startsWith("Hola, "));
+    return participante;
+  }
+
+  async #leer(): Promise<boolean> {
+    const decoder = new TextDecoder();
+    let pendiente = "";
+    try {
+      for await (const trozo of this.conexion.readable) {
+        pendiente += decoder.decode(trozo, { stream: true });
+        const partes = pendiente.split("\n");
+        pendiente = partes.pop()!;
+        this.lineas.push(...partes);
+        this.#novedad.resolve();
+        this.#novedad = Promise.withResolvers();
+      }
+      return true;
+    } catch {
+      return false;
+    } finally {
+      this.#novedad.resolve();
+    }
+  }
+
+  async decir(texto: string): Promise<void> {
+    const bytes = new TextEncoder().encode(texto + "\n");
+    for (let enviados = 0; enviados < bytes.length;) {
+      enviados += await this.conexion.write(bytes.subarray(enviados));
+    }
+  }
+
+  /** Espera (3 s como mucho) a una línea que cumpla `cumple` y la devuelve. */
+  hasta(cumple: string | ((linea: string) => boolean), ms = 3000): Promise<string> {
+    const es = typeof cumple === "string" ? (linea: string) => linea === cumple : cumple;
+    let terminado = false;
+    this.cerrada.then(() => terminado = true);
+    return aTiempo(
+      (async () => {
+        while (true) {
+          const linea = this.lineas.find(es);
+          if (linea !== undefined) return linea;
+          if (terminado) throw new Error(`se cerró sin llegar: ${cumple}\n${this.lineas}`);
+          await Promise.race([this.#novedad.promise, this.cerrada]);
+        }
+      })(),
+      ms,
+      `${cumple}`,
+    );
+  }
+
+  cerrar(): void {
+    try {
+      this.conexion.close();
+    } catch {
+      // ya estaba cerrada
+    }
+  }
+}

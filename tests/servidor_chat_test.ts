@@ -1,0 +1,194 @@
+// servidor_chat.ts de verdad: clientes por TCP real en 127.0.0.1, que se hablan, se cortan,
+// dejan de leer, y un SIGTERM que cierra a todos.
+import assert from "node:assert/strict";
+import { ejecutar, EnMarcha } from "./ayuda.ts";
+import { leerCabecera } from "./cabeceras.ts";
+import { aTiempo, Participante } from "./chat_participante.ts";
+
+/**
+ * La regla del registro del servidor: "Servidor de chat escuchando en ..." primero; cada
+ * línea después es una entrada "<nombre> (<ip>:<puerto>) entra en el chat (<n> dentro)", un
+ * mensaje "<nombre>: <texto>" de alguien que está dentro, o una salida
+ * "<nombre> sale del chat[: <motivo>] (quedan <n>)"; las cuentas cuadran, nadie entra dos
+ * veces con el mismo nombre, no hay caracteres de control; al final, ^C si se pulsó,
+ * "Cerrando el chat con <n> clientes dentro." y "Taluego, clientes!".
+ */
+export function comprobarServidorChat(lineas: string[]): void {
+  assert.match(lineas[0] ?? "", /^Servidor de chat escuchando en [\w.:]+:\d+$/);
+  const dentro = new Set<string>();
+  const fin = lineas.findIndex((linea) => linea.startsWith("Cerrando el chat con "));
+  assert.ok(fin > 0, "falta «Cerrando el chat con ...»");
+  for (const linea of lineas.slice(1, fin)) {
+    assert.doesNotMatch(linea, /\p{Cc}/u, `sin caracteres de control: ${JSON.stringify(linea)}`);
+    if (linea === "^C") continue;
+    const entra = linea.match(/^(.+) \([\d.:a-f]+:\d+\) entra en el chat \((\d+) dentro\)$/);
+    const sale = linea.match(/^(.+) sale del chat(?:: [^()]+)? \(quedan (\d+)\)$/);
+    if (entra) {
+      assert.ok(!dentro.has(entra[1]), `${entra[1]} ya estaba dentro`);
+      dentro.add(entra[1]);
+      assert.equal(Number(entra[2]), dentro.size, linea);
+    } else if (sale) {
+      assert.ok(dentro.delete(sale[1]), `${sale[1]} sale sin haber entrado`);
+      assert.equal(Number(sale[2]), dentro.size, linea);
+    } else {
+      const [, nombre] = linea.match(/^(.+?): /) ?? [];
+      assert.ok(nombre && dentro.has(nombre), `mensaje de alguien que no está dentro: ${linea}`);
+    }
+  }
+  const n = dentro.size;
+  assert.deepEqual(lineas.slice(fin), [
+    `Cerrando el chat con ${n} ${n === 1 ? "cliente" : "clientes"} dentro.`,
+    "Taluego, clientes!",
+  ]);
+}
+
+async function arrancarChat() {
+  const servidor = new EnMarcha([
+    ...["run", "--allow-net", "sockets/servidor_chat.ts", "--host", "127.0.0.1", "--port", "0"],
+  ]);
+  const port = Number((await servidor.linea())?.match(/127\.0\.0\.1:(\d+)$/)?.[1]);
+  if (!port) throw new Error(`el servidor no arrancó: ${(await servidor.parar("SIGKILL")).stderr}`);
+  return { servidor, port };
+}
+
+Deno.test("servidor_chat: la muestra de la cabecera cumple la regla", () => {
+  const { salida } = leerCabecera("sockets/servidor_chat.ts");
+  comprobarServidorChat(salida);
+  assert.throws(() => comprobarServidorChat(salida.toSpliced(2, 0, "Berta: hola")));
+  assert.throws(() => comprobarServidorChat(salida.toSpliced(3, 1)));
+});
+
+Deno.test("servidor_chat: tres clientes; cada uno recibe lo de los demás, no lo suyo", async () => {
+  const { servidor, port } = await arrancarChat();
+  const todos: Participante[] = [];
+  try {
+    const ana = await Participante.entrar(port, "Ana");
+    const berta = await Participante.entrar(port, "Berta");
+    const carlos = await Participante.entrar(port, "Carlos");
+    todos.push(ana, berta, carlos);
+    assert.equal(
+      carlos.lineas[1],
+      "Hola, Carlos. En el chat: Ana, Berta, Carlos. Para salir, «cerrar».",
+    );
+    await ana.hasta("Berta entra en el chat.");
+    await ana.hasta("Carlos entra en el chat.");
+    await berta.hasta("Carlos entra en el chat.");
+
+    await ana.decir("hola");
+    await berta.hasta("Ana: hola");
+    await carlos.hasta("Ana: hola");
+    await berta.decir("¿qué tal?\x1b[2J\rTaluego, clientes!");
+    const escapado = "Berta: ¿qué tal?\\x1b[2J\\rTaluego, clientes!";
+    await ana.hasta(escapado);
+    await carlos.hasta(escapado);
+    // Un nombre repetido se queda en «Cliente N».
+    const otraAna = await Participante.entrar(port, "Ana");
+    todos.push(otraAna);
+    assert.equal(otraAna.lineas[1], "Ana ya está en el chat: tú serás Cliente 4.");
+    await carlos.decir("cerrar");
+    assert.equal(await carlos.cerrada, true, "Carlos: conexión cerrada limpia");
+    await ana.hasta("Carlos sale del chat.");
+    await otraAna.hasta("Carlos sale del chat.");
+    otraAna.cerrar();
+    await ana.hasta("Cliente 4 sale del chat.");
+
+    // Nadie recibe su propio mensaje, y cada uno lo de los demás, en orden.
+    const mensajes = (p: Participante) => p.lineas.filter((l) => /^(Ana|Berta|Carlos): /.test(l));
+    assert.deepEqual(mensajes(ana), [escapado]);
+    assert.deepEqual(mensajes(berta), ["Ana: hola"]);
+    assert.deepEqual(mensajes(carlos), ["Ana: hola", escapado]);
+    assert.deepEqual(carlos.lineas.slice(-1), ["Taluego, Carlos!"]);
+
+    const { code, lineas } = await servidor.parar("SIGTERM");
+    assert.equal(code, 0);
+    comprobarServidorChat(lineas);
+    assert.ok(lineas.includes(escapado), "una línea de registro por mensaje, escapada");
+    assert.deepEqual(lineas.slice(-2), [
+      "Cerrando el chat con 2 clientes dentro.",
+      "Taluego, clientes!",
+    ]);
+    for (const p of [ana, berta]) {
+      assert.equal(await p.cerrada, true);
+      assert.equal(p.lineas.at(-1), "El chat se cierra.");
+    }
+  } finally {
+    for (const p of todos) p.cerrar();
+    await servidor.parar("SIGKILL");
+  }
+});
+
+Deno.test("servidor_chat: quien se corta de golpe o deja de leer sale, y los demás ni lo notan", async () => {
+  const { servidor, port } = await arrancarChat();
+  const todos: Participante[] = [];
+  try {
+    const ana = await Participante.entrar(port, "Ana");
+    const berta = await Participante.entrar(port, "Berta");
+    const dani = await Participante.entrar(port, "Dani", false); // no lee nunca
+    const eva = await Participante.entrar(port, "Eva", false); // no lee nunca
+    todos.push(ana, berta, dani, eva);
+    await ana.hasta("Eva entra en el chat.");
+
+    // Dani cierra con datos sin leer (el saludo): el sistema envía un reset, no un cierre.
+    dani.cerrar();
+    // (Deno lee el reset como un fin de conexión: para el servidor, Dani simplemente sale.)
+    await ana.hasta((linea) => linea.startsWith("Dani sale del chat"));
+
+    // Ana envía lotes de 64 líneas de 4000 letras (16 MiB como mucho), y espera a que Berta
+    // tenga cada lote, como en una conversación. Eva no lee: cuando su cola en el servidor pasa
+    // de 1 MiB (más lo que cabe en los búferes del sistema), sale. A Berta le llega todo.
+    const linea = "x".repeat(3990);
+    const evaSale = "Eva sale del chat: no lee lo que le llega.";
+    let enviadas = 0;
+    for (let lote = 0; lote < 64 && !berta.lineas.includes(evaSale); lote++) {
+      for (let i = 0; i < 64; i++) await ana.decir(`${enviadas++} ${linea}`);
+      await berta.hasta(`Ana: ${enviadas - 1} ${linea}`, 10_000);
+    }
+    await berta.hasta(evaSale, 10_000);
+    await ana.decir("fin");
+    await aTiempo(berta.hasta("Ana: fin"), 10_000, "Berta recibe todo");
+    const recibidas = berta.lineas.filter((l) => l.startsWith("Ana: "));
+    assert.equal(recibidas.length, enviadas + 1);
+    recibidas.slice(0, -1).forEach((l, i) => assert.ok(l.startsWith(`Ana: ${i} x`), l));
+    console.log(
+      `(Eva salió tras ${enviadas} líneas, ${(enviadas * 4001 / 2 ** 20).toFixed(1)} MiB)`,
+    );
+
+    const { code, lineas } = await servidor.parar("SIGTERM");
+    assert.equal(code, 0);
+    comprobarServidorChat(lineas);
+  } finally {
+    for (const p of todos) p.cerrar();
+    await servidor.parar("SIGKILL");
+  }
+});
+
+Deno.test("servidor_chat: opciones mal puestas, sin permiso o con el puerto ocupado: una frase, sin traza", async () => {
+  const ocupado = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const script = "sockets/servidor_chat.ts";
+    const [fuera, ayuda, sinPermiso, enUso] = await Promise.all([
+      ejecutar(["run", "--allow-net", script, "--port", "-1"]),
+      ejecutar(["run", "--allow-net", script, "--help"]),
+      ejecutar(["run", script]),
+      ejecutar([
+        "run",
+        "--allow-net",
+        script,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        `${ocupado.addr.port}`,
+      ]),
+    ]);
+    assert.equal(fuera.code, 2);
+    assert.match(fuera.stderr, /^--port debe ser un número de 0 a 65535 \(no "-1"\)\.\nUso: /);
+    assert.equal(ayuda.code, 0);
+    assert.match(ayuda.stdout, /--port N .*por defecto 9999/);
+    assert.equal(sinPermiso.code, 1);
+    assert.match(sinPermiso.stderr, /^Falta el permiso de red\. Ejecuta: deno run --allow-net /);
+    assert.equal(enUso.code, 1);
+    assert.match(enUso.stderr, /^El puerto \d+ ya está en uso/);
+  } finally {
+    ocupado.close();
+  }
+});
