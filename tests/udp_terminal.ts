@@ -66,6 +66,16 @@ export class EnLaTerminal {
     await this.#teclado.write(new TextEncoder().encode(teclas));
   }
 
+  /** La termina si sigue en marcha (SIGKILL) y espera a que acabe. */
+  async parar(): Promise<void> {
+    try {
+      this.proceso.kill("SIGKILL");
+    } catch {
+      // ya había terminado
+    }
+    await this.fin(0);
+  }
+
   /** Espera a que termine; devuelve su código y cuántos ms pasaron desde `desde`. */
   async fin(desde: number): Promise<{ code: number; ms: number }> {
     const { code } = await this.proceso.status;

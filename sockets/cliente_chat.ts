@@ -1,0 +1,176 @@
+/**
+ * Cliente de chat: lo que escribes va al chat y lo que dicen los demás aparece a la vez.
+ *
+ * El cliente del capítulo hace una cosa detrás de otra: pide un mensaje, lo envía, espera la
+ * respuesta. En un chat no se puede: los mensajes de los demás llegan cuando llegan, también
+ * mientras escribes. Así que aquí hay dos tareas a la vez en un solo hilo: una lee el teclado
+ * y envía cada línea; la otra lee la conexión y muestra cada línea que llega. Ninguna bloquea
+ * a la otra porque las dos esperan con `await` (en Python harían falta dos threads, o
+ * asyncio).
+ *
+ * La primera línea que escribes es tu nombre. «cerrar» o Ctrl+D (fin de la entrada) es salir
+ * del chat: el servidor se despide y cierra, y el cliente termina; Ctrl+C termina sin más.
+ * Funciona tecleando y con una tubería (`printf 'Ana\nhola\n' | deno run ...`). Lo que
+ * llega se muestra con los caracteres de control escapados (\x1b), por si acaso.
+ *
+ * Python -> Deno: socket() + connect() -> Deno.connect(); un thread para recv() y otro para
+ * input() + send() -> dos funciones async en marcha a la vez.
+ *
+ * Opciones: --host (por defecto localhost) y --port (por defecto 9999).
+ *
+ * @python Apartado 1 «Sockets», más allá: el cliente de un chat, que envía y recibe a la vez
+ * @ejecutar deno run --allow-net sockets/cliente_chat.ts
+ * @entrada
+ *   Ana
+ *   hola a todos
+ *   cerrar
+ * @salida
+ *   Bienvenido al chat. ¿Cómo te llamas?
+ *   Hola, Ana. En el chat: Ana. Para salir, «cerrar».
+ *   Taluego, Ana!
+ * @cambia Con más gente en el chat, sus nombres, sus mensajes y cuándo llegan.
+ */
+
+import { parseArgs } from "node:util";
+
+const { host, port } = leerOpciones();
+const client = await conectar(host, port);
+let saliendo = false; // hemos dicho «cerrar» (o se acabó la entrada): el servidor cerrará
+
+// Una tarea muestra lo que llega (recv)...
+const recibir = (async () => {
+  for await (const linea of leerLineas(client)) console.log(escapar(linea));
+})();
+
+// ...y la otra envía lo que se teclea (input + send), a la vez.
+(async () => {
+  const escritor = client.writable.getWriter();
+  for await (const message of leerLineas(Deno.stdin)) {
+    await escritor.write(new TextEncoder().encode(message + "\n"));
+    if (message === "cerrar") break;
+  }
+  saliendo = true;
+  await client.closeWrite(); // no enviamos más: el servidor se despide y cierra
+  setTimeout(() => Deno.exit(0), 2000); // si no cerrara, no esperamos para siempre
+})().catch(() => {}); // el servidor ya cerró: lo dice la otra tarea
+
+try {
+  await recibir;
+  if (!saliendo) console.log("(el servidor ha cerrado la conexión)");
+} catch {
+  terminar("Se ha cortado la conexión con el servidor.");
+}
+client.close();
+Deno.exit(0); // en una terminal queda una lectura del teclado pendiente: no esperamos otro Enter
+
+// --- Lo de siempre: conectar, leer líneas, escapar, opciones y errores en español ---
+
+/**
+ * `Deno.connect` con los fallos de siempre explicados. "localhost" puede ser 127.0.0.1
+ * (IPv4) o ::1 (IPv6), y el servidor quizá escucha solo en una: probamos las dos.
+ */
+async function conectar(host: string, port: number): Promise<Deno.TcpConn> {
+  const direcciones = host === "localhost" ? ["127.0.0.1", "::1"] : [host];
+  for (const direccion of direcciones) {
+    try {
+      return await Deno.connect({ hostname: direccion, port });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.ConnectionRefused)) {
+        terminar(`No se encuentra el equipo «${host}»: ese nombre no existe o no se resuelve.`);
+      }
+    }
+  }
+  terminar(
+    `No se pudo conectar con ${host}:${port}. ¿Está el servidor en marcha? Arráncalo antes ` +
+      "en otra terminal: deno run --allow-net sockets/servidor_chat.ts",
+  );
+}
+
+/**
+ * Las líneas que llegan (de la conexión o del teclado), sin el \n (ni el \r de Windows). Se
+ * lee con `read()`: dejar de leer no cierra la conexión. Una línea de más de 4096 caracteres
+ * se parte en varias.
+ */
+async function* leerLineas(origen: Deno.Conn | typeof Deno.stdin): AsyncGenerator<string> {
+  const bytes = new Uint8Array(16 * 1024);
+  const decoder = new TextDecoder(); // con stream: true, una letra partida entre dos lecturas
+  let pendiente = "";
+  let leidos;
+  while ((leidos = await origen.read(bytes)) !== null) {
+    pendiente += decoder.decode(bytes.subarray(0, leidos), { stream: true });
+    let fin;
+    while ((fin = pendiente.indexOf("\n")) >= 0 || pendiente.length > 4096) {
+      if (fin < 0 || fin > 4096) fin = 4096;
+      yield pendiente.slice(0, fin).replace(/\r$/, "");
+      pendiente = pendiente.slice(pendiente[fin] === "\n" ? fin + 1 : fin);
+    }
+  }
+  if (pendiente !== "") yield pendiente.replace(/\r$/, "");
+}
+
+/** Lo que envía otro equipo, con los caracteres de control a la vista (\n, \x1b). */
+function escapar(texto: string): string {
+  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  return texto.replace(
+    /\p{Cc}/gu, // los caracteres de control: \x00-\x1f, \x7f-\x9f
+    (c) => nombres[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
+function terminar(frase: string): never {
+  console.error(frase);
+  Deno.exit(1);
+}
+
+/** --host y --port (y -h/--help), con los errores de uso en una frase y código 2. */
+function leerOpciones(): { host: string; port: number } {
+  const orden = "deno run --allow-net sockets/cliente_chat.ts";
+  const uso = `Uso: ${orden} [--host localhost] [--port 9999]`;
+  function errorDeUso(frase: string): never {
+    console.error(`${frase}\n${uso}`);
+    Deno.exit(2);
+  }
+  // parseArgs lee "--port -1" como una opción -1 sin valor: lo juntamos en "--port=-1".
+  const args: string[] = [];
+  for (const arg of Deno.args) {
+    if (args.at(-1) === "--port" && /^-\d/.test(arg)) args[args.length - 1] += `=${arg}`;
+    else args.push(arg);
+  }
+  let values: { host: string; port: string; help?: boolean };
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        host: { type: "string", default: "localhost" },
+        port: { type: "string", default: "9999" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const cual = message.match(/'([^' ]+)/)?.[1] ?? "";
+    errorDeUso(
+      code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+        ? `Falta el valor de ${cual}.`
+        : code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL"
+        ? `Sobra «${cual}»: las opciones empiezan por --.`
+        : `Opción desconocida: ${cual}.`,
+    );
+  }
+  if (values.help) {
+    console.log(`${uso}
+  --host H    equipo del servidor de chat (por defecto localhost)
+  --port N    puerto del servidor, de 1 a 65535 (por defecto 9999)
+  -h, --help  esta ayuda`);
+    Deno.exit(0);
+  }
+  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN;
+  if (!(port >= 1 && port <= 65535)) {
+    errorDeUso(`--port debe ser un número de 1 a 65535 (no "${values.port}").`);
+  }
+  // Antes de usar la red: sin permiso, Deno preguntaría en inglés (o fallaría con una traza).
+  if (Deno.permissions.querySync({ name: "net", host: values.host }).state !== "granted") {
+    terminar(`Falta el permiso de red. Ejecuta: ${orden}`);
+  }
+  return { host: values.host, port };
+}

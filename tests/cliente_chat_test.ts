@@ -1,0 +1,158 @@
+// cliente_chat.ts de verdad, contra servidor_chat.ts: recibe mientras espera al teclado,
+// tecleando en una terminal y con una tubería, y los errores de siempre en español.
+import assert from "node:assert/strict";
+import { ejecutar, EnMarcha } from "./ayuda.ts";
+import { leerCabecera } from "./cabeceras.ts";
+import { aTiempo, Participante } from "./chat_participante.ts";
+import { EnLaTerminal, hayTerminal } from "./udp_terminal.ts";
+
+const CLIENTE = ["run", "--allow-net", "sockets/cliente_chat.ts"];
+
+/**
+ * La regla de lo que muestra el cliente: la pregunta del nombre, el saludo con quién está,
+ * lo que dicen y hacen los demás (sin caracteres de control) y, al final, la despedida del
+ * servidor o el aviso de que cerró.
+ */
+export function comprobarClienteChat(lineas: string[]): void {
+  assert.equal(lineas[0], "Bienvenido al chat. ¿Cómo te llamas?");
+  const [, nombre] = lineas[1]?.match(/^Hola, (.+)\. En el chat: .+\. Para salir, «cerrar»\.$/) ??
+    [];
+  assert.ok(nombre, `el saludo: ${lineas[1]}`);
+  for (const linea of lineas.slice(2, -1)) {
+    assert.match(linea, /^(.+: |.+ (entra en|sale de)l chat|El chat se cierra\.$)/, linea);
+    assert.doesNotMatch(linea, /\p{Cc}/u);
+    assert.ok(!linea.startsWith(`${nombre}: `), `su propio mensaje no vuelve: ${linea}`);
+  }
+  assert.ok(
+    [`Taluego, ${nombre}!`, "(el servidor ha cerrado la conexión)"].includes(lineas.at(-1)!),
+    `la última línea: ${lineas.at(-1)}`,
+  );
+}
+
+async function arrancarChat() {
+  const servidor = new EnMarcha([
+    ...["run", "--allow-net", "sockets/servidor_chat.ts", "--host", "127.0.0.1", "--port", "0"],
+  ]);
+  const port = (await servidor.linea())?.match(/127\.0\.0\.1:(\d+)$/)?.[1];
+  if (!port) throw new Error(`el servidor no arrancó: ${(await servidor.parar("SIGKILL")).stderr}`);
+  return { servidor, port };
+}
+
+Deno.test("cliente_chat: la muestra de la cabecera cumple la regla", () => {
+  const { salida } = leerCabecera("sockets/cliente_chat.ts");
+  comprobarClienteChat(salida);
+  assert.throws(() => comprobarClienteChat(salida.toSpliced(2, 0, "Ana: hola a todos")));
+});
+
+Deno.test("cliente_chat: muestra lo que llega mientras espera al teclado, y envía lo que se escribe", async () => {
+  const { servidor, port } = await arrancarChat();
+  const berta = await Participante.entrar(Number(port), "Berta");
+  const cliente = new EnMarcha([...CLIENTE, "--port", port], "piped");
+  const teclado = cliente.proceso.stdin.getWriter();
+  const teclear = (texto: string) => teclado.write(new TextEncoder().encode(texto));
+  try {
+    await teclear("Ana\n");
+    await berta.hasta("Ana entra en el chat.");
+    // El cliente espera al teclado, y aun así muestra lo que dice Berta.
+    await berta.decir("hola, Ana \x1b]0;título\x07");
+    assert.equal(
+      await aTiempo(
+        (async () => {
+          let linea;
+          while ((linea = await cliente.linea()) !== null && !linea.startsWith("Berta: "));
+          return linea;
+        })(),
+        3000,
+        "el mensaje de Berta",
+      ),
+      "Berta: hola, Ana \\x1b]0;título\\x07",
+    );
+    await teclear("hola, Berta\n");
+    await berta.hasta("Ana: hola, Berta");
+    await teclado.close(); // Ctrl+D: fin de la entrada
+    const { code, lineas, stderr } = await cliente.fin();
+    assert.equal(code, 0, stderr);
+    comprobarClienteChat(lineas);
+    assert.equal(lineas.at(-1), "Taluego, Ana!");
+    await berta.hasta("Ana sale del chat.");
+  } finally {
+    berta.cerrar();
+    await cliente.parar("SIGKILL");
+    await servidor.parar("SIGKILL");
+  }
+});
+
+Deno.test({
+  name:
+    "cliente_chat: tecleando en una terminal, «cerrar», Ctrl+D, Ctrl+C y el cierre del servidor lo terminan en menos de un segundo",
+  ignore: !hayTerminal,
+  fn: async () => {
+    const { servidor, port } = await arrancarChat();
+    const terminales: EnLaTerminal[] = [];
+    try {
+      const entrar = async (nombre: string) => {
+        const terminal = new EnLaTerminal([...CLIENTE, "--port", port]);
+        terminales.push(terminal);
+        assert.ok(await terminal.hasta("¿Cómo te llamas?"), terminal.texto);
+        await terminal.teclear(`${nombre}\r`);
+        assert.ok(await terminal.hasta(`Hola, ${nombre}.`), terminal.texto);
+        return terminal;
+      };
+      const [ana, berta, carlos, dani] = await Promise.all(
+        ["Ana", "Berta", "Carlos", "Dani"].map(entrar),
+      );
+      const sale = async (terminal: EnLaTerminal, teclas: string) => {
+        const desde = performance.now();
+        await terminal.teclear(teclas);
+        return await terminal.fin(desde);
+      };
+      const [cerrar, ctrlD, ctrlC] = await Promise.all([
+        sale(ana, "cerrar\r"),
+        sale(berta, "\x04"),
+        sale(carlos, "\x03"),
+      ]);
+      // Dani sigue dentro: el servidor se cierra (SIGTERM) y Dani termina solo.
+      const desde = performance.now();
+      await servidor.parar("SIGTERM");
+      const cierre = await dani.fin(desde);
+      for (const { ms } of [cerrar, ctrlD, ctrlC, cierre]) assert.ok(ms < 1000, `${ms} ms`);
+      assert.equal(cerrar.code, 0);
+      assert.match(ana.texto, /Taluego, Ana!\r\n$/);
+      assert.equal(ctrlD.code, 0);
+      assert.match(berta.texto, /Taluego, Berta!\r\n$/);
+      assert.notEqual(ctrlC.code, 0); // Ctrl+C interrumpe, sin despedida
+      assert.equal(cierre.code, 0);
+      assert.match(
+        dani.texto,
+        /El chat se cierra\.\r\n\(el servidor ha cerrado la conexión\)\r\n$/,
+      );
+      for (const terminal of terminales) assert.doesNotMatch(terminal.texto, /error|Uncaught/);
+    } finally {
+      for (const terminal of terminales) await terminal.parar();
+      await servidor.parar("SIGKILL");
+    }
+  },
+});
+
+Deno.test("cliente_chat: sin servidor, opciones mal puestas, nombre que no existe o sin permiso: sin traza", async () => {
+  const libre = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = `${libre.addr.port}`;
+  libre.close(); // un puerto donde ya no escucha nadie
+  const [sinServidor, fuera, nombre, sinPermiso] = await Promise.all([
+    ejecutar([...CLIENTE, "--port", port], "Ana\n"),
+    ejecutar([...CLIENTE, "--port", "-1"]),
+    ejecutar([...CLIENTE, "--host", "no-existe.invalid"]),
+    ejecutar(["run", "sockets/cliente_chat.ts"]),
+  ]);
+  assert.equal(sinServidor.code, 1);
+  assert.match(
+    sinServidor.stderr,
+    /^No se pudo conectar con localhost:\d+\. ¿Está el servidor en marcha\?/,
+  );
+  assert.equal(fuera.code, 2);
+  assert.match(fuera.stderr, /^--port debe ser un número de 1 a 65535 \(no "-1"\)\.\nUso: /);
+  assert.equal(nombre.code, 1);
+  assert.match(nombre.stderr, /^No se encuentra el equipo «no-existe\.invalid»/);
+  assert.equal(sinPermiso.code, 1);
+  assert.match(sinPermiso.stderr, /^Falta el permiso de red\. Ejecuta: deno run --allow-net /);
+});
