@@ -30,6 +30,7 @@ export const EJEMPLOS = [
   "threads/productor_consumidor.ts",
   "threads/procesos_hilos.ts",
   "sockets/servidor_udp.ts",
+  "sockets/servidor_chat.ts",
 ];
 
 /** Muestra una ejecución como en una terminal: la orden, lo tecleado y lo que escribe. */
