@@ -29,6 +29,7 @@ export const EJEMPLOS = [
   "threads/semaforo.ts",
   "threads/productor_consumidor.ts",
   "threads/procesos_hilos.ts",
+  "threads/condicion.ts",
   "sockets/servidor_udp.ts",
   "sockets/servidor_chat.ts",
 ];

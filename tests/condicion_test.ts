@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { ejecutarThreads } from "./ayuda.ts";
+import { leerCabecera } from "./cabeceras.ts";
+import { ejecutarEnUnNucleo, hayTaskset } from "./threads_ayuda.ts";
+
+const RETIRADAS: Record<string, number> = { 1: 50, 2: 30, 3: 70 };
+
+/**
+ * La regla: leídas en orden, las líneas llevan bien la cuenta. Cada ingreso suma 40 y cada
+ * retirada resta lo suyo, y el saldo que dice cada línea es el que sale de las anteriores;
+ * nunca baja de 0; cada cliente retira una vez; y nadie espera más veces que avisos hubo
+ * antes (cada espera acaba con el notify_all de un ingreso).
+ */
+function comprobar(lineas: string[]) {
+  assert.equal(lineas.length, 9, lineas.join("\n"));
+  let saldo = 0;
+  let ingresos = 0;
+  const clientes = new Set<string>();
+  for (const linea of lineas.slice(0, -1)) {
+    const ingreso = linea.match(/^Ingreso de 40 \(saldo: (\d+)\)$/);
+    const retirada = linea.match(/^Cliente (\d) retira (\d+) \(esperas: (\d+); saldo: (\d+)\)$/);
+    if (ingreso) {
+      saldo += 40;
+      ingresos++;
+      assert.equal(Number(ingreso[1]), saldo, `${linea}: el saldo no cuadra`);
+    } else {
+      assert.ok(retirada, linea);
+      const [, cliente, cantidad, esperas, dicho] = retirada;
+      assert.equal(Number(cantidad), RETIRADAS[cliente], linea);
+      assert.ok(!clientes.has(cliente), `${linea}: ya había retirado`);
+      clientes.add(cliente);
+      saldo -= Number(cantidad);
+      assert.ok(saldo >= 0, `${linea}: retira sin saldo`);
+      assert.equal(Number(dicho), saldo, `${linea}: el saldo no cuadra`);
+      assert.ok(Number(esperas) <= ingresos, `${linea}: más esperas que avisos`);
+    }
+  }
+  assert.equal(ingresos, 5);
+  assert.equal(clientes.size, 3);
+  assert.equal(lineas.at(-1), `Saldo final: ${saldo} (ingresado 200, retirado 150)`);
+  assert.equal(saldo, 50);
+}
+
+Deno.test("condicion: el saldo cuadra línea a línea y nunca baja de 0 (también en la cabecera)", async () => {
+  comprobar(leerCabecera("threads/condicion.ts").salida);
+  const [normal, unNucleo] = await Promise.all([
+    ejecutarThreads("condicion.ts"),
+    hayTaskset ? ejecutarEnUnNucleo(["run", "--allow-read", "threads/condicion.ts"]) : null,
+  ]);
+  for (const resultado of [normal, unNucleo]) {
+    if (!resultado) continue;
+    assert.equal(resultado.code, 0, resultado.stderr);
+    comprobar(resultado.lineas);
+  }
+});
+
+Deno.test("condicion: la regla rechaza cuentas imposibles", () => {
+  // Con un if en vez de un while, el de 70 podría llevarse dinero que no hay.
+  assert.throws(
+    () =>
+      comprobar([
+        "Ingreso de 40 (saldo: 40)",
+        "Cliente 3 retira 70 (esperas: 1; saldo: 0)",
+        "Ingreso de 40 (saldo: 40)",
+        "Cliente 2 retira 30 (esperas: 1; saldo: 10)",
+        "Ingreso de 40 (saldo: 50)",
+        "Cliente 1 retira 50 (esperas: 2; saldo: 0)",
+        "Ingreso de 40 (saldo: 40)",
+        "Ingreso de 40 (saldo: 80)",
+        "Saldo final: 50 (ingresado 200, retirado 150)",
+      ]),
+    /retira sin saldo/,
+  );
+  // Esperas sin ningún aviso antes.
+  assert.throws(
+    () =>
+      comprobar([
+        "Ingreso de 40 (saldo: 40)",
+        "Ingreso de 40 (saldo: 80)",
+        "Cliente 3 retira 70 (esperas: 3; saldo: 10)",
+        "Ingreso de 40 (saldo: 50)",
+        "Cliente 2 retira 30 (esperas: 1; saldo: 20)",
+        "Ingreso de 40 (saldo: 60)",
+        "Cliente 1 retira 50 (esperas: 2; saldo: 10)",
+        "Ingreso de 40 (saldo: 50)",
+        "Saldo final: 50 (ingresado 200, retirado 150)",
+      ]),
+    /más esperas que avisos/,
+  );
+});
+
+Deno.test("condicion: una opción desconocida da una frase, el uso y código 2", async () => {
+  const { code, stderr } = await ejecutarThreads("condicion.ts", "--saldo", "100");
+  assert.equal(code, 2);
+  assert.equal(
+    stderr,
+    "Opción desconocida: --saldo\nUso: deno run --allow-read threads/condicion.ts\n",
+  );
+});

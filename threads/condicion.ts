@@ -1,0 +1,76 @@
+/**
+ * Condition (un monitor): retiradas que esperan a que el saldo alcance, ingresos que avisan.
+ *
+ * Una cuenta compartida empieza a 0. Tres clientes quieren retirar 50, 30 y 70; el sueldo
+ * llega en 5 ingresos de 40. Sin Condition, un cliente sin saldo tendría que mirar el saldo
+ * una y otra vez (gastando CPU) o dormir un rato al azar. Con Condition, `wait()` suelta el
+ * lock de la cuenta y duerme hasta que un ingreso llama a `notify_all()`; al despertar vuelve
+ * a tener el lock cogido, y mira otra vez.
+ *
+ * ¿Por qué `wait()` va dentro de un `while` y no de un `if`? Porque despertar no significa
+ * que ya haya saldo: `notify_all()` despierta a todos los que esperan y el primero en coger
+ * el lock puede llevarse el dinero; el ingreso pudo ser pequeño (40 no da para 70); y en
+ * general un thread puede despertar sin que nadie le avise (despertar espurio: Python y Java
+ * lo permiten). Por eso cada cliente vuelve a comprobar su condición; `esperas` cuenta cuántas
+ * veces durmió. Con `notify()` (despierta a uno solo) podría despertar el que quiere 70
+ * cuando había 40, volver a dormirse, y dejar dormido al de 30 que sí podía: con esperas de
+ * distintas condiciones, `notify_all()`.
+ *
+ * @python Apartado 2 «Threads», más allá del capítulo: threading.Condition, wait() en un while, notify_all()
+ * @ejecutar deno run --allow-read threads/condicion.ts
+ * @salida
+ *   Ingreso de 40 (saldo: 40)
+ *   Cliente 2 retira 30 (esperas: 1; saldo: 10)
+ *   Ingreso de 40 (saldo: 50)
+ *   Cliente 1 retira 50 (esperas: 2; saldo: 0)
+ *   Ingreso de 40 (saldo: 40)
+ *   Ingreso de 40 (saldo: 80)
+ *   Cliente 3 retira 70 (esperas: 4; saldo: 10)
+ *   Ingreso de 40 (saldo: 50)
+ *   Saldo final: 50 (ingresado 200, retirado 150)
+ * @cambia Qué cliente retira antes y cuántas veces espera cada uno cambian en cada ejecución; el saldo nunca baja de 0 y el final es siempre 50.
+ */
+
+import { Condition, leerOpciones, sleep, Thread, Value } from "./threading.ts";
+
+const saldo = new Value(0);
+const cuenta = new Condition(); // el lock de la cuenta, con su sala de espera
+
+export function retirar(cliente: number, cantidad: number) {
+  cuenta.acquire();
+  let esperas = 0;
+  while (saldo.value < cantidad) { // no basta un if: al despertar, se vuelve a mirar
+    esperas++;
+    cuenta.wait(); // suelta el lock, duerme hasta un notify y lo vuelve a coger
+  }
+  saldo.value -= cantidad;
+  console.log(`Cliente ${cliente} retira ${cantidad} (esperas: ${esperas}; saldo: ${saldo.value})`);
+  cuenta.release();
+}
+
+export function ingresar(veces: number, cantidad: number) {
+  for (let i = 0; i < veces; i++) {
+    sleep(0.02); // el dinero llega poco a poco
+    cuenta.acquire();
+    saldo.value += cantidad;
+    console.log(`Ingreso de ${cantidad} (saldo: ${saldo.value})`);
+    cuenta.notify_all(); // que todos los que esperan miren otra vez
+    cuenta.release();
+  }
+}
+
+if (import.meta.main) {
+  leerOpciones({}); // sin opciones: solo -h y los errores de uso
+
+  const retiradas = [50, 30, 70];
+  const threads = [
+    ...retiradas.map((cantidad, i) => new Thread({ target: retirar, args: [i + 1, cantidad] })),
+    new Thread({ target: ingresar, args: [5, 40] }),
+  ];
+
+  for (const t of threads) t.start();
+  for (const t of threads) await t.join();
+
+  const retirado = retiradas.reduce((a, b) => a + b);
+  console.log(`Saldo final: ${saldo.value} (ingresado ${5 * 40}, retirado ${retirado})`);
+}
