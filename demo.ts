@@ -32,6 +32,7 @@ export const EJEMPLOS = [
   "threads/condicion.ts",
   "sockets/servidor_udp.ts",
   "sockets/servidor_chat.ts",
+  "threads/asincronia.ts",
 ];
 
 /** Muestra una ejecución como en una terminal: la orden, lo tecleado y lo que escribe. */
