@@ -8,8 +8,8 @@
  * (`Deno.Command` ejecuta este mismo script con `--parte`: cada uno con su pid).
  *
  * Con 2 núcleos libres, los workers y los procesos tardan poco más de la mitad. Con un solo
- * núcleo, o con los núcleos ocupados por otros programas, no ganan tiempo, y el programa lo
- * dice. En Python no pasaría con threads: el GIL (un cerrojo global de CPython) deja
+ * núcleo, o con los núcleos ocupados por otros programas, no ganan tiempo: el programa da
+ * cada tiempo en % del de 1 hilo y explica qué esperar. En Python no pasaría con threads: el GIL (un cerrojo global de CPython) deja
  * ejecutar Python a un solo thread cada vez, así que dos threads que calculan tardan lo
  * mismo que uno, y para calcular en paralelo hacen falta procesos (`multiprocessing`). Los
  * workers de JavaScript no tienen GIL: cada uno tiene su propio motor y corre en su núcleo.
@@ -21,10 +21,11 @@
  * @ejecutar deno run --allow-read --allow-run threads/procesos_hilos.ts
  * @salida
  *   Contar los primos menores que 8000000 (núcleos de este equipo: 2)
- *   1 hilo, el principal (pid 15526): 539777 primos en 1215 ms
- *   2 workers (pid 15526 y 15526): 539777 primos en 886 ms, 1,4 veces más rápido
- *   2 procesos (pid 15535 y 15536) en marcha...
- *   2 procesos: 539777 primos en 972 ms, sin apenas ganar tiempo: arrancarlos cuesta más de lo que se gana, o los núcleos están ocupados con otros programas
+ *   1 hilo, el principal (pid 19059): 539777 primos en 1436 ms
+ *   2 workers (pid 19059 y 19059): 539777 primos en 1906 ms, el 133 % del tiempo de 1 hilo
+ *   2 procesos (pid 19143 y 19144) en marcha...
+ *   2 procesos: 539777 primos en 1528 ms, el 106 % del tiempo de 1 hilo
+ *   Con 2 núcleos libres, repartir en 2 baja cerca del 50 %; si baja menos, otros programas ocupaban los núcleos (o la cuenta es tan corta que pesa más arrancar).
  *   Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.
  * @cambia Los pids y los tiempos cambian en cada ejecución (y cuánto más rápido, según lo libres que estén los núcleos); los primos, no.
  */
@@ -66,17 +67,15 @@ export function contarEnWorker(parte: number, limite: number) {
   resultados[2 + parte] = Deno.pid;
 }
 
-/** Cuánto más rápido que el hilo principal solo, o por qué no lo es. */
+const unNucleo = navigator.hardwareConcurrency < 2;
+
+/**
+ * Cuánto tarda repartido, en % de lo que tarda el hilo principal solo (no «0,9 veces más
+ * rápido», que no quiere decir nada). Con un solo núcleo, la frase dice por qué no gana.
+ */
 function comparar(solo: number, repartido: number): string {
-  const veces = solo / repartido;
-  if (navigator.hardwareConcurrency < 2) {
-    return "sin ganar tiempo: con un solo núcleo, las dos partes se turnan en vez de ir a la vez";
-  }
-  if (veces < 1.3) {
-    return "sin apenas ganar tiempo: arrancarlos cuesta más de lo que se gana, " +
-      "o los núcleos están ocupados con otros programas";
-  }
-  return `${veces.toFixed(1).replace(".", ",")} veces más rápido`;
+  if (unNucleo) return "sin ganar tiempo: con un solo núcleo, las dos partes se turnan";
+  return `el ${Math.round((100 * repartido) / solo)} % del tiempo de 1 hilo`;
 }
 
 if (import.meta.main) {
@@ -165,6 +164,12 @@ if (import.meta.main) {
     0,
   );
   console.log(`2 procesos: ${enProcesos} primos en ${t3} ms, ${comparar(t1, t3)}`);
+  if (!unNucleo) {
+    console.log(
+      "Con 2 núcleos libres, repartir en 2 baja cerca del 50 %; si baja menos, otros " +
+        "programas ocupaban los núcleos (o la cuenta es tan corta que pesa más arrancar).",
+    );
+  }
 
   const mismoPid = resultados[2] === Deno.pid && resultados[3] === Deno.pid;
   const pidsNuevos = procesos.every((proceso) => proceso.pid !== Deno.pid) &&
