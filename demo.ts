@@ -30,6 +30,7 @@ export const EJEMPLOS = [
   "threads/productor_consumidor.ts",
   "threads/procesos_hilos.ts",
   "threads/condicion.ts",
+  "threads/lectores_escritores.ts",
   "sockets/servidor_udp.ts",
   "sockets/servidor_chat.ts",
   "threads/asincronia.ts",
