@@ -53,13 +53,8 @@ if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", cerrarTodo); 
 
 let numero = 0;
 while (true) {
-  let serverConnection: Deno.TcpConn;
-  try {
-    serverConnection = await server.accept();
-  } catch (error) {
-    if (error instanceof Deno.errors.BadResource) break; // el servidor se está cerrando
-    continue; // un cliente que se fue antes de entrar (reset): seguimos esperando al siguiente
-  }
+  const serverConnection = await aceptar(server);
+  if (serverConnection === null) break; // el servidor se ha cerrado (Ctrl+C)
   atenderCliente(nuevoCliente(serverConnection), ++numero); // sin await: seguimos aceptando
 }
 
@@ -188,6 +183,26 @@ function nuevoCliente(conexion: Deno.TcpConn): Cliente {
 }
 
 // --- Lo de siempre, explicado en español: leer líneas, escapar, opciones, permiso, errores ---
+
+/**
+ * `server.accept()`, o `null` si el servidor se ha cerrado. Un cliente que se va antes de
+ * ser aceptado (un reset, como hace un escáner de puertos) no es un fallo: se espera al
+ * siguiente. Otro fallo (demasiados ficheros abiertos) se dice y se reintenta tras 100 ms.
+ */
+async function aceptar(server: Deno.TcpListener): Promise<Deno.TcpConn | null> {
+  while (true) {
+    try {
+      return await server.accept();
+    } catch (error) {
+      if (error instanceof Deno.errors.BadResource) return null;
+      const { NotConnected, ConnectionReset, ConnectionAborted } = Deno.errors;
+      const seFue = [NotConnected, ConnectionReset, ConnectionAborted];
+      if (seFue.some((tipo) => error instanceof tipo)) continue;
+      console.error(`No se pudo aceptar a un cliente (${(error as Error).message}): reintentando.`);
+      await new Promise((seguir) => setTimeout(seguir, 100));
+    }
+  }
+}
 
 /**
  * Las líneas que llegan por la conexión, sin el \n (ni el \r de nc en Windows). Se lee con
