@@ -82,6 +82,26 @@ export class Participante {
     );
   }
 
+  /** Espera a tener `n` líneas que cumplan `cumple` (contando desde el principio). */
+  async hastaTener(n: number, cumple: (linea: string) => boolean, ms = 10_000): Promise<void> {
+    let vistas = 0;
+    let cuantas = 0;
+    let terminado = false;
+    this.cerrada.then(() => terminado = true);
+    await aTiempo(
+      (async () => {
+        while (true) {
+          for (; vistas < this.lineas.length; vistas++) if (cumple(this.lineas[vistas])) cuantas++;
+          if (cuantas >= n) return;
+          if (terminado) throw new Error(`se cerró con ${cuantas} de ${n} líneas`);
+          await Promise.race([this.#novedad.promise, this.cerrada]);
+        }
+      })(),
+      ms,
+      `${n} líneas`,
+    );
+  }
+
   cerrar(): void {
     try {
       this.conexion.close();
