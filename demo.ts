@@ -31,6 +31,7 @@ export const EJEMPLOS = [
   "threads/procesos_hilos.ts",
   "threads/condicion.ts",
   "threads/lectores_escritores.ts",
+  "threads/filosofos.ts",
   "sockets/servidor_udp.ts",
   "sockets/servidor_chat.ts",
   "threads/asincronia.ts",

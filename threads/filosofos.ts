@@ -1,0 +1,177 @@
+/**
+ * La cena de los filósofos: cinco threads, cinco tenedores (Locks) y el interbloqueo.
+ *
+ * Cinco filósofos se sientan a una mesa redonda con un tenedor entre cada dos. Para comer, un
+ * filósofo necesita los dos tenedores que tiene al lado. Si todos cogen primero el de su
+ * izquierda y después el de su derecha, puede pasar que cada uno tenga uno y espere el de
+ * su vecino, que nunca lo soltará: un interbloqueo (deadlock). Nadie avanza y nadie termina.
+ *
+ * Con `--interbloqueo` se ve: cada uno coge su tenedor izquierdo, piensa un momento (esa
+ * pausa hace que todos lleguen a tener uno) y espera el derecho. El programa principal vigila
+ * la mesa: si todos esperan un tenedor y en medio segundo nadie ha cogido ninguno, dice quién
+ * tiene qué tenedor, que es un interbloqueo, y termina el proceso con código 0 (con él, los
+ * threads bloqueados). Escribe, en menos de un segundo:
+ *
+ *     Filósofo 1: tiene el tenedor 1 y espera el 2
+ *     ...
+ *     Filósofo 5: tiene el tenedor 5 y espera el 1
+ *     Interbloqueo: cada uno espera el tenedor de su vecino; nadie avanza desde hace 0,5 s.
+ *
+ * Sin `--interbloqueo`, la solución: los tenedores tienen un orden y cada uno coge primero
+ * el de número más bajo. El filósofo 5 (tenedores 5 y 1) coge antes el 1, así que compite
+ * con el filósofo 1 en vez de cerrar el círculo: siempre hay alguien que consigue los dos,
+ * come y los suelta. Con la misma pausa, todos comen hasta el final. (Otra solución:
+ * `Semaphore(4)`, como mucho 4 a la mesa.)
+ *
+ * @python Apartado 2 «Threads», más allá del capítulo: la cena de los filósofos (un Lock por tenedor)
+ * @ejecutar deno run --allow-read threads/filosofos.ts
+ * @salida
+ *   Filósofo 5 come (1 de 3)
+ *   Filósofo 4 come (1 de 3)
+ *   Filósofo 3 come (1 de 3)
+ *   Filósofo 2 come (1 de 3)
+ *   Filósofo 4 come (2 de 3)
+ *   Filósofo 3 come (2 de 3)
+ *   Filósofo 2 come (2 de 3)
+ *   Filósofo 1 come (1 de 3)
+ *   Filósofo 4 come (3 de 3)
+ *   Filósofo 3 come (3 de 3)
+ *   Filósofo 5 come (2 de 3)
+ *   Filósofo 2 come (3 de 3)
+ *   Filósofo 1 come (2 de 3)
+ *   Filósofo 5 come (3 de 3)
+ *   Filósofo 1 come (3 de 3)
+ *   Comieron todos: 5 filósofos, 3 veces cada uno
+ * @cambia Quién come antes cambia en cada ejecución; cada filósofo come siempre sus 3 veces.
+ */
+
+import {
+  analizarOpciones,
+  compartido,
+  entero,
+  Lock,
+  sleep,
+  terminarConError,
+  Thread,
+} from "./threading.ts";
+
+const FILOSOFOS = 5;
+// El tenedor t es tenedores[t - 1]: 5 Locks creados a nivel de módulo, los mismos en cada thread.
+const tenedores = Array.from({ length: FILOSOFOS }, () => new Lock());
+const tiene = compartido(FILOSOFOS); // tiene[t - 1]: quién tiene el tenedor t (0: nadie)
+const espera = compartido(FILOSOFOS); // espera[f - 1]: el tenedor que espera el filósofo f (o 0)
+const comidas = compartido(FILOSOFOS); // comidas[f - 1]: cuántas veces ha comido el filósofo f
+const progreso = compartido(1); // sube con cada tenedor cogido: el vigilante mira si cambia
+
+function coger(f: number, t: number) {
+  espera[f - 1] = t;
+  tenedores[t - 1].acquire();
+  espera[f - 1] = 0;
+  tiene[t - 1] = f;
+  Atomics.add(progreso, 0, 1);
+}
+
+function soltar(t: number) {
+  tiene[t - 1] = 0;
+  tenedores[t - 1].release();
+}
+
+export function filosofo(f: number, veces: number, interbloqueo: boolean) {
+  const izquierdo = f;
+  const derecho = f % FILOSOFOS + 1; // el del filósofo 5 es el 1
+  const [primero, segundo] = interbloqueo
+    ? [izquierdo, derecho] // todos igual: el círculo se puede cerrar
+    : [Math.min(izquierdo, derecho), Math.max(izquierdo, derecho)]; // en orden: no se cierra
+
+  for (let i = 1; i <= veces; i++) {
+    coger(f, primero);
+    sleep(0.05); // la pausa entre un tenedor y otro
+    coger(f, segundo);
+    comidas[f - 1]++;
+    console.log(`Filósofo ${f} come (${i} de ${veces})`);
+    sleep(0.01);
+    soltar(segundo);
+    soltar(primero);
+    sleep(0.01); // piensa
+  }
+}
+
+/** ¿Espera cada filósofo un tenedor? Entonces, si nadie avanza, ninguno lo conseguirá. */
+function todosEsperan(): boolean {
+  return Array.from(espera).every((t) => t !== 0);
+}
+
+/** `--veces N`, como en los demás ejemplos, y el interruptor `--interbloqueo` (sin valor). */
+function opciones(): { veces: number; interbloqueo: boolean } {
+  const script = new URL(import.meta.url).pathname.split("/").slice(-2).join("/");
+  const lectura = analizarOpciones(
+    { veces: entero(3, 1, 100, "veces que come cada filósofo") },
+    `deno run --allow-read ${script} [--interbloqueo]`,
+    Deno.args.filter((arg) => arg !== "--interbloqueo"),
+  );
+  if ("ayuda" in lectura) {
+    const interruptor = "  --interbloqueo".padEnd(30) +
+      "todos cogen antes el izquierdo: se bloquean";
+    console.log(lectura.ayuda.replace("  -h, --help", `${interruptor}\n  -h, --help`));
+    Deno.exit(0);
+  }
+  if ("error" in lectura) {
+    console.error(`${lectura.error}\nUso: ${lectura.uso}`);
+    Deno.exit(2);
+  }
+  return { veces: lectura.valores.veces, interbloqueo: Deno.args.includes("--interbloqueo") };
+}
+
+/** Espera `ms` milisegundos sin bloquear al programa principal (los joins siguen llegando). */
+const esperar = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+if (import.meta.main) {
+  const { veces, interbloqueo } = opciones();
+
+  const threads = [];
+  for (let f = 1; f <= FILOSOFOS; f++) {
+    // Con --interbloqueo comen sin fin: tarde o temprano, todos tienen un tenedor a la vez.
+    const comer = interbloqueo ? 1_000_000 : veces;
+    threads.push(
+      new Thread({ target: filosofo, args: [f, comer, interbloqueo], name: `filosofo${f}` }),
+    );
+  }
+  for (const t of threads) t.start();
+
+  // El vigilante: cada 100 ms mira si alguien ha cogido un tenedor desde la última vez.
+  let terminados = false;
+  const fin = Promise.all(threads.map((t) => t.join())).then(() => terminados = true);
+  let visto = -1;
+  let quietoDesde = performance.now();
+  while (!terminados) {
+    await Promise.race([fin, esperar(100)]);
+    if (Atomics.load(progreso, 0) !== visto) {
+      visto = Atomics.load(progreso, 0);
+      quietoDesde = performance.now();
+      continue;
+    }
+    const quieto = performance.now() - quietoDesde;
+    if (!terminados && todosEsperan() && quieto > 500) {
+      for (let f = 1; f <= FILOSOFOS; f++) {
+        const suyo = Array.from(tiene).indexOf(f) + 1;
+        console.log(`Filósofo ${f}: tiene el tenedor ${suyo} y espera el ${espera[f - 1]}`);
+      }
+      const segundos = (quieto / 1000).toFixed(1).replace(".", ",");
+      console.log(
+        "Interbloqueo: cada uno espera el tenedor de su vecino; " +
+          `nadie avanza desde hace ${segundos} s.`,
+      );
+      Deno.exit(interbloqueo ? 0 : 1); // termina el proceso y, con él, los threads bloqueados
+    }
+    if (!terminados && quieto > 10_000) {
+      terminarConError("Nadie ha cogido un tenedor en 10 s: algo va mal. Termino.");
+    }
+  }
+
+  const cuantas = new Set(comidas);
+  console.log(
+    cuantas.size === 1 && cuantas.has(veces)
+      ? `Comieron todos: ${FILOSOFOS} filósofos, ${veces} veces cada uno`
+      : `Comidas de cada filósofo: ${comidas.join(", ")}`,
+  );
+}
