@@ -121,9 +121,10 @@ async function recvfrom(message: string, ms: number): Promise<string | null> {
 /** Lo que envía otro equipo, con los caracteres de control a la vista (\n, \x1b). */
 function escapar(texto: string): string {
   const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  const hex = (c: string) => c.charCodeAt(0).toString(16);
   return texto.replace(
-    /\p{Cc}/gu, // los caracteres de control: \x00-\x1f, \x7f-\x9f
-    (c) => nombres[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+    /[\p{Cc}\u2028\u2029]/gu, // \x00-\x1f, \x7f-\x9f y los separadores de línea de Unicode
+    (c) => nombres[c] ?? (c > "\xff" ? `\\u${hex(c)}` : `\\x${hex(c).padStart(2, "0")}`),
   );
 }
 
@@ -215,7 +216,8 @@ function leerOpciones(): { host: string; port: number } {
     errorDeUso(`--port debe ser un número de 1 a 65535 (no "${values.port}").`);
   }
   // Antes de usar la red: sin permiso, Deno preguntaría en inglés (o fallaría con una traza).
-  if (Deno.permissions.querySync({ name: "net", host: values.host }).state !== "granted") {
+  const donde = values.host.includes(":") ? `[${values.host}]` : values.host; // IPv6: [::1]
+  if (Deno.permissions.querySync({ name: "net", host: `${donde}:${port}` }).state !== "granted") {
     terminar(`Falta el permiso de red. Ejecuta: ${orden}`);
   }
   return { host: values.host, port };

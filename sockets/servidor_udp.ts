@@ -64,9 +64,10 @@ server.close();
  */
 function escapar(texto: string): string {
   const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  const hex = (c: string) => c.charCodeAt(0).toString(16);
   return texto.replace(
-    /\p{Cc}/gu, // los caracteres de control: \x00-\x1f, \x7f-\x9f
-    (c) => nombres[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+    /[\p{Cc}\u2028\u2029]/gu, // \x00-\x1f, \x7f-\x9f y los separadores de línea de Unicode
+    (c) => nombres[c] ?? (c > "\xff" ? `\\u${hex(c)}` : `\\x${hex(c).padStart(2, "0")}`),
   );
 }
 
@@ -78,6 +79,12 @@ function escuchar(socket: dgram.Socket, host: string, port: number): Promise<voi
         terminar(
           `El puerto UDP ${port} ya está en uso: ¿hay otro servidor abierto? Ciérralo (Ctrl+C ` +
             "en su terminal) o elige otro puerto con --port.",
+        );
+      }
+      if (error.code === "EACCES") {
+        terminar(
+          `El sistema no deja escuchar en el puerto ${port}: los puertos por debajo de 1024 ` +
+            "son del administrador. Elige otro con --port, como 9999.",
         );
       }
       terminar(
@@ -139,7 +146,8 @@ function leerOpciones(): { host: string; port: number } {
   const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN;
   if (!(port <= 65535)) errorDeUso(`--port debe ser un número de 0 a 65535 (no "${values.port}").`);
   // Antes de usar la red: sin permiso, Deno preguntaría en inglés (o fallaría con una traza).
-  if (Deno.permissions.querySync({ name: "net", host: values.host }).state !== "granted") {
+  const donde = values.host.includes(":") ? `[${values.host}]` : values.host; // IPv6: [::1]
+  if (Deno.permissions.querySync({ name: "net", host: `${donde}:${port}` }).state !== "granted") {
     terminar(`Falta el permiso de red. Ejecuta: ${orden}`);
   }
   return { host: values.host, port };

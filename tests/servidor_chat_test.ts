@@ -77,8 +77,8 @@ Deno.test("servidor_chat: tres clientes; cada uno recibe lo de los demás, no lo
     await ana.decir("hola");
     await berta.hasta("Ana: hola");
     await carlos.hasta("Ana: hola");
-    await berta.decir("¿qué tal?\x1b[2J\rTaluego, clientes!");
-    const escapado = "Berta: ¿qué tal?\\x1b[2J\\rTaluego, clientes!";
+    await berta.decir("¿qué tal?\x1b[2J\rTaluego, clientes!\u2028fin");
+    const escapado = "Berta: ¿qué tal?\\x1b[2J\\rTaluego, clientes!\\u2028fin";
     await ana.hasta(escapado);
     await carlos.hasta(escapado);
     // Un nombre repetido se queda en «Cliente N».
