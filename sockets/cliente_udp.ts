@@ -19,7 +19,7 @@
  *
  * Opciones: --host (por defecto localhost) y --port (por defecto 9999).
  *
- * @python Apartado 1 «Sockets», el ejemplo de cliente por UDP: socket(AF_INET, SOCK_DGRAM), input(), sendto(), recvfrom()
+ * @python Apartado 1 «Sockets», más allá: el ejemplo de cliente con UDP, socket(AF_INET, SOCK_DGRAM), input(), sendto(), recvfrom()
  * @ejecutar deno run --allow-net sockets/cliente_udp.ts
  * @entrada
  *   hola
@@ -56,6 +56,7 @@ while (true) {
     console.log("(fin de la entrada: se envía «cerrar»)");
     message = "cerrar";
   }
+  if (message === "") continue; // una línea vacía no se envía: no habría eco que esperar
 
   const enviado = await sendto(encoder.encode(message));
 

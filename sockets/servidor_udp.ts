@@ -9,7 +9,8 @@
  * capítulo, con «cerrar» se despide y termina; Ctrl+C también lo termina.
  *
  * Python -> Deno: socket(AF_INET, SOCK_DGRAM) + bind() -> dgram.createSocket("udp4") +
- * bind(); recvfrom(1024) -> cada evento "message" (los datos y la dirección de quien envía);
+ * bind(); recvfrom(1024) -> cada evento "message", con los datos y la dirección de quien
+ * envía (el datagrama entero: recvfrom(1024) cortaría lo que pase de 1024 bytes);
  * sendto() -> server.send(). Usamos `node:dgram`, que en Deno 2 es estable y solo pide
  * --allow-net; `Deno.listenDatagram` se lee casi igual, pero aún exige --unstable-net, un
  * permiso más que explicar en clase y una API que puede cambiar.
@@ -17,7 +18,7 @@
  * Opciones: --host (por defecto 0.0.0.0, todas las interfaces) y --port (por defecto 9999;
  * 0 deja que el sistema elija uno libre). Prueba también con `nc -u localhost 9999`.
  *
- * @python Apartado 1 «Sockets», el ejemplo de servidor por UDP: socket(AF_INET, SOCK_DGRAM), bind(), recvfrom(1024), sendto()
+ * @python Apartado 1 «Sockets», más allá: el ejemplo de servidor con UDP, socket(AF_INET, SOCK_DGRAM), bind(), recvfrom(1024), sendto()
  * @ejecutar deno run --allow-net sockets/servidor_udp.ts
  * @junto_a sockets/cliente_udp.ts
  * @salida
