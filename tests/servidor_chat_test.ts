@@ -133,13 +133,13 @@ Deno.test("servidor_chat: quien se corta de golpe o deja de leer sale, y los dem
     // (Deno lee el reset como un fin de conexión: para el servidor, Dani simplemente sale.)
     await ana.hasta((linea) => linea.startsWith("Dani sale del chat"));
 
-    // Ana envía lotes de 64 líneas de 4000 letras (16 MiB como mucho), y espera a que Berta
+    // Ana envía lotes de 64 líneas de 4000 letras (32 MiB como mucho), y espera a que Berta
     // tenga cada lote, como en una conversación. Eva no lee: cuando su cola en el servidor pasa
     // de 1 MiB (más lo que cabe en los búferes del sistema), sale. A Berta le llega todo.
     const linea = "x".repeat(3990);
     const evaSale = "Eva sale del chat: no lee lo que le llega.";
     let enviadas = 0;
-    for (let lote = 0; lote < 64 && !berta.lineas.includes(evaSale); lote++) {
+    for (let lote = 0; lote < 128 && !berta.lineas.includes(evaSale); lote++) {
       for (let i = 0; i < 64; i++) await ana.decir(`${enviadas++} ${linea}`);
       await berta.hasta(`Ana: ${enviadas - 1} ${linea}`, 10_000);
     }
