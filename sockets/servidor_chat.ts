@@ -3,9 +3,9 @@
  *
  * Es el servidor del capítulo para muchos clientes que, en vez de recibir su propio eco, se
  * hablan entre sí. Al conectarse, el servidor pregunta el nombre: la primera línea que llega
- * es el nombre (si está vacío o ya lo usa otro, se queda en «Cliente N»). Después, cada línea
- * va a los demás como `<nombre>: <texto>`, y todos ven quién entra y quién sale. «cerrar», o
- * cerrar la conexión, es salir del chat.
+ * es el nombre (si está vacío o ya lo usa otro, se queda en «Cliente N», con N el número de
+ * conexión). Después, cada línea va a los demás como `<nombre>: <texto>`, y todos ven quién
+ * entra y quién sale. «cerrar», o cerrar la conexión, es salir del chat.
  *
  * Cada cliente es una tarea asíncrona, como en servidor_multicliente.ts: mientras una espera a
  * su cliente, las demás siguen. Enviar a los demás nunca espera a nadie: cada envío se pone en
@@ -85,7 +85,9 @@ async function atenderCliente(cliente: Cliente, numero: number) {
 function entrar(cliente: Cliente, nombre: string, numero: number) {
   nombre = escapar(nombre.trim()).slice(0, 20);
   const usado = [...clientes].some((otro) => otro.nombre === nombre);
-  cliente.nombre = nombre === "" || usado ? `Cliente ${numero}` : nombre;
+  // «Cliente N» lo pone solo el servidor: así dos clientes nunca se llaman igual.
+  const vale = nombre !== "" && !usado && !/^Cliente \d+$/.test(nombre);
+  cliente.nombre = vale ? nombre : `Cliente ${numero}`;
   if (usado) cliente.enviar(`${nombre} ya está en el chat: tú serás ${cliente.nombre}.`);
   clientes.add(cliente);
 

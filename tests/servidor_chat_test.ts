@@ -85,6 +85,11 @@ Deno.test("servidor_chat: tres clientes; cada uno recibe lo de los demás, no lo
     const otraAna = await Participante.entrar(port, "Ana");
     todos.push(otraAna);
     assert.equal(otraAna.lineas[1], "Ana ya está en el chat: tú serás Cliente 4.");
+    const impostor = await Participante.entrar(port, "Cliente 9"); // ese nombre lo pone el servidor
+    todos.push(impostor);
+    assert.match(impostor.lineas[1], /^Hola, Cliente 5\. /);
+    impostor.cerrar();
+    await ana.hasta("Cliente 5 sale del chat.");
     await carlos.decir("cerrar");
     assert.equal(await carlos.cerrada, true, "Carlos: conexión cerrada limpia");
     await ana.hasta("Carlos sale del chat.");
