@@ -101,8 +101,14 @@ async function ejecutarTodos(lista: string[], aLaVez: number) {
 
 Deno.test("cabeceras: cada ejemplo, copiado solo a una carpeta vacía, da la @salida que promete", async (t) => {
   // Copiar y ejecutar es una sola prueba: la orden funciona en la carpeta de clase y la
-  // cabecera dice la verdad. Los ejemplos son independientes: se ejecutan de tres en tres.
-  const resultados = await ejecutarTodos(EJEMPLOS, 3);
+  // cabecera dice la verdad. Todo es independiente y se ejecuta a la vez (los ejemplos, de
+  // tres en tres), también los ficheros de prueba que demuestran que la comprobación falla.
+  const [resultados, [equivocada], [sinPermiso], [colgado, breve]] = await Promise.all([
+    ejecutarTodos(EJEMPLOS, 3),
+    ejecutarEjemplo("tests/fixtures/cabecera_equivocada.ts", { aParte: true }),
+    ejecutarEjemplo("tests/fixtures/orden_equivocada.ts", { aParte: true }),
+    ejecutarEjemplo("tests/fixtures/servidor_colgado.ts", { aParte: true, limiteMs: 2000 }),
+  ]);
   for (const script of EJEMPLOS) {
     const resultado = resultados.get(script)!;
     const ctrlCEnWindows = !(resultado instanceof Error) && resultado.some((e) => e.aviso);
@@ -120,35 +126,27 @@ Deno.test("cabeceras: cada ejemplo, copiado solo a una carpeta vacía, da la @sa
       },
     });
   }
-});
 
-Deno.test("cabeceras: una cabecera equivocada o una orden sin permisos no pasan", async () => {
-  const [equivocada] = await ejecutarEjemplo("tests/fixtures/cabecera_equivocada.ts", {
-    aParte: true,
+  await t.step("una cabecera equivocada no pasa, y se dice qué líneas difieren", () => {
+    assert.equal(equivocada.problema, null);
+    assert.equal(
+      compararSalida(equivocada.cabecera.salida, equivocada.lineas),
+      "la salida real no tiene las líneas de la cabecera (comparadas sin orden, con los " +
+        "números como #):\n  solo en la cabecera:\n    Cuadrado: 100\n  solo en la real:\n" +
+        "    Cubo: 1000",
+    );
   });
-  assert.equal(equivocada.problema, null);
-  assert.equal(
-    compararSalida(equivocada.cabecera.salida, equivocada.lineas),
-    "la salida real no tiene las líneas de la cabecera (comparadas sin orden, con los números " +
-      "como #):\n  solo en la cabecera:\n    Cuadrado: 100\n  solo en la real:\n    Cubo: 1000",
-  );
-  const [sinPermiso] = await ejecutarEjemplo("tests/fixtures/orden_equivocada.ts", {
-    aParte: true,
+  await t.step("una orden sin el permiso que necesita no pasa: código 1", () => {
+    assert.match(
+      sinPermiso.problema ?? "",
+      /^tests\/fixtures\/orden_equivocada\.ts: terminó con código 1: .*--allow-read/s,
+    );
   });
-  assert.match(
-    sinPermiso.problema ?? "",
-    /^tests\/fixtures\/orden_equivocada\.ts: terminó con código 1: .*--allow-read/s,
-  );
-});
-
-Deno.test("cabeceras: un servidor que no termina tras su cliente se da por colgado", async () => {
-  const [servidor, cliente] = await ejecutarEjemplo("tests/fixtures/servidor_colgado.ts", {
-    aParte: true,
-    limiteMs: 2000,
+  await t.step("un servidor que no termina tras su cliente se da por colgado", () => {
+    assert.equal(breve.problema, null);
+    assert.deepEqual(breve.lineas, ["Conectado y desconectado"]);
+    assert.match(colgado.problema ?? "", /servidor_colgado\.ts: no terminó en 2 s/);
   });
-  assert.equal(cliente.problema, null);
-  assert.deepEqual(cliente.lineas, ["Conectado y desconectado"]);
-  assert.match(servidor.problema ?? "", /servidor_colgado\.ts: no terminó en 2 s/);
 });
 
 Deno.test("cabeceras: la comparación no mira el orden ni los números, y sí todo lo demás", () => {
