@@ -21,26 +21,28 @@ function comprobar(lineas: string[], veces: number): number {
 }
 
 Deno.test("carrera: la cabecera es una ejecución posible, con sumas perdidas", () => {
-  assert.ok(comprobar(leerCabecera("threads/carrera.ts").salida, 10_000_000) > 0);
+  assert.ok(comprobar(leerCabecera("threads/carrera.ts").salida, 1000) > 0);
 });
 
-/** Ejecuta carrera.ts hasta que pierda sumas (casi siempre a la primera), 5 veces como mucho. */
+/** Ejecuta carrera.ts hasta que pierda sumas (a la primera, con sleep(0)), 3 veces como mucho. */
 async function hastaPerderSumas(ejecutarla: () => Promise<Resultado>) {
   const vistos = [];
-  for (let vez = 0; vez < 5; vez++) {
+  for (let vez = 0; vez < 3; vez++) {
     const { code, lineas, stderr } = await ejecutarla();
     assert.equal(code, 0, stderr);
-    if (comprobar(lineas, 10_000_000) > 0) return;
+    if (comprobar(lineas, 1000) > 0) return;
     vistos.push(lineas[10]);
   }
-  assert.fail(`ninguna suma perdida en 5 ejecuciones: ${vistos.join("; ")}`);
+  assert.fail(`ninguna suma perdida en 3 ejecuciones: ${vistos.join("; ")}`);
 }
 
 Deno.test("carrera: con los núcleos que haya, se pierden sumas; --veces cambia cuántas", async () => {
-  await hastaPerderSumas(() => ejecutarThreads("carrera.ts"));
-  const corta = await ejecutarThreads("carrera.ts", "--veces", "1000");
+  const [, corta] = await Promise.all([
+    hastaPerderSumas(() => ejecutarThreads("carrera.ts")),
+    ejecutarThreads("carrera.ts", "--veces", "1"),
+  ]);
   assert.equal(corta.code, 0, corta.stderr);
-  comprobar(corta.lineas, 1000); // con tan pocas sumas quizá no se pierda ninguna
+  comprobar(corta.lineas, 1); // con una suma cada uno quizá no se pierda ninguna
 });
 
 Deno.test({

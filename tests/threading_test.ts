@@ -93,7 +93,7 @@ Deno.test("opciones: de verdad, en un script: error con código 2 y sin traza, -
   assert.equal(malo.code, 2);
   assert.equal(
     malo.stderr,
-    "--veces -1 está fuera de rango: debe estar entre 1 y 100000000\n" +
+    "--veces -1 está fuera de rango: debe estar entre 1 y 100000\n" +
       "Uso: deno run --allow-read threads/lock.ts [--veces N]\n",
   );
   const ayuda = await ejecutar(["run", "--allow-read", "threads/lock.ts", "-h"]);

@@ -21,11 +21,11 @@
  *   Tarea 2
  *   Tarea 2
  *   Tarea 2
- *   Contador: 2000000 (esperado 2000000)
+ *   Contador: 2000 (esperado 2000)
  * @cambia El bloque de la Tarea 2 puede salir antes que el de la Tarea 1, pero cada bloque sale entero; el contador es siempre exacto.
  */
 
-import { entero, leerOpciones, Lock, Thread, Value } from "./threading.ts";
+import { entero, leerOpciones, Lock, sleep, Thread, Value } from "./threading.ts";
 
 const lock = new Lock();
 const contador = new Value(0);
@@ -54,21 +54,22 @@ export function task2() {
 export function sumar(veces: number) {
   for (let i = 0; i < veces; i++) {
     lock.acquire();
-    contador.value += 1;
+    const leido = contador.value;
+    sleep(0); // aunque ceda el turno, el otro thread espera al Lock
+    contador.value = leido + 1;
     lock.release();
   }
 }
 
 if (import.meta.main) {
-  const { veces } = leerOpciones({ veces: entero(1_000_000, 1, 10 ** 8, "sumas de cada thread") });
+  const { veces } = leerOpciones({ veces: entero(1000, 1, 100_000, "sumas de cada thread") });
 
   const t1 = new Thread({ target: task1 });
   const t2 = new Thread({ target: task2 });
-  const s1 = new Thread({ target: sumar, args: [veces] });
-  const s2 = new Thread({ target: sumar, args: [veces] });
+  const sumadores = [1, 2].map(() => new Thread({ target: sumar, args: [veces] }));
 
-  for (const t of [t1, t2, s1, s2]) t.start();
-  for (const t of [t1, t2, s1, s2]) await t.join();
+  for (const t of [t1, t2, ...sumadores]) t.start();
+  for (const t of [t1, t2, ...sumadores]) await t.join();
 
   console.log(`Contador: ${contador.value} (esperado ${2 * veces})`);
 }

@@ -12,7 +12,7 @@
  *   const c = new Condition(lock?); c.acquire(); c.wait(); c.notify(); c.notify_all(); c.release()
  *   const contador = new Value(0); contador.value += 1           un número compartido (multiprocessing.Value)
  *   const huecos = compartido(10)                                10 enteros compartidos (un Int32Array)
- *   sleep(0.05)                                                  time.sleep(): dormir 50 ms
+ *   sleep(0.05); sleep(0)                                        time.sleep(): dormir 50 ms; ceder el turno
  *   const { veces } = leerOpciones({ veces: entero(1000, 1, 10_000, "sumas") })   --veces N, -h
  *   terminarConError("frase")                                    una frase en stderr y código 1
  *
@@ -408,10 +408,14 @@ export class Condition extends Compartido {
 
 const paraDormir = new Int32Array(new SharedArrayBuffer(4));
 
-/** `time.sleep(segundos)` de Python: duerme el thread (sin gastar CPU) con `Atomics.wait`. */
+/**
+ * `time.sleep(segundos)` de Python: duerme el thread (sin gastar CPU) con `Atomics.wait`.
+ * `sleep(0)` cede el núcleo un instante, como en Python: el sistema aprovecha para dar el
+ * turno a otro thread (dormir de verdad, aunque sea un microsegundo, lo obliga a elegir).
+ */
 export function sleep(segundos: number): void {
   cerrarGrupo();
-  Atomics.wait(paraDormir, 0, 0, segundos * 1000);
+  Atomics.wait(paraDormir, 0, 0, Math.max(segundos * 1000, 0.001));
 }
 
 /** `threading.current_thread()`: su `name` es "MainThread" o el nombre del thread. */
