@@ -36,6 +36,12 @@ export function lineasDe(texto: string): string[] {
 
 /** Cómo arrancar un proceso, además de sus argumentos. */
 export interface Opciones {
+  /**
+   * El programa que se ejecuta con `args`: Deno si no se dice. Otro (`taskset`, `script`...)
+   * recibe Deno en sus argumentos: `{ programa: "taskset" }` con
+   * `["-c", "0", Deno.execPath(), "run", ...]`.
+   */
+  programa?: string;
   /** Carpeta desde la que se ejecuta (la raíz del proyecto si no se dice). */
   cwd?: string | URL;
   /** Texto que se le da por stdin, que después se cierra (como una tubería). */
@@ -62,8 +68,8 @@ export class EnMarcha {
   #stderr: Promise<string>;
 
   constructor(args: string[], stdin: "piped" | "null" = "null", opciones: Opciones = {}) {
-    const { cwd = raiz, entrada, limiteMs } = opciones;
-    const proceso = new Deno.Command(Deno.execPath(), {
+    const { programa = Deno.execPath(), cwd = raiz, entrada, limiteMs } = opciones;
+    const proceso = new Deno.Command(programa, {
       args,
       cwd,
       env: { NO_COLOR: "1" },
