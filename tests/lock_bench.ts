@@ -1,67 +1,128 @@
-// Rendimiento del Lock de threads/lock.ts.
-//
-// Ejecutar: deno bench --allow-read tests/lock_bench.ts
-//
-// - 1.000.000 de acquire+release sin competencia, en un worker;
-// - 2 workers x 1.000.000 sumas, cada una dentro del Lock (la función `sumarConLock` de
-//   lock.ts, ejecutada por workers que cargan lock.ts, como en el script);
-// - lo mismo con `Atomics.add` y sin Lock: el suelo, con la misma barrera y los mismos workers.
-// Cada medida incluye arrancar los workers, como el script.
+/**
+ * Rendimiento del Lock de threads/threading.ts, al lado de sus referencias, en la misma
+ * ejecución: 2 threads x 1.000.000 de veces acquire / `+= 1` / release, medido desde que la
+ * barrera de salida suelta a los dos hasta que acaban los dos (sin contar el arranque).
+ *
+ * - Lock de threading.ts, en 2 workers (y, aparte, 1 worker solo: sin competencia);
+ * - `Atomics.add` sin Lock: el suelo, lo más rápido que se puede sumar entre dos workers;
+ * - C con `pthread_mutex` de glibc (tests/referencias/mutex.c, compilado aquí con `cc`);
+ * - Python con `threading.Lock` (tests/referencias/lock.py, si hay python3).
+ *
+ * Ejecutar: deno run --allow-read --allow-run --allow-write tests/lock_bench.ts [--rondas 7]
+ * (--allow-write: la carpeta temporal donde se compila el programa de C.)
+ */
 
-import { atenderThread, enUnWorker, Thread } from "../threads/cuadrado_cubo.ts";
-import { barrera, memoriaCompartida } from "../threads/carrera.ts";
-import { Lock, sumarConLock } from "../threads/lock.ts";
+import { entero, leerOpciones, Lock, Thread, Value } from "../threads/threading.ts";
 
-const VECES = 1_000_000;
-const lockTs = new URL("../threads/lock.ts", import.meta.url).href;
+const lock = new Lock();
+const contador = new Value(0);
 
-function sinCompetencia(memoriaDelLock: Int32Array, veces: number) {
-  const lock = new Lock(memoriaDelLock);
+const ahora = () => performance.timeOrigin + performance.now();
+
+/** Cada thread anota cuándo empieza y cuándo acaba: `tiempos[2 * yo]` y `tiempos[2 * yo + 1]`. */
+export function conLock(veces: number, tiempos: Float64Array, yo: number) {
+  tiempos[2 * yo] = ahora();
   for (let i = 0; i < veces; i++) {
     lock.acquire();
+    contador.value += 1;
     lock.release();
+  }
+  tiempos[2 * yo + 1] = ahora();
+}
+
+export function conAtomics(veces: number, tiempos: Float64Array, yo: number) {
+  const enteros = new Int32Array(tiempos.buffer, 32, 1); // tras los 4 tiempos
+  tiempos[2 * yo] = ahora();
+  for (let i = 0; i < veces; i++) Atomics.add(enteros, 0, 1);
+  tiempos[2 * yo + 1] = ahora();
+}
+
+/** Mide `target` en `hilos` workers; devuelve los ms desde el primero que sale hasta el último que acaba. */
+async function medir(target: typeof conLock, hilos: number, veces: number): Promise<number> {
+  const tiempos = new Float64Array(new SharedArrayBuffer(40));
+  contador.value = 0;
+  const threads = Array.from(
+    { length: hilos },
+    (_, yo) => new Thread({ target, args: [veces, tiempos, yo] }),
+  );
+  for (const t of threads) t.start();
+  for (const t of threads) await t.join();
+  const suma = target === conLock ? contador.value : new Int32Array(tiempos.buffer, 32, 1)[0];
+  if (suma !== hilos * veces) throw new Error(`${target.name}: ${suma} de ${hilos * veces}`);
+  const inicios = [...Array(hilos).keys()].map((yo) => tiempos[2 * yo]);
+  const fines = [...Array(hilos).keys()].map((yo) => tiempos[2 * yo + 1]);
+  return Math.max(...fines) - Math.min(...inicios);
+}
+
+/** Ejecuta un programa que escribe sus milisegundos; `null` si no se puede. */
+async function programa(orden: string, args: string[]): Promise<number | null> {
+  try {
+    const { success, stdout } = await new Deno.Command(orden, { args, stderr: "null" }).output();
+    return success ? Number(new TextDecoder().decode(stdout)) : null;
+  } catch {
+    return null;
   }
 }
 
-/** El suelo: la misma forma que `sumarConLock`, con una suma atómica en vez del Lock. */
-function sumarConAtomics(
-  contador: Int32Array,
-  _lock: Int32Array,
-  salida: Int32Array,
-  veces: number,
-) {
-  barrera(salida, 2);
-  for (let i = 0; i < veces; i++) Atomics.add(contador, 0, 1);
+async function compilarC(): Promise<string | null> {
+  const carpeta = await Deno.makeTempDir({ prefix: "lock_bench_" });
+  const fuente = new URL("./referencias/mutex.c", import.meta.url).pathname;
+  const binario = `${carpeta}/mutex`;
+  const { success } = await new Deno.Command("cc", {
+    args: ["-O2", "-pthread", fuente, "-o", binario],
+  }).output().catch(() => ({ success: false }));
+  return success ? binario : null;
 }
 
-/** 2 workers que cargan `modulo` y ejecutan `target`; comprueba que el contador es exacto. */
-async function dosWorkers(modulo: string, target: typeof sumarConLock) {
-  const contador = memoriaCompartida();
-  const args = [contador, new Lock().memoria, memoriaCompartida(), VECES];
-  const t1 = new Thread(modulo, { target, args });
-  const t2 = new Thread(modulo, { target, args });
-  t1.start();
-  t2.start();
-  await t1.join();
-  await t2.join();
-  if (contador[0] !== 2 * VECES) throw new Error(`contador ${contador[0]}`);
-}
+const mediana = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => `${x.toFixed(1).padStart(7)} ms`;
 
-if (enUnWorker) {
-  atenderThread({ sinCompetencia, sumarConAtomics });
-} else {
-  Deno.bench("1.000.000 acquire+release sin competencia (1 worker)", async () => {
-    const t = new Thread(import.meta.url, {
-      target: sinCompetencia,
-      args: [new Lock().memoria, VECES],
-    });
-    t.start();
-    await t.join();
-  });
-  Deno.bench("2 workers x 1.000.000 sumas con Lock", { baseline: true }, async () => {
-    await dosWorkers(lockTs, sumarConLock);
-  });
-  Deno.bench("2 workers x 1.000.000 Atomics.add (suelo)", async () => {
-    await dosWorkers(import.meta.url, sumarConAtomics);
-  });
+if (import.meta.main) {
+  const { rondas, veces } = leerOpciones({
+    rondas: entero(7, 1, 100, "veces que se repite cada medida"),
+    veces: entero(1_000_000, 1, 100_000_000, "acquire / += 1 / release de cada thread"),
+  }, "--allow-read --allow-run --allow-write");
+
+  const binario = await compilarC();
+  if (!binario) console.log("(sin cc: no se mide el pthread_mutex de C)");
+  const python = new URL("./referencias/lock.py", import.meta.url).pathname;
+
+  const filas: [string, (() => Promise<number | null>)][] = [
+    ["Lock de threading.ts, 2 workers", () => medir(conLock, 2, veces)],
+    ["Lock de threading.ts, 1 worker (sin competencia)", () => medir(conLock, 1, veces)],
+    ["Atomics.add sin Lock, 2 workers (el suelo)", () => medir(conAtomics, 2, veces)],
+    ["C, pthread_mutex, 2 hilos", () => binario ? programa(binario, [String(veces)]) : null!],
+    ["Python, threading.Lock, 2 threads", () => programa("python3", [python, String(veces)])],
+  ];
+  const medidas = new Map<string, number[]>();
+  for (let ronda = 0; ronda < rondas; ronda++) {
+    // Alternadas, ronda a ronda: si la máquina se ocupa, se ocupa para todas.
+    for (const [nombre, medida] of filas) {
+      const valor = await medida();
+      if (valor !== null && !Number.isNaN(valor)) {
+        medidas.set(nombre, [...(medidas.get(nombre) ?? []), valor]);
+      }
+    }
+  }
+  let carga = "desconocida";
+  try {
+    carga = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  } catch {
+    // no es Linux, o no deja leerlo
+  }
+  console.log(`2 x ${veces} acquire / += 1 / release, ${rondas} rondas (carga: ${carga})`);
+  console.log(`${"".padEnd(50)}  mínimo     mediana    máximo`);
+  for (const [nombre, valores] of medidas) {
+    console.log(
+      `${nombre.padEnd(50)}${ms(Math.min(...valores))}${ms(mediana(valores))}${
+        ms(Math.max(...valores))
+      }`,
+    );
+  }
+  const lockMs = mediana(medidas.get(filas[0][0])!);
+  const c = medidas.get(filas[3][0]);
+  const py = medidas.get(filas[4][0]);
+  if (c) console.log(`Lock / pthread_mutex (medianas): ${(lockMs / mediana(c)).toFixed(2)}`);
+  if (py) console.log(`Python / Lock (medianas): ${(mediana(py) / lockMs).toFixed(1)}`);
+  if (binario) await Deno.remove(binario.replace(/\/mutex$/, ""), { recursive: true });
 }

@@ -189,9 +189,9 @@ const COGIDO = 1;
 const CON_ESPERA = 2; // cogido, y alguien duerme esperando a que se suelte
 
 /**
- * Vueltas que `acquire()` mira si el Lock se suelta antes de dormirse. Quien lo tiene suele
- * soltarlo en nada, y dormir y despertar cuesta mucho más que mirar unas vueltas. Con un
- * solo núcleo no sirve de nada mirar: quien lo tiene no avanza mientras miramos.
+ * Vueltas que `acquire()` mira si el Lock se suelta antes de echar una siesta. Quien lo
+ * tiene suele soltarlo en nada. Con un solo núcleo no sirve de nada mirar: quien lo tiene
+ * no avanza mientras miramos.
  */
 const VUELTAS = navigator.hardwareConcurrency > 1 ? 20 : 0;
 
@@ -210,23 +210,34 @@ export class Lock extends Compartido {
    * (segundos) espera como mucho eso. Devuelve si lo ha cogido.
    */
   acquire(blocking = true, timeout = -1): boolean {
-    // Libre: lo cogemos con una sola operación que nadie puede partir (0 -> 1).
+    // 1. Libre: lo cogemos con una sola operación que nadie puede partir (0 -> 1).
     if (Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) === LIBRE) return true;
     if (!blocking) return false;
-    cerrarGrupo();
+    return this.#esperar(timeout < 0 ? Infinity : performance.now() + timeout * 1000);
+  }
 
-    // Cogido: miramos unas vueltas, solo leyendo (leer no estorba a quien lo tiene).
-    for (let i = 0; i < VUELTAS; i++) {
-      if (
-        Atomics.load(this.m, 0) === LIBRE &&
-        Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) === LIBRE
-      ) return true;
+  #esperar(limite: number): boolean {
+    cerrarGrupo();
+    // 2. Cogido. Miramos unas vueltas (solo leer: no estorba a quien lo tiene) y, si sigue
+    //    cogido, echamos una siesta, cada vez más larga: 10 µs, 20 µs... hasta 0,64 ms.
+    //    Sin apuntarnos como esperando: así, al soltarlo, quien lo tiene no tiene que
+    //    despertarnos, que es lo que más cuesta (Atomics.notify y despertar a un hilo).
+    for (let siesta = 0.01; siesta < 1; siesta *= 2) {
+      for (let i = 0; i < VUELTAS; i++) {
+        if (
+          Atomics.load(this.m, 0) === LIBRE &&
+          Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) === LIBRE
+        ) return true;
+      }
+      if (Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) === LIBRE) return true;
+      const queda = limite - performance.now();
+      if (queda <= 0) return false;
+      Atomics.wait(paraDormir, 0, 0, Math.min(siesta, queda));
     }
 
-    // Sigue cogido: ponemos 2 («hay alguien esperando») y dormimos hasta que lo suelten.
-    // `exchange` devuelve lo que había: si era 0, se había soltado y ya es nuestro (con 2:
-    // quizá quede alguien dormido, así que nuestro release() avisará por si acaso).
-    const limite = timeout < 0 ? Infinity : performance.now() + timeout * 1000;
+    // 3. Sigue cogido: ponemos 2 («hay alguien esperando») y dormimos hasta que release()
+    //    nos despierte. `exchange` devuelve lo que había: si era 0, se había soltado y ya es
+    //    nuestro (con 2: quizá quede otro dormido, y nuestro release() avisará por si acaso).
     while (Atomics.exchange(this.m, 0, CON_ESPERA) !== LIBRE) {
       const queda = limite - performance.now();
       if (queda <= 0) return false;
