@@ -104,12 +104,10 @@ if (import.meta.main) {
       }
     }
   }
-  let carga = "desconocida";
-  try {
-    carga = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
-  } catch {
-    // no es Linux, o no deja leerlo
-  }
+  // La carga de la máquina (uptime): con otros programas en marcha, las medidas valen menos.
+  const carga = await new Deno.Command("uptime").output()
+    .then(({ stdout }) => new TextDecoder().decode(stdout).match(/load average: (.*)/)?.[1])
+    .catch(() => undefined) ?? "desconocida";
   console.log(`2 x ${veces} acquire / += 1 / release, ${rondas} rondas (carga: ${carga})`);
   console.log(`${"".padEnd(50)}  mínimo     mediana    máximo`);
   for (const [nombre, valores] of medidas) {

@@ -66,6 +66,7 @@ Deno.test("opciones: cada error, una frase en español y el uso (sin la opción 
     [["--veces", "1e3"], '--veces debe ser un número entero (se recibió "1e3")'],
     [["--veces", "abc"], '--veces debe ser un número entero (se recibió "abc")'],
     [["--veces"], "Falta el valor de la opción --veces"],
+    [["--veces", "--lento", "productor"], "Falta el valor de la opción --veces"],
     [["--vez", "3"], "Opción desconocida: --vez"],
     [["-x"], "Opción desconocida: -x"],
     [["tres"], "Argumento inesperado: tres (las opciones empiezan por --)"],
