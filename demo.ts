@@ -32,6 +32,7 @@ export const EJEMPLOS = [
   "threads/condicion.ts",
   "threads/lectores_escritores.ts",
   "threads/filosofos.ts",
+  "threads/pool.ts",
   "sockets/servidor_udp.ts",
   "sockets/servidor_chat.ts",
   "threads/asincronia.ts",
