@@ -59,8 +59,11 @@ Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coi
     if (tareas[nombre(script)] !== ejecutar) {
       faltas.push(`deno.json: la tarea "${nombre(script)}" debe ser "${ejecutar}"`);
     }
-    if (!tests.includes(`tests/${nombre(script)}_test.ts`)) {
-      faltas.push(`tests/: falta tests/${nombre(script)}_test.ts`);
+    const test = `tests/${nombre(script)}_test.ts`;
+    if (!tests.includes(test)) faltas.push(`tests/: falta ${test}`);
+    else if (!leer(test).includes(`leerCabecera("${script}")`)) {
+      // La regla de cada script vive en su test, que la aplica también a la muestra.
+      faltas.push(`${test}: no aplica su regla a la cabecera: leerCabecera("${script}").salida`);
     }
   }
 
