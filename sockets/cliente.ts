@@ -2,21 +2,23 @@
  * Cliente: envía al servidor cada línea que escribes y muestra el eco que le devuelve.
  *
  * Como el de Python: pide un mensaje, envía sus bytes UTF-8 tal cual (sin añadir nada) y con
- * «cerrar» se despide. Además, tras cada mensaje espera el eco completo (tantos bytes como
- * envió) y lo muestra; así dos mensajes seguidos nunca llegan pegados al servidor.
+ * «cerrar» se despide. Además, tras cada mensaje espera su eco (tantos bytes como envió) y lo
+ * muestra; así dos mensajes seguidos nunca llegan pegados al servidor. El eco se recibe a la
+ * vez que se envía: un mensaje de megas no se atasca con los buffers del sistema llenos.
  *
  * La entrada se lee como un flujo de líneas, así que funciona tecleando y también con una
- * tubería (`printf 'hola\ncerrar\n' | deno run ...`). Si la entrada se acaba (Ctrl+D) se
- * envía «cerrar», para que el servidor termine bien. Sin servidor, lo dice y sale con 1.
+ * tubería (`printf 'hola\ncerrar\n' | deno run ...`). Si la entrada se acaba (Ctrl+D) se envía
+ * «cerrar», para que el servidor termine bien. Sin servidor, lo dice y sale con 1. Si el eco
+ * no llega en 2 segundos (el servidor atiende a otro cliente, o está parado), lo avisa y sigue
+ * esperando: el eco llegará cuando el servidor te atienda, y Ctrl+C termina en cualquier momento.
  *
- * Python -> Deno: socket() + connect() -> Deno.connect(); input() -> leer la siguiente línea
- * de Deno.stdin.readable; send() -> client.write() (repetido hasta enviarlo todo).
+ * Python -> Deno: socket() + connect() -> Deno.connect(); input() -> la siguiente línea de
+ * Deno.stdin.readable; send() -> writer.write(), que envía todos los bytes.
  *
  * Opciones: --host (por defecto localhost) y --port (por defecto 9999).
  *
  * @python Apartado 1 «Sockets», ejemplo de cliente: socket(), connect(("localhost", 9999)), input(), send(), close()
  * @ejecutar deno run --allow-net sockets/cliente.ts
- * @junto_a sockets/servidor.ts
  * @entrada
  *   hola
  *   cerrar
@@ -25,112 +27,199 @@
  *   El servidor responde: hola
  *   Mensaje a enviar: cerrar
  *   Taluego, servidor!
+ * @cambia Nada, con el servidor del capítulo en marcha; sin él, un aviso en vez de la conversación.
  */
 
-import { leerOpciones, terminarConError } from "../opciones.ts";
-import { enviarTodo } from "./servidor.ts";
+import { parseArgs } from "node:util";
+const ORDEN = "deno run --allow-net sockets/cliente.ts";
 
-/** Las líneas de un flujo de bytes, una a una, sin el \n (ni el \r de Windows). */
-async function* leerLineas(flujo: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let pendiente = "";
-  for await (const trozo of flujo.pipeThrough(new TextDecoderStream())) {
-    pendiente += trozo;
-    let fin;
-    while ((fin = pendiente.indexOf("\n")) >= 0) {
-      yield pendiente.slice(0, fin).replace(/\r$/, "");
-      pendiente = pendiente.slice(fin + 1);
-    }
-  }
-  if (pendiente !== "") yield pendiente.replace(/\r$/, "");
-}
-
-const lineas = leerLineas(Deno.stdin.readable);
 const encoder = new TextEncoder();
-
-/**
- * `input()` de Python: muestra el aviso y devuelve la línea siguiente, o `null` si la
- * entrada se ha acabado. Con una tubería nada se ve al teclear, así que repetimos la línea
- * leída: la salida queda igual que en la terminal.
- */
-async function input(aviso: string): Promise<string | null> {
-  await Deno.stdout.write(encoder.encode(aviso));
-  const { done, value } = await lineas.next();
-  if (done) return null;
-  if (!Deno.stdin.isTerminal()) console.log(value);
-  return value;
-}
-
-/**
- * `Deno.connect` con los fallos de siempre explicados. "localhost" puede ser 127.0.0.1
- * (IPv4) o ::1 (IPv6), y el servidor quizá escucha solo en una: probamos las dos.
- */
-async function conectar(host: string, port: number): Promise<Deno.TcpConn> {
-  const direcciones = host === "localhost" ? ["127.0.0.1", "::1"] : [host];
-  for (const direccion of direcciones) {
-    try {
-      return await Deno.connect({ hostname: direccion, port });
-    } catch (error) {
-      if (error instanceof Deno.errors.NotCapable) {
-        terminarConError(
-          "Falta el permiso de red. Ejecuta: deno run --allow-net sockets/cliente.ts",
-        );
-      }
-    }
-  }
-  terminarConError(
-    `No se pudo conectar con ${host}:${port}. ¿Está el servidor en marcha? ` +
-      "Arráncalo antes en otra terminal: deno run --allow-net sockets/servidor.ts",
-  );
-}
-
-/** El servidor se fue a mitad de la conversación: no se puede seguir. */
-function servidorCerrado(): never {
-  terminarConError("El servidor ha cerrado la conexión: no se puede seguir.");
-}
-
-/** Lee exactamente `n` bytes (pueden llegar en varios trozos); `null` si el servidor se va. */
-async function recibir(conexion: Deno.Conn, n: number): Promise<Uint8Array | null> {
-  const bytes = new Uint8Array(n);
-  let recibidos = 0;
-  while (recibidos < n) {
-    const leidos = await conexion.read(bytes.subarray(recibidos)).catch(() => null);
-    if (leidos === null) return null;
-    recibidos += leidos;
-  }
-  return bytes;
-}
+let lineas: AsyncGenerator<string> | undefined; // las líneas de stdin, al leer la primera
 
 if (import.meta.main) {
-  const { host, port } = leerOpciones(
-    "deno run --allow-net sockets/cliente.ts [--host localhost] [--port 9999]",
-    { port: { defecto: 9999, min: 1, max: 65535 } },
-    { host: "localhost" },
-  );
+  const { host, port } = opciones();
 
   const client = await conectar(host, port);
+  const writer = client.writable.getWriter();
   const decoder = new TextDecoder();
 
   while (true) {
-    let message = await input("Mensaje a enviar: ");
-    if (message === null) {
-      console.log("(fin de la entrada: se envía «cerrar»)");
-      message = "cerrar";
-    }
+    const message = await input("Mensaje a enviar: ");
+    if (message === "") continue; // una línea vacía no envía nada: no habría eco que esperar
 
     const bytes = encoder.encode(message);
-    await enviarTodo(client, bytes).catch(servidorCerrado);
+    const enviado = writer.write(bytes).catch(servidorCerrado);
 
     if (message === "cerrar") {
+      await enviado;
       break;
     }
 
-    // Esperamos el eco entero antes de pedir otro mensaje (una línea vacía no tiene eco).
-    const eco = await recibir(client, bytes.length);
-    if (eco === null) servidorCerrado();
-    if (bytes.length > 0) console.log(`El servidor responde: ${decoder.decode(eco)}`);
+    const eco = await recibir(client, bytes.length); // mientras se envía: ver la cabecera
+    console.log(`El servidor responde: ${decoder.decode(eco)}`);
   }
 
   console.log("Taluego, servidor!");
 
   client.close();
+  Deno.exit(0); // stdin aún tiene una lectura pendiente: sin esto, la terminal esperaría otro Enter
+}
+
+// --- Lo de siempre, dicho en español: opciones, permiso, conexión, entrada y eco ---
+
+/**
+ * `input()` de Python: muestra el aviso y devuelve la línea siguiente. Si la entrada se acaba
+ * (Ctrl+D), devuelve «cerrar». Con una tubería nada se ve al teclear, así que repetimos la
+ * línea leída: la salida queda igual que en la terminal.
+ */
+async function input(aviso: string): Promise<string> {
+  // Si nadie lee nuestra salida (`| head -c 5` ya terminó), acabamos sin ruido.
+  await Deno.stdout.write(encoder.encode(aviso)).catch(() => Deno.exit(0));
+  lineas ??= leerLineas(Deno.stdin.readable);
+  const { done, value } = await lineas.next();
+  if (done) {
+    console.log("(fin de la entrada: se envía «cerrar»)");
+    return "cerrar";
+  }
+  if (!Deno.stdin.isTerminal()) console.log(value);
+  return value;
+}
+
+/** Las líneas de un flujo de bytes, una a una, sin el \n (ni el \r de Windows). */
+async function* leerLineas(flujo: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let pendiente = "";
+  for await (const trozo of flujo.pipeThrough(new TextDecoderStream())) {
+    const partes = trozo.split("\n");
+    partes[0] = pendiente + partes[0];
+    pendiente = partes.pop()!;
+    for (const linea of partes) yield linea.replace(/\r$/, "");
+  }
+  if (pendiente !== "") yield pendiente.replace(/\r$/, "");
+}
+
+/**
+ * Recibe el eco: exactamente `n` bytes, que pueden llegar en varios trozos. Si en 2 segundos
+ * no llega nada, lo avisa una vez y sigue esperando.
+ */
+async function recibir(client: Deno.TcpConn, n: number): Promise<Uint8Array> {
+  const eco = new Uint8Array(n);
+  const aviso = setTimeout(() => {
+    console.error(
+      "El servidor aún no ha respondido. Puede que esté atendiendo a otro cliente " +
+        "(servidor.ts atiende a uno solo; servidor_multicliente.ts, a muchos) o que esté " +
+        "parado. Seguimos esperando; Ctrl+C para salir.",
+    );
+  }, 2000);
+  for (let recibidos = 0; recibidos < n;) {
+    const leidos = await client.read(eco.subarray(recibidos)).catch(() => null);
+    if (leidos === null) servidorCerrado();
+    clearTimeout(aviso);
+    recibidos += leidos;
+  }
+  return eco;
+}
+
+/** El servidor se fue a mitad de la conversación: no se puede seguir. */
+function servidorCerrado(): never {
+  terminar("El servidor ha cerrado la conexión: no se puede seguir.");
+}
+
+/**
+ * connect(). "localhost" puede ser 127.0.0.1 (IPv4) o ::1 (IPv6), y el servidor quizá escucha
+ * solo en una: probamos las dos.
+ */
+async function conectar(host: string, port: number): Promise<Deno.TcpConn> {
+  for (const hostname of host === "localhost" ? ["127.0.0.1", "::1"] : [host]) {
+    try {
+      return await Deno.connect({ hostname, port });
+    } catch (error) {
+      if (/lookup/.test(String(error))) {
+        terminar(`No se encuentra el equipo «${host}»: ese nombre no existe. Revisa --host.`);
+      }
+      if (error instanceof Deno.errors.NotCapable) sinPermiso(host, port);
+    }
+  }
+  terminar(
+    `No se pudo conectar con ${host}:${port}. ¿Está el servidor en marcha? ` +
+      "Arráncalo antes en otra terminal: deno run --allow-net sockets/servidor.ts",
+  );
+}
+
+function terminar(frase: string): never {
+  console.error(frase);
+  Deno.exit(1);
+}
+
+function sinPermiso(host: string, port: number): never {
+  terminar(`No hay permiso para conectar con ${host}:${port}. Ejecuta: ${ORDEN}`);
+}
+
+/** Las opciones de Deno.args; con -h, un error de uso o sin permiso de red, termina aquí. */
+function opciones(): { host: string; port: number } {
+  const leidas = leerOpciones(Deno.args);
+  if ("texto" in leidas) {
+    (leidas.code === 0 ? console.log : console.error)(leidas.texto);
+    Deno.exit(leidas.code);
+  }
+  // Antes de usar la red: sin permiso, Deno preguntaría en inglés (o fallaría con una traza).
+  const donde = leidas.host.includes(":") ? `[${leidas.host}]` : leidas.host;
+  if (
+    Deno.permissions.querySync({ name: "net", host: `${donde}:${leidas.port}` }).state !== "granted"
+  ) {
+    sinPermiso(leidas.host, leidas.port);
+  }
+  return leidas;
+}
+
+/**
+ * --host y --port (y -h/--help). Devuelve las opciones, o el texto que hay que mostrar y el
+ * código de salida: 0 con la ayuda, 2 con un error de uso (una frase y el uso).
+ */
+export function leerOpciones(
+  args: string[],
+): { host: string; port: number } | { texto: string; code: 0 | 2 } {
+  const uso = `Uso: ${ORDEN} [--host localhost] [--port 9999]`;
+  // parseArgs lee "--port -1" como la opción -1 sin valor: lo juntamos en "--port=-1".
+  const juntos: string[] = [];
+  for (const arg of args) {
+    if (juntos.at(-1) === "--port" && /^-\d/.test(arg)) juntos[juntos.length - 1] += `=${arg}`;
+    else juntos.push(arg);
+  }
+  let values: { host: string; port: string; help?: boolean };
+  try {
+    values = parseArgs({
+      args: juntos,
+      options: {
+        host: { type: "string", default: "localhost" },
+        port: { type: "string", default: "9999" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const cual = message.match(/'([^' ]+)/)?.[1] ?? "";
+    const frase = code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+      ? `Falta el valor de ${cual}.`
+      : code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL"
+      ? `Sobra «${cual}»: las opciones empiezan por --.`
+      : `Opción desconocida: ${cual}.`;
+    return { texto: `${frase}\n${uso}`, code: 2 };
+  }
+  if (values.help) {
+    return {
+      texto: `${uso}
+  --host H    equipo del servidor, nombre o dirección (por defecto localhost: este equipo)
+  --port N    puerto del servidor, de 1 a 65535 (por defecto 9999)
+  -h, --help  esta ayuda`,
+      code: 0,
+    };
+  }
+  const port = /^-?\d+$/.test(values.port) ? Number(values.port) : NaN;
+  if (!(port >= 1 && port <= 65535)) {
+    const frase = Number.isNaN(port)
+      ? `--port debe ser un número (no «${values.port}»).`
+      : `--port ${values.port} está fuera de rango: debe ser de 1 a 65535.`;
+    return { texto: `${frase}\n${uso}`, code: 2 };
+  }
+  return { host: values.host, port };
 }

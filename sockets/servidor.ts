@@ -1,18 +1,20 @@
 /**
  * Servidor eco de un cliente: recibe mensajes y devuelve a cada uno lo mismo que le llega.
  *
- * Como el de Python, atiende a un solo cliente y termina cuando este envía «cerrar». Y
- * arregla lo que el de Python hace mal: si el cliente se va sin decir «cerrar», `read()`
- * devuelve `null` (fin de la conexión) y el servidor lo dice y termina, en vez de imprimir
- * líneas vacías para siempre; una letra de varios bytes (ñ, €) partida entre dos lecturas
- * sale entera; y el eco devuelve todos los bytes aunque una escritura envíe solo una parte.
+ * Como el de Python, atiende a un solo cliente y termina cuando este envía «cerrar». Y arregla
+ * lo que el de Python hace mal: si el cliente se va sin decir «cerrar», `read()` devuelve
+ * `null` y el servidor lo dice y termina (el de Python imprime líneas vacías para siempre); una
+ * letra de varios bytes (ñ, €) partida entre dos lecturas sale entera; un cliente que se corta
+ * antes de ser aceptado (un escáner de puertos) no lo tumba: espera al siguiente. Lo que envía
+ * el cliente se imprime con los caracteres de control a la vista (\n, \x1b): un mensaje, una
+ * línea, y nadie puede borrar ni retitular nuestra terminal.
  *
  * Python -> Deno: socket() + bind() + listen() -> Deno.listen(); accept() -> server.accept();
- * recv(1024) -> serverConnection.read(buffer) (null al cerrar el cliente);
- * send() -> serverConnection.write() (puede escribir menos bytes: se repite hasta el final).
+ * recv(1024) -> serverConnection.read(receivedInBytes), con null al cerrar el cliente;
+ * send() -> writer.write(), que envía todos los bytes (send() de Python puede enviar menos).
  *
- * Opciones: --host (por defecto 0.0.0.0, todas las interfaces, como el "" de Python) y
- * --port (por defecto 9999; 0 deja que el sistema elija uno libre).
+ * Opciones: --host (por defecto 0.0.0.0: todas las interfaces, como el "" de Python) y --port
+ * (por defecto 9999; 0 deja que el sistema elija uno libre). Prueba también con `nc localhost 9999`.
  *
  * @python Apartado 1 «Sockets», ejemplo de servidor: socket(), bind(("", 9999)), listen(1), accept(), recv(1024), send(), close()
  * @ejecutar deno run --allow-net sockets/servidor.ts
@@ -21,106 +23,188 @@
  *   Servidor escuchando en 0.0.0.0:9999
  *   127.0.0.1 dice: hola
  *   Taluego, cliente!
+ * @cambia La dirección del cliente, si se conecta desde otro equipo o por IPv6 (::1).
  */
 
-import { leerOpciones, terminarConError } from "../opciones.ts";
+import { parseArgs } from "node:util";
+const ORDEN = "deno run --allow-net sockets/servidor.ts";
 
-/**
- * `Deno.listen` con los errores de siempre explicados en español (lo usa también
- * servidor_multicliente.ts).
- */
-export function escuchar(host: string, port: number, script: string): Deno.TcpListener {
-  try {
-    return Deno.listen({ hostname: host, port });
-  } catch (error) {
-    if (error instanceof Deno.errors.AddrInUse) {
-      terminarConError(
-        `El puerto ${port} ya está en uso: ¿hay otro servidor abierto? ` +
-          "Ciérralo (Ctrl+C en su terminal) o elige otro puerto con --port. " +
-          "(Tras cerrar el servidor de Python del capítulo, el puerto tarda un minuto en quedar libre.)",
-      );
-    }
-    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-      terminarConError(
-        `No hay permiso para escuchar en ${host}:${port}. ` +
-          `Ejecuta: deno run --allow-net ${script} (y un puerto desde 1024, como 9999).`,
-      );
-    }
-    terminarConError(
-      `No se puede escuchar en ${host}:${port}: ${host} no es una dirección de este equipo ` +
-        "(prueba con --host 0.0.0.0 o --host 127.0.0.1).",
-    );
-  }
-}
+if (import.meta.main) {
+  const { host, port } = opciones();
 
-/** Envía todos los bytes: una escritura puede enviar solo una parte, así que repetimos. */
-export async function enviarTodo(conexion: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let enviados = 0;
-  while (enviados < bytes.length) {
-    enviados += await conexion.write(bytes.subarray(enviados));
-  }
-}
+  const server = escuchar(host, port);
+  console.log(`Servidor escuchando en ${server.addr.hostname}:${server.addr.port}`);
 
-/** Quita el salto de línea final que añaden `nc` o `telnet` (\n o \r\n). */
-export function sinSaltoFinal(texto: string): string {
-  return texto.replace(/\r?\n$/, "");
-}
-
-/**
- * El bucle del capítulo con un cliente: recibir hasta 1024 bytes, devolverlos (el eco) e
- * imprimirlos como `<quien> dice: ...`, hasta que llegue «cerrar» o el cliente se vaya.
- * (servidor_multicliente.ts lo usa también, una vez por cada cliente.)
- */
-export async function conversar(serverConnection: Deno.TcpConn, quien: string): Promise<void> {
+  const serverConnection = await aceptar(server);
+  const addresses = serverConnection.remoteAddr;
   serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
 
-  // Los bytes llegan en trozos de hasta 1024; el decodificador guarda la mitad de una letra
-  // que quede partida entre dos trozos (stream: true) y la completa con el siguiente.
+  // Como recv(1024): cada lectura trae hasta 1024 bytes, los que ya hayan llegado. El
+  // decodificador guarda media letra partida entre dos lecturas (stream: true).
   const receivedInBytes = new Uint8Array(1024);
   const decoder = new TextDecoder();
+  const writer = serverConnection.writable.getWriter();
+  let received = "";
 
   try {
     while (true) {
       const leidos = await serverConnection.read(receivedInBytes);
-      if (leidos === null) break; // fin de la conexión: el cliente se fue sin decir «cerrar»
+      if (leidos === null) break; // el cliente cerró la conexión
 
       const bytes = receivedInBytes.subarray(0, leidos);
-      const received = sinSaltoFinal(decoder.decode(bytes, { stream: true }));
+      received = sinSaltoFinal(decoder.decode(bytes, { stream: true }));
 
       if (received === "cerrar") {
-        return;
+        break;
       }
 
-      // Primero el eco y después la línea en pantalla: el cliente no espera por nuestra
-      // terminal (el de Python imprime antes; lo que se ve es lo mismo).
-      await enviarTodo(serverConnection, bytes);
+      if (received !== "") console.log(`${addresses.hostname} dice: ${visible(received)}`);
 
-      // Si el trozo era solo media letra, no hay nada que imprimir todavía.
-      if (received !== "") console.log(`${quien} dice: ${received}`);
+      await writer.write(bytes);
     }
   } catch {
-    // La conexión se cortó de golpe (reset): es otra forma de irse.
+    // La conexión se cortó de golpe (reset): otra forma de irse.
   }
-  console.log(`${quien} se ha ido sin decir «cerrar».`);
-}
-
-if (import.meta.main) {
-  const { host, port } = leerOpciones(
-    "deno run --allow-net sockets/servidor.ts [--host 0.0.0.0] [--port 9999]",
-    { port: { defecto: 9999, min: 0, max: 65535 } },
-    { host: "0.0.0.0" },
-  );
-
-  const server = escuchar(host, port, "sockets/servidor.ts");
-  console.log(`Servidor escuchando en ${server.addr.hostname}:${server.addr.port}`);
-
-  const serverConnection = await server.accept();
-  const addresses = serverConnection.remoteAddr;
-
-  await conversar(serverConnection, addresses.hostname);
+  if (received !== "cerrar") console.log(`${addresses.hostname} se ha ido sin decir «cerrar».`);
 
   console.log("Taluego, cliente!");
 
   serverConnection.close();
   server.close();
+}
+
+// --- Lo de siempre, dicho en español: opciones, permiso, errores al escuchar y al aceptar ---
+
+/**
+ * accept() de Python. Un cliente que se corta (reset) antes de ser aceptado, como hace un
+ * escáner de puertos, no es un fallo del servidor: seguimos esperando a uno de verdad.
+ */
+async function aceptar(server: Deno.TcpListener): Promise<Deno.TcpConn> {
+  while (true) {
+    try {
+      return await server.accept();
+    } catch (error) {
+      if (!seFue(error)) throw error;
+    }
+  }
+}
+
+/** ¿Es el error de un cliente que se fue (reset) antes de que lo aceptáramos? */
+function seFue(error: unknown): boolean {
+  return error instanceof Deno.errors.NotConnected ||
+    error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.ConnectionAborted;
+}
+
+/** Quita el salto de línea final que añaden `nc` o `telnet` (\n o \r\n). */
+function sinSaltoFinal(texto: string): string {
+  return texto.replace(/\r?\n$/, "");
+}
+
+/**
+ * Los caracteres de control, a la vista (\n, \r, \t, \x1b...): lo que envía otro equipo no
+ * debe mover el cursor, borrar la terminal ni inventarse una línea del registro.
+ */
+export function visible(texto: string): string {
+  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  return texto.replace(
+    /[\p{Cc}\u2028\u2029]/gu, // \x00-\x1f, \x7f-\x9f y los separadores de línea de Unicode
+    (c) => nombres[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
+/** Deno.listen(), con los fallos de siempre en una frase (código 1, sin traza). */
+function escuchar(host: string, port: number): Deno.TcpListener {
+  try {
+    return Deno.listen({ hostname: host, port });
+  } catch (error) {
+    terminar(
+      error instanceof Deno.errors.AddrInUse
+        ? `El puerto ${port} ya está en uso: ¿hay otro servidor abierto? Ciérralo (Ctrl+C en ` +
+          "su terminal) o elige otro puerto con --port. (Tras cerrar el servidor de Python " +
+          "del capítulo, el puerto tarda un minuto en quedar libre.)"
+        : error instanceof Deno.errors.PermissionDenied
+        ? `El sistema no deja escuchar en el puerto ${port}: los puertos por debajo de 1024 ` +
+          "son del administrador. Elige otro con --port, como 9999."
+        : /lookup/.test(String(error))
+        ? `No se encuentra el equipo «${host}»: ese nombre no existe. Revisa --host.`
+        : `No se puede escuchar en ${host}:${port}: ${host} no es una dirección de este ` +
+          "equipo (prueba con --host 0.0.0.0 o --host 127.0.0.1).",
+    );
+  }
+}
+
+function terminar(frase: string): never {
+  console.error(frase);
+  Deno.exit(1);
+}
+
+/** Las opciones de Deno.args; con -h, un error de uso o sin permiso de red, termina aquí. */
+function opciones(): { host: string; port: number } {
+  const leidas = leerOpciones(Deno.args);
+  if ("texto" in leidas) {
+    (leidas.code === 0 ? console.log : console.error)(leidas.texto);
+    Deno.exit(leidas.code);
+  }
+  // Antes de usar la red: sin permiso, Deno preguntaría en inglés (o fallaría con una traza).
+  const donde = leidas.host.includes(":") ? `[${leidas.host}]` : leidas.host;
+  if (
+    Deno.permissions.querySync({ name: "net", host: `${donde}:${leidas.port}` }).state !== "granted"
+  ) {
+    terminar(`No hay permiso para escuchar en ${donde}:${leidas.port}. Ejecuta: ${ORDEN}`);
+  }
+  return leidas;
+}
+
+/**
+ * --host y --port (y -h/--help). Devuelve las opciones, o el texto que hay que mostrar y el
+ * código de salida: 0 con la ayuda, 2 con un error de uso (una frase y el uso).
+ */
+export function leerOpciones(
+  args: string[],
+): { host: string; port: number } | { texto: string; code: 0 | 2 } {
+  const uso = `Uso: ${ORDEN} [--host 0.0.0.0] [--port 9999]`;
+  // parseArgs lee "--port -1" como la opción -1 sin valor: lo juntamos en "--port=-1".
+  const juntos: string[] = [];
+  for (const arg of args) {
+    if (juntos.at(-1) === "--port" && /^-\d/.test(arg)) juntos[juntos.length - 1] += `=${arg}`;
+    else juntos.push(arg);
+  }
+  let values: { host: string; port: string; help?: boolean };
+  try {
+    values = parseArgs({
+      args: juntos,
+      options: {
+        host: { type: "string", default: "0.0.0.0" },
+        port: { type: "string", default: "9999" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const cual = message.match(/'([^' ]+)/)?.[1] ?? "";
+    const frase = code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+      ? `Falta el valor de ${cual}.`
+      : code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL"
+      ? `Sobra «${cual}»: las opciones empiezan por --.`
+      : `Opción desconocida: ${cual}.`;
+    return { texto: `${frase}\n${uso}`, code: 2 };
+  }
+  if (values.help) {
+    return {
+      texto: `${uso}
+  --host H    dirección en la que escuchar (por defecto 0.0.0.0: todas las de este equipo)
+  --port N    puerto, de 0 a 65535 (por defecto 9999; 0: uno libre que elige el sistema)
+  -h, --help  esta ayuda`,
+      code: 0,
+    };
+  }
+  const port = /^-?\d+$/.test(values.port) ? Number(values.port) : NaN;
+  if (!(port >= 0 && port <= 65535)) {
+    const frase = Number.isNaN(port)
+      ? `--port debe ser un número (no «${values.port}»).`
+      : `--port ${values.port} está fuera de rango: debe ser de 0 a 65535.`;
+    return { texto: `${frase}\n${uso}`, code: 2 };
+  }
+  return { host: values.host, port };
 }

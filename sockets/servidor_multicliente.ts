@@ -4,13 +4,16 @@
  * El servidor del capítulo atiende a un solo cliente. Para atender a muchos, en Python se
  * suele crear un thread por cliente. En JavaScript no hace falta: mientras una conversación
  * espera a su cliente (`await read()`), el programa atiende a las demás. Cada cliente es una
- * tarea asíncrona (la función `conversar` de servidor.ts, sin esperarla); el sistema avisa
- * de qué conexión tiene datos y un solo hilo reparte el trabajo. Los threads hacen falta para
- * calcular en paralelo, no para esperar a la red.
+ * tarea asíncrona (`atenderCliente`, sin esperarla); el sistema avisa de qué conexión tiene
+ * datos y un solo hilo reparte el trabajo. Los threads hacen falta para calcular en paralelo,
+ * no para esperar a la red.
  *
  * Cada cliente recibe un número. «cerrar» termina solo la conversación de ese cliente; un
- * cliente que se va de golpe, que envía bytes que no son UTF-8 o 1 MiB no molesta a los demás.
- * Ctrl+C (o SIGTERM, fuera de Windows) cierra el servidor y todas las conexiones, y sale con 0.
+ * cliente que se va de golpe, que envía bytes que no son UTF-8 o megas no molesta a los demás.
+ * Lo que envían se imprime con los caracteres de control a la vista (\n, \x1b): un mensaje,
+ * una línea. Ctrl+C (o SIGTERM, fuera de Windows) cierra sin perder nada: deja de aceptar
+ * clientes, devuelve el eco de lo que ya ha llegado, cierra cada conexión con normalidad
+ * (el cliente lee el final, no un corte) y sale con 0. Un segundo Ctrl+C sale ya.
  *
  * Opciones: las de servidor.ts, --host (0.0.0.0) y --port (9999).
  *
@@ -19,69 +22,268 @@
  * @junto_a sockets/cliente.ts
  * @salida
  *   Servidor escuchando en 0.0.0.0:9999
- *   Cliente 1 (127.0.0.1:<puerto>) conectado
- *   Cliente 1 (127.0.0.1:<puerto>) dice: hola
+ *   Cliente 1 (127.0.0.1:52306) conectado
+ *   Cliente 1 (127.0.0.1:52306) dice: hola
  *   Taluego, cliente 1!
  *   ^C
  *   Cerrando el servidor y 0 conexiones abiertas.
  *   Taluego, clientes!
+ * @cambia El puerto de cada cliente, que elige el sistema; con varios clientes, el orden de sus líneas.
  */
 
-import { leerOpciones } from "../opciones.ts";
-import { conversar, escuchar } from "./servidor.ts";
+import { parseArgs } from "node:util";
 
-const { host, port } = leerOpciones(
-  "deno run --allow-net sockets/servidor_multicliente.ts [--host 0.0.0.0] [--port 9999]",
-  { port: { defecto: 9999, min: 0, max: 65535 } },
-  { host: "0.0.0.0" },
-);
+const ORDEN = "deno run --allow-net sockets/servidor_multicliente.ts";
 
-const server = escuchar(host, port, "sockets/servidor_multicliente.ts");
-console.log(`Servidor escuchando en ${server.addr.hostname}:${server.addr.port}`);
+/** Las conexiones abiertas y cuándo habló cada una por última vez (para cerrar sin perder nada). */
+const abiertas = new Map<Deno.TcpConn, number>();
+let cerrando = false;
 
-/** Las conexiones abiertas, para cerrarlas todas al terminar. */
-const conexiones = new Set<Deno.TcpConn>();
+if (import.meta.main) {
+  const { host, port } = opciones();
 
-/** La conversación con un cliente, de principio a fin. */
+  const server = escuchar(host, port);
+  console.log(`Servidor escuchando en ${server.addr.hostname}:${server.addr.port}`);
+  alPulsarCtrlC(server);
+
+  let clientes = 0;
+  while (true) {
+    const serverConnection = await aceptar(server);
+    if (serverConnection === null) break; // Ctrl+C: ya no se aceptan clientes
+
+    atenderCliente(serverConnection, ++clientes); // sin await: seguimos aceptando clientes
+  }
+}
+
+/** La conversación del capítulo con un cliente, de principio a fin. */
 async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
-  const { hostname, port } = serverConnection.remoteAddr;
-  const quien = `Cliente ${numero} (${hostname}:${port})`;
+  const addresses = serverConnection.remoteAddr;
+  const quien = `Cliente ${numero} (${addresses.hostname}:${addresses.port})`;
   console.log(`${quien} conectado`);
+  abiertas.set(serverConnection, performance.now());
+  serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
 
-  await conversar(serverConnection, quien);
+  // Como recv(1024): cada lectura trae hasta 1024 bytes, los que ya hayan llegado. El
+  // decodificador guarda media letra partida entre dos lecturas (stream: true).
+  const receivedInBytes = new Uint8Array(1024);
+  const decoder = new TextDecoder();
+  const writer = serverConnection.writable.getWriter();
+  let received = "";
+
+  try {
+    while (true) {
+      const leidos = await serverConnection.read(receivedInBytes);
+      if (leidos === null) break; // el cliente cerró la conexión
+      abiertas.set(serverConnection, performance.now());
+
+      const bytes = receivedInBytes.subarray(0, leidos);
+      received = sinSaltoFinal(decoder.decode(bytes, { stream: true }));
+
+      if (received === "cerrar") {
+        break;
+      }
+
+      if (received !== "") console.log(`${quien} dice: ${visible(received)}`);
+
+      await writer.write(bytes);
+    }
+  } catch {
+    // La conexión se cortó de golpe (reset): otra forma de irse.
+  }
+  if (received !== "cerrar" && !cerrando) console.log(`${quien} se ha ido sin decir «cerrar».`);
 
   console.log(`Taluego, cliente ${numero}!`);
-  conexiones.delete(serverConnection);
-  serverConnection.close();
+
+  if (abiertas.delete(serverConnection)) serverConnection.close(); // si no, ya la cerró Ctrl+C
 }
 
-/** Ctrl+C (SIGINT) o SIGTERM: cerramos el servidor y cada conexión, y nos despedimos. */
-function cerrarTodo() {
-  server.close();
-  if (Deno.stdout.isTerminal()) console.log(); // la terminal ya escribió ^C: pasamos de línea
-  const abiertas = conexiones.size === 1
-    ? "1 conexión abierta"
-    : `${conexiones.size} conexiones abiertas`;
-  console.log(`Cerrando el servidor y ${abiertas}.`);
-  for (const conexion of conexiones) conexion.close();
-  console.log("Taluego, clientes!");
-  Deno.exit(0);
-}
-Deno.addSignalListener("SIGINT", cerrarTodo);
-if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", cerrarTodo); // Windows solo tiene Ctrl+C
+// --- Cerrar sin perder nada; y lo de siempre: opciones, permiso, errores al escuchar y aceptar ---
 
-let clientes = 0;
-while (true) {
-  let serverConnection: Deno.TcpConn;
-  try {
-    serverConnection = await server.accept();
-  } catch (error) {
-    // Por ejemplo, demasiados ficheros abiertos: lo decimos y seguimos tras una pausa.
-    console.error(`No se pudo aceptar un cliente: ${(error as Error).message}`);
-    await new Promise((seguir) => setTimeout(seguir, 100));
-    continue;
+/** Tras Ctrl+C, una conexión que lleva este tiempo callada ya no tiene nada en camino. */
+const SILENCIO_MS = 300;
+/** Tras avisar del cierre, lo que se espera a que el cliente cierre su lado. */
+const ESPERA_MS = 1000;
+
+/**
+ * Ctrl+C (SIGINT) o SIGTERM: dejamos de aceptar clientes y cerramos cada conexión cuando
+ * calla. Cerrar a la vez que llega un mensaje lo perdería, y el cliente vería un corte
+ * (reset) en vez del final. Así que a cada conexión, cuando lleva SILENCIO_MS sin enviar
+ * nada (su último eco ya ha salido), le cerramos nuestro lado (closeWrite: el cliente lee el
+ * final) y esperamos a que cierre el suyo, ESPERA_MS como mucho.
+ */
+function alPulsarCtrlC(server: Deno.TcpListener) {
+  const cerrar = () => {
+    if (cerrando) Deno.exit(0); // segundo Ctrl+C: sin esperar más
+    cerrando = true;
+    server.close();
+    if (Deno.stdout.isTerminal()) console.log(); // la terminal ya escribió ^C: pasamos de línea
+    const n = abiertas.size;
+    console.log(
+      `Cerrando el servidor y ${n} ${n === 1 ? "conexión abierta" : "conexiones abiertas"}.`,
+    );
+    const avisadas = new Map<Deno.TcpConn, number>();
+    let anterior = performance.now();
+    const inicio = anterior;
+    const repasar = () => {
+      const ahora = performance.now();
+      for (const [conexion, ultima] of abiertas) {
+        const avisada = avisadas.get(conexion);
+        if (avisada === undefined && Math.max(ultima, inicio) <= anterior - SILENCIO_MS) {
+          // Callada desde antes del repaso anterior: entre los dos, el programa ya ha leído
+          // todo lo que tuviera en camino.
+          conexion.closeWrite().catch(() => {});
+          avisadas.set(conexion, ahora);
+        } else if (avisada !== undefined && ahora - avisada >= ESPERA_MS) {
+          abiertas.delete(conexion);
+          conexion.close();
+        }
+      }
+      anterior = ahora;
+      if (abiertas.size > 0) return setTimeout(repasar, 100);
+      console.log("Taluego, clientes!");
+      Deno.exit(0);
+    };
+    repasar();
+  };
+  Deno.addSignalListener("SIGINT", cerrar);
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", cerrar); // Windows: solo Ctrl+C
+}
+
+/**
+ * accept() de Python, sin pausas. Un cliente que se corta (reset) antes de ser aceptado, como
+ * hace un escáner de puertos, no es un fallo: se acepta el siguiente enseguida. Devuelve null
+ * cuando el servidor se cierra.
+ */
+async function aceptar(server: Deno.TcpListener): Promise<Deno.TcpConn | null> {
+  while (true) {
+    try {
+      return await server.accept();
+    } catch (error) {
+      if (error instanceof Deno.errors.BadResource) return null; // lo cerró Ctrl+C
+      if (seFue(error)) continue;
+      // Otro fallo, como demasiados ficheros abiertos: lo decimos y esperamos a que se libere
+      // alguno (si no, daríamos vueltas sin parar).
+      console.error(`No se pudo aceptar un cliente: ${(error as Error).message}`);
+      await new Promise((seguir) => setTimeout(seguir, 100));
+    }
   }
-  clientes++;
-  conexiones.add(serverConnection);
-  atenderCliente(serverConnection, clientes); // sin await: seguimos aceptando clientes
+}
+
+/** ¿Es el error de un cliente que se fue (reset) antes de que lo aceptáramos? */
+function seFue(error: unknown): boolean {
+  return error instanceof Deno.errors.NotConnected ||
+    error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.ConnectionAborted;
+}
+
+/** Quita el salto de línea final que añaden `nc` o `telnet` (\n o \r\n). */
+function sinSaltoFinal(texto: string): string {
+  return texto.replace(/\r?\n$/, "");
+}
+
+/**
+ * Los caracteres de control, a la vista (\n, \r, \t, \x1b...): lo que envía otro equipo no
+ * debe mover el cursor, borrar la terminal ni inventarse una línea del registro.
+ */
+export function visible(texto: string): string {
+  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  return texto.replace(
+    /[\p{Cc}\u2028\u2029]/gu, // \x00-\x1f, \x7f-\x9f y los separadores de línea de Unicode
+    (c) => nombres[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
+/** Deno.listen(), con los fallos de siempre en una frase (código 1, sin traza). */
+function escuchar(host: string, port: number): Deno.TcpListener {
+  try {
+    return Deno.listen({ hostname: host, port });
+  } catch (error) {
+    terminar(
+      error instanceof Deno.errors.AddrInUse
+        ? `El puerto ${port} ya está en uso: ¿hay otro servidor abierto? Ciérralo (Ctrl+C en ` +
+          "su terminal) o elige otro puerto con --port. (Tras cerrar el servidor de Python " +
+          "del capítulo, el puerto tarda un minuto en quedar libre.)"
+        : error instanceof Deno.errors.PermissionDenied
+        ? `El sistema no deja escuchar en el puerto ${port}: los puertos por debajo de 1024 ` +
+          "son del administrador. Elige otro con --port, como 9999."
+        : /lookup/.test(String(error))
+        ? `No se encuentra el equipo «${host}»: ese nombre no existe. Revisa --host.`
+        : `No se puede escuchar en ${host}:${port}: ${host} no es una dirección de este ` +
+          "equipo (prueba con --host 0.0.0.0 o --host 127.0.0.1).",
+    );
+  }
+}
+
+function terminar(frase: string): never {
+  console.error(frase);
+  Deno.exit(1);
+}
+
+/** Las opciones de Deno.args; con -h, un error de uso o sin permiso de red, termina aquí. */
+function opciones(): { host: string; port: number } {
+  const leidas = leerOpciones(Deno.args);
+  if ("texto" in leidas) {
+    (leidas.code === 0 ? console.log : console.error)(leidas.texto);
+    Deno.exit(leidas.code);
+  }
+  // Antes de usar la red: sin permiso, Deno preguntaría en inglés (o fallaría con una traza).
+  const donde = leidas.host.includes(":") ? `[${leidas.host}]` : leidas.host;
+  const permiso = Deno.permissions.querySync({ name: "net", host: `${donde}:${leidas.port}` });
+  if (permiso.state !== "granted") {
+    terminar(`No hay permiso para escuchar en ${donde}:${leidas.port}. Ejecuta: ${ORDEN}`);
+  }
+  return leidas;
+}
+
+/**
+ * --host y --port (y -h/--help). Devuelve las opciones, o el texto que hay que mostrar y el
+ * código de salida: 0 con la ayuda, 2 con un error de uso (una frase y el uso).
+ */
+export function leerOpciones(
+  args: string[],
+): { host: string; port: number } | { texto: string; code: 0 | 2 } {
+  const uso = `Uso: ${ORDEN} [--host 0.0.0.0] [--port 9999]`;
+  // parseArgs lee "--port -1" como la opción -1 sin valor: lo juntamos en "--port=-1".
+  const juntos: string[] = [];
+  for (const arg of args) {
+    if (juntos.at(-1) === "--port" && /^-\d/.test(arg)) juntos[juntos.length - 1] += `=${arg}`;
+    else juntos.push(arg);
+  }
+  let values: { host: string; port: string; help?: boolean };
+  try {
+    values = parseArgs({
+      args: juntos,
+      options: {
+        host: { type: "string", default: "0.0.0.0" },
+        port: { type: "string", default: "9999" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const cual = message.match(/'([^' ]+)/)?.[1] ?? "";
+    const frase = code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+      ? `Falta el valor de ${cual}.`
+      : code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL"
+      ? `Sobra «${cual}»: las opciones empiezan por --.`
+      : `Opción desconocida: ${cual}.`;
+    return { texto: `${frase}\n${uso}`, code: 2 };
+  }
+  if (values.help) {
+    return {
+      texto: `${uso}
+  --host H    dirección en la que escuchar (por defecto 0.0.0.0: todas las de este equipo)
+  --port N    puerto, de 0 a 65535 (por defecto 9999; 0: uno libre que elige el sistema)
+  -h, --help  esta ayuda`,
+      code: 0,
+    };
+  }
+  const port = /^-?\d+$/.test(values.port) ? Number(values.port) : NaN;
+  if (!(port >= 0 && port <= 65535)) {
+    const frase = Number.isNaN(port)
+      ? `--port debe ser un número (no «${values.port}»).`
+      : `--port ${values.port} está fuera de rango: debe ser de 0 a 65535.`;
+    return { texto: `${frase}\n${uso}`, code: 2 };
+  }
+  return { host: values.host, port };
 }
