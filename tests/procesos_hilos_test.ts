@@ -52,7 +52,7 @@ Deno.test("procesos_hilos: mismos primos en los tres casos, pids como se esperan
   comprobar(lineas, 200_000, 17_984);
 });
 
-Deno.test("procesos_hilos: sin --allow-run lo dice antes de contar nada, con la orden", async () => {
+Deno.test("procesos_hilos: sin --allow-run (o sin --allow-read) lo dice antes de contar nada, con la orden", async () => {
   const { code, stdout, stderr } = await ejecutar([
     "run",
     "--allow-read",
@@ -62,8 +62,8 @@ Deno.test("procesos_hilos: sin --allow-run lo dice antes de contar nada, con la 
   assert.equal(stdout, "");
   assert.equal(
     stderr,
-    "Para lanzar los 2 procesos hace falta el permiso --allow-run. " +
-      "Ejecuta: deno run --allow-read --allow-run threads/procesos_hilos.ts\n",
+    "Para lanzar los 2 workers y los 2 procesos hacen falta los permisos --allow-read y " +
+      "--allow-run. Ejecuta: deno run --allow-read --allow-run threads/procesos_hilos.ts\n",
   );
 });
 

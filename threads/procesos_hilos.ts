@@ -90,9 +90,14 @@ if (import.meta.main) {
     console.log(contarPrimos(parte, 2, limite));
     Deno.exit(0);
   }
-  if (Deno.permissions.querySync({ name: "run", command: Deno.execPath() }).state !== "granted") {
+  // Los permisos, antes de contar nada: --allow-read para los workers, --allow-run para
+  // los procesos.
+  const leer = Deno.permissions.querySync({ name: "read", path: new URL(import.meta.url) });
+  const lanzar = Deno.permissions.querySync({ name: "run", command: Deno.execPath() });
+  if (leer.state !== "granted" || lanzar.state !== "granted") {
     terminarConError(
-      `Para lanzar los 2 procesos hace falta el permiso --allow-run. Ejecuta: deno run ${permisos} threads/procesos_hilos.ts`,
+      "Para lanzar los 2 workers y los 2 procesos hacen falta los permisos --allow-read y " +
+        `--allow-run. Ejecuta: deno run ${permisos} threads/procesos_hilos.ts`,
     );
   }
   const ms = (desde: number) => Math.round(performance.now() - desde);
