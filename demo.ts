@@ -33,6 +33,7 @@ export const EJEMPLOS = [
   "threads/lectores_escritores.ts",
   "threads/filosofos.ts",
   "threads/pool.ts",
+  "threads/web_locks.ts",
   "sockets/servidor_udp.ts",
   "sockets/servidor_chat.ts",
   "threads/asincronia.ts",
