@@ -94,28 +94,18 @@ export function enmascarar(linea: string): string {
  * bloques enteros del Lock...) lo comprueba el test de cada script.
  */
 export function compararSalida(esperada: string[], real: string[]): string | null {
-  const cuenta = new Map<string, number>();
-  for (const linea of esperada) {
-    if (linea.trim() !== "") {
-      cuenta.set(enmascarar(linea), (cuenta.get(enmascarar(linea)) ?? 0) + 1);
-    }
-  }
-  for (const linea of real) {
-    if (linea.trim() !== "") {
-      cuenta.set(enmascarar(linea), (cuenta.get(enmascarar(linea)) ?? 0) - 1);
-    }
-  }
-  const falta = (lineas: string[], signo: number) => {
-    const quedan = new Map(cuenta);
-    return lineas.filter((linea) => {
-      const n = (quedan.get(enmascarar(linea)) ?? 0) * signo;
-      if (linea.trim() === "" || n <= 0) return false;
-      quedan.set(enmascarar(linea), (n - 1) * signo);
-      return true;
+  const sinVacias = (lineas: string[]) => lineas.filter((linea) => linea.trim() !== "");
+  /** Las líneas de `a` que quedan tras tachar, una por una, las que también están en `b`. */
+  const sobran = (a: string[], b: string[]) => {
+    const porTachar = sinVacias(b).map(enmascarar);
+    return sinVacias(a).filter((linea) => {
+      const i = porTachar.indexOf(enmascarar(linea));
+      if (i >= 0) porTachar.splice(i, 1);
+      return i < 0;
     });
   };
-  const soloCabecera = falta(esperada, 1);
-  const soloReal = falta(real, -1);
+  const soloCabecera = sobran(esperada, real);
+  const soloReal = sobran(real, esperada);
   if (soloCabecera.length === 0 && soloReal.length === 0) return null;
   const lista = (lineas: string[]) =>
     lineas.length ? lineas.map((linea) => `\n    ${linea}`).join("") : " (ninguna)";
