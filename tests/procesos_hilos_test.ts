@@ -84,8 +84,8 @@ Deno.test({
   ignore: Deno.build.os !== "linux",
   async fn() {
     await Promise.all((["SIGTERM", "SIGINT"] as const).map(async (senal) => {
-      // Con 2.000.000, cada hijo cuenta más de 100 ms: siguen vivos cuando llega la señal.
-      const padre = new EnMarcha([...orden, "--limite", "2000000"]);
+      // Cada hijo tarda más de 100 ms (arrancar Deno y contar): siguen vivos cuando llega la señal.
+      const padre = new EnMarcha([...orden, "--limite", "1000000"]);
       let linea;
       while ((linea = await padre.linea()) !== null && !linea.endsWith("en marcha...")) {
         // las líneas de antes: el hilo principal y los workers

@@ -10,10 +10,13 @@
  *   const lock = new Lock(); lock.acquire(); lock.release()      exclusión mutua (también locked())
  *   const s = new Semaphore(2); s.acquire(); s.release()         como mucho 2 a la vez
  *   const c = new Condition(lock?); c.acquire(); c.wait(); c.notify(); c.notify_all(); c.release()
+ *   c.wait_for(() => hayDatos, 1.5)                              esperar a que se cumpla (o 1,5 s)
+ *   lock.acquire(false); s.acquire(true, 0.1); c.wait(0.1)       sin esperar / con tiempo máximo
  *   const contador = new Value(0); contador.value += 1           un número compartido (multiprocessing.Value)
  *   const huecos = compartido(10)                                10 enteros compartidos (un Int32Array)
  *   sleep(0.05); sleep(0)                                        time.sleep(): dormir 50 ms; ceder el turno
  *   const { veces } = leerOpciones({ veces: entero(1000, 1, 10_000, "sumas") })   --veces N, -h
+ *   texto("", ["productor", "consumidor"], "quién va lento")    una opción de texto, para leerOpciones
  *   terminarConError("frase")                                    una frase en stderr y código 1
  *
  * Cómo se escribe un ejemplo (igual que en Python):
