@@ -98,7 +98,11 @@ export async function trabajador(cola: Cola) {
     if (i < Atomics.load(estado, PUESTAS)) {
       // La cogemos solo si nadie la ha cogido desde que la miramos.
       if (Atomics.compareExchange(estado, COGIDAS, i, i + 1) !== i) continue;
-      const f = modulo[leerNombre(funcion, i)] as (dato: number) => number;
+      const nombre = leerNombre(funcion, i);
+      const f = modulo[nombre];
+      if (typeof f !== "function") {
+        throw new Error(`no encuentra la función ${nombre}: escribe «export function ${nombre}»`);
+      }
       resultado[i] = f(dato[i]);
       Atomics.store(hecha, i, 1);
       Atomics.notify(hecha, i); // por si el programa principal espera este resultado
@@ -136,6 +140,7 @@ class ThreadPoolExecutor {
     if (primera + datos.length > MAXIMO) {
       throw new Error(`un pool hace como mucho ${MAXIMO} tareas`);
     }
+    if (f.name.length > LETRAS) throw new Error(`el nombre ${f.name} no cabe: ${LETRAS} letras`);
     datos.forEach((d, k) => {
       ponerNombre(funcion, primera + k, f.name);
       dato[primera + k] = d;
