@@ -39,9 +39,11 @@ if (import.meta.main) {
   const addresses = serverConnection.remoteAddr;
   serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
 
-  // Como recv(1024): cada lectura trae hasta 1024 bytes, los que ya hayan llegado. El
-  // decodificador guarda media letra partida entre dos lecturas (stream: true).
-  const receivedInBytes = new Uint8Array(1024);
+  // Como recv(): cada lectura trae los bytes que ya hayan llegado, hasta llenar el buffer.
+  // Python lee de 1024 en 1024; aquí, de 16 KiB: un mensaje largo sale en menos líneas. Lo
+  // que no cabe llega en la lectura siguiente; media letra partida entre dos lecturas la
+  // guarda el decodificador (stream: true) hasta completarla.
+  const receivedInBytes = new Uint8Array(16 * 1024);
   const decoder = new TextDecoder();
   const writer = serverConnection.writable.getWriter();
   let received = "";

@@ -1,190 +1,266 @@
 import assert from "node:assert/strict";
-import { arrancarServidor, bytesDe, ejecutar, EnMarcha, enviar, recibir } from "./ayuda.ts";
+import { arrancarServidor, ejecutar, lineasDe, raiz } from "./ayuda.ts";
+import { leerCabecera } from "./cabeceras.ts";
+import { ServidorEco } from "./sockets_ayuda.ts";
+import { CTRL_C, CTRL_D, ENTER, hayTerminal, Terminal } from "./terminal.ts";
+import { leerOpciones } from "../sockets/cliente.ts";
+
+const CLIENTE = ["run", "--allow-net", "sockets/cliente.ts"];
 
 /**
- * Un servidor eco mínimo hecho en el test: acepta una conexión, devuelve cada trozo que
- * recibe (menos «cerrar») y anota lo recibido. El cliente espera cada eco antes de enviar
- * el siguiente mensaje, así que cada trozo es un mensaje.
+ * La regla del cliente: cada «Mensaje a enviar: X» va seguido de «El servidor responde: X»
+ * (el eco es lo enviado), hasta el «cerrar» final, y «Taluego, servidor!» es la última línea.
  */
-async function servidorDePrueba(servidor: Deno.Listener): Promise<string[]> {
-  using conexion = await servidor.accept();
-  const recibidos: string[] = [];
-  const buffer = new Uint8Array(64 * 1024);
-  while (true) {
-    const leidos = await conexion.read(buffer);
-    if (leidos === null) return recibidos;
-    const texto = new TextDecoder().decode(buffer.subarray(0, leidos));
-    recibidos.push(texto);
-    if (texto === "cerrar") return recibidos;
-    await enviar(conexion, buffer.slice(0, leidos));
+function comprobar(lineas: string[]) {
+  assert.equal(lineas.at(-1), "Taluego, servidor!", lineas.join("\n"));
+  assert.equal(lineas.at(-2), "Mensaje a enviar: cerrar");
+  const conversacion = lineas.slice(0, -2);
+  assert.ok(conversacion.length % 2 === 0, conversacion.join("\n"));
+  for (let i = 0; i < conversacion.length; i += 2) {
+    const enviado = conversacion[i].match(/^Mensaje a enviar: (.+)$/)?.[1];
+    assert.ok(enviado !== undefined && enviado !== "cerrar", conversacion[i]);
+    assert.equal(conversacion[i + 1], `El servidor responde: ${enviado}`);
   }
 }
 
-/** Ejecuta cliente.ts contra un servidor de prueba, con `entrada` por stdin (una tubería). */
-async function conversar(entrada: string, ...opciones: string[]) {
-  using servidor = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const [recibidos, cliente] = await Promise.all([
-    servidorDePrueba(servidor),
-    ejecutar(
-      [
-        "run",
-        "--allow-net",
-        "sockets/cliente.ts",
-        "--port",
-        String(servidor.addr.port),
-        ...opciones,
-      ],
-      entrada,
-    ),
-  ]);
-  return { recibidos, ...cliente };
+/** Ejecuta cliente.ts contra un servidor eco del test, con `entrada` por una tubería. */
+async function conversar(entrada: string) {
+  using servidor = new ServidorEco();
+  const cliente = await ejecutar([...CLIENTE, "--port", String(servidor.port)], entrada);
+  return { ...cliente, recibidos: await servidor.conversaciones[0] ?? [] };
 }
 
-Deno.test("cliente: envía cada línea sin salto, muestra el eco y se despide con «cerrar»", async () => {
-  const { code, lineas, stderr, recibidos } = await conversar("hola\nqué tal, señor 😀\ncerrar\n");
+Deno.test("cliente: la regla vale para la cabecera y para la conversación del capítulo con servidor.ts", async () => {
+  const cabecera = leerCabecera("sockets/cliente.ts");
+  comprobar(cabecera.salida);
+  assert.throws(() => comprobar(["Mensaje a enviar: hola", "Taluego, servidor!"]));
+  assert.throws(() =>
+    comprobar([
+      "Mensaje a enviar: hola",
+      "El servidor responde: hol",
+      "Mensaje a enviar: cerrar",
+      "Taluego, servidor!",
+    ])
+  );
+
+  const { servidor, port } = await arrancarServidor();
+  const entrada = cabecera.entrada.map((linea) => linea + "\n").join("");
+  const { code, lineas, stderr } = await ejecutar([...CLIENTE, "--port", String(port)], entrada);
   assert.equal(code, 0, stderr);
   assert.equal(stderr, "");
-  assert.deepEqual(recibidos, ["hola", "qué tal, señor 😀", "cerrar"]);
-  assert.deepEqual(lineas, [
-    "Mensaje a enviar: hola",
-    "El servidor responde: hola",
-    "Mensaje a enviar: qué tal, señor 😀",
-    "El servidor responde: qué tal, señor 😀",
-    "Mensaje a enviar: cerrar",
+  comprobar(lineas);
+  assert.deepEqual(lineas, cabecera.salida);
+  assert.equal((await servidor.fin()).code, 0);
+});
+
+Deno.test("cliente: envía los bytes UTF-8 de cada línea, sin \\r ni \\n; Ctrl+D (fin de la entrada) envía «cerrar»", async () => {
+  const [normal, windows, sinCerrar] = await Promise.all([
+    conversar("hola\n\nqué tal, señor 😀\ncerrar\n"),
+    conversar("hola\r\ncerrar\r\n"),
+    conversar("hola"),
+  ]);
+  assert.equal(normal.code, 0, normal.stderr);
+  assert.deepEqual(normal.recibidos, ["hola", "qué tal, señor 😀", "cerrar"]); // la vacía, nada
+  comprobar(normal.lineas.filter((linea) => linea !== "Mensaje a enviar: "));
+  assert.deepEqual(windows.recibidos, ["hola", "cerrar"]);
+  assert.equal(sinCerrar.code, 0);
+  assert.deepEqual(sinCerrar.recibidos, ["hola", "cerrar"]);
+  assert.deepEqual(sinCerrar.lineas.slice(-2), [
+    "Mensaje a enviar: (fin de la entrada: se envía «cerrar»)",
     "Taluego, servidor!",
   ]);
 });
 
-Deno.test("cliente: líneas de Windows (\\r\\n) se envían sin el \\r", async () => {
-  const { code, recibidos } = await conversar("hola\r\ncerrar\r\n");
-  assert.equal(code, 0);
-  assert.deepEqual(recibidos, ["hola", "cerrar"]);
-});
-
-Deno.test("cliente: al acabarse la entrada (Ctrl+D) envía «cerrar» y termina bien", async () => {
-  for (const entrada of ["hola\n", "hola", ""]) {
-    const { code, lineas, recibidos } = await conversar(entrada);
-    assert.equal(code, 0);
-    assert.deepEqual(recibidos, entrada === "" ? ["cerrar"] : ["hola", "cerrar"]);
-    assert.deepEqual(lineas.slice(-2), [
-      "Mensaje a enviar: (fin de la entrada: se envía «cerrar»)",
-      "Taluego, servidor!",
-    ]);
-  }
-});
-
-Deno.test("cliente: una línea vacía no envía nada y no se queda esperando", async () => {
-  const { code, lineas, recibidos } = await conversar("\nhola\n\ncerrar\n");
-  assert.equal(code, 0);
-  assert.deepEqual(recibidos, ["hola", "cerrar"]);
-  assert.equal(lineas.filter((linea) => linea === "Mensaje a enviar: ").length, 2);
-});
-
-Deno.test("cliente: espera el eco entero aunque llegue en trozos (con una letra partida)", async () => {
-  using servidor = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const peticion = ejecutar(
-    ["run", "--allow-net", "sockets/cliente.ts", "--port", String(servidor.addr.port)],
-    "añoranza\ncerrar\n",
+Deno.test("cliente: una línea de 10 MB llega entera y el eco es exacto, con servidor.ts y con el multicliente", async () => {
+  const linea = "ñandú 😀 ".repeat(1_000_000); // 10 MB: mucho más que los buffers del sistema
+  await Promise.all(
+    ["sockets/servidor.ts", "sockets/servidor_multicliente.ts"].map(async (script) => {
+      const { servidor, port } = await arrancarServidor(script);
+      const cliente = await ejecutar([...CLIENTE, "--port", String(port)], `${linea}\ncerrar\n`);
+      assert.equal(cliente.code, 0, cliente.stderr);
+      assert.equal(cliente.stderr, "");
+      assert.equal(cliente.lineas.length, 4);
+      assert.ok(cliente.lineas[1] === `El servidor responde: ${linea}`, `${script}: eco distinto`);
+      await servidor.parar("SIGTERM"); // servidor.ts ya terminó con «cerrar»
+    }),
   );
-  {
-    using conexion = await servidor.accept();
-    const mensaje = await recibir(conexion, bytesDe("añoranza").length);
-    await enviar(conexion, mensaje.subarray(0, 2)); // "a" y medio "ñ"
-    await enviar(conexion, mensaje.subarray(2));
-    await recibir(conexion, 6); // cerrar
-  }
-  const { code, lineas } = await peticion;
-  assert.equal(code, 0);
-  assert.equal(lineas[1], "El servidor responde: añoranza");
 });
 
-Deno.test("cliente: sin servidor dice que no pudo conectar y sale con 1, sin traza", async () => {
+Deno.test("cliente: sin servidor, o con un nombre que no existe, lo dice en una frase y sale con 1", async () => {
   const libre = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = libre.addr.port;
   libre.close(); // ahora nadie escucha en ese puerto
-  const { code, stdout, stderr } = await ejecutar(
-    ["run", "--allow-net", "sockets/cliente.ts", "--port", String(port)],
-    "hola\n",
-  );
-  assert.equal(code, 1);
-  assert.equal(stdout, "");
+  const [sinServidor, sinNombre] = await Promise.all([
+    ejecutar([...CLIENTE, "--port", String(port)], "hola\n"),
+    ejecutar([...CLIENTE, "--host", "no-existe.invalid"], "hola\n"),
+  ]);
+  assert.equal(sinServidor.code, 1);
+  assert.equal(sinServidor.stdout, "");
   assert.match(
-    stderr,
+    sinServidor.stderr,
     new RegExp(
       `^No se pudo conectar con localhost:${port}\\. ¿Está el servidor en marcha\\?.*\\n$`,
     ),
+  );
+  assert.equal(sinNombre.code, 1);
+  assert.equal(
+    sinNombre.stderr,
+    "No se encuentra el equipo «no-existe.invalid»: ese nombre no existe. Revisa --host.\n",
   );
 });
 
 Deno.test("cliente: si el servidor se va a mitad de la conversación, lo dice y sale con 1", async () => {
   using servidor = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const peticion = ejecutar(
-    ["run", "--allow-net", "sockets/cliente.ts", "--port", String(servidor.addr.port)],
-    "hola\notra\ncerrar\n",
-  );
-  {
-    using conexion = await servidor.accept();
-    await recibir(conexion, 4); // recibe "hola" y se va sin devolver el eco
-  }
-  const { code, stderr } = await peticion;
+  const cliente = ejecutar([...CLIENTE, "--port", String(servidor.addr.port)], "hola\ncerrar\n");
+  (await servidor.accept()).close(); // acepta y se va sin devolver el eco
+  const { code, stderr } = await cliente;
   assert.equal(code, 1);
   assert.equal(stderr, "El servidor ha cerrado la conexión: no se puede seguir.\n");
 });
 
-/** ¿Tiene este equipo IPv6 en la interfaz local (::1)? */
-function hayIPv6(): boolean {
-  try {
-    Deno.listen({ hostname: "::1", port: 0 }).close();
-    return true;
-  } catch {
-    return false;
+Deno.test("cliente: con la salida cortada (| head -c 5) termina sin traza", async () => {
+  using servidor = new ServidorEco();
+  const cliente = new Deno.Command(Deno.execPath(), {
+    args: [...CLIENTE, "--port", String(servidor.port)],
+    cwd: raiz,
+    env: { NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Como head -c 5: lee 5 bytes y cierra su lado de la tubería. Después, el cliente tiene algo
+  // que hacer: un mensaje y su eco, y otra vez el aviso, que ya no tiene dónde escribirse.
+  const lector = cliente.stdout.getReader();
+  for (let leidos = 0; leidos < 5;) leidos += (await lector.read()).value?.length ?? 5;
+  await lector.cancel();
+  const teclado = cliente.stdin.getWriter();
+  await teclado.write(new TextEncoder().encode("hola\n"));
+  await teclado.close().catch(() => {});
+  const [{ code }, stderr] = await Promise.all([
+    cliente.status,
+    new Response(cliente.stderr).text(),
+  ]);
+  assert.equal(stderr, "");
+  assert.equal(code, 0);
+});
+
+Deno.test("cliente: opciones (--port -1 fuera de rango, -h, --help con los valores por defecto)", async () => {
+  assert.deepEqual(leerOpciones([]), { host: "localhost", port: 9999 });
+  assert.deepEqual(leerOpciones(["--host", "10.0.0.2", "--port", "1234"]), {
+    host: "10.0.0.2",
+    port: 1234,
+  });
+  const uso = "Uso: deno run --allow-net sockets/cliente.ts [--host localhost] [--port 9999]";
+  const malas: [string[], string][] = [
+    [["--port", "-1"], "--port -1 está fuera de rango: debe ser de 1 a 65535."],
+    [["--port", "0"], "--port 0 está fuera de rango: debe ser de 1 a 65535."],
+    [["--port", "x"], "--port debe ser un número (no «x»)."],
+    [["--port"], "Falta el valor de --port."],
+    [["--servidor", "a"], "Opción desconocida: --servidor."],
+    [["9999"], "Sobra «9999»: las opciones empiezan por --."],
+  ];
+  for (const [args, frase] of malas) {
+    assert.deepEqual(leerOpciones(args), { texto: `${frase}\n${uso}`, code: 2 }, args.join(" "));
   }
-}
+  for (const ayuda of [["-h"], ["--help"]]) {
+    const leidas = leerOpciones(ayuda);
+    assert.ok("texto" in leidas && leidas.code === 0);
+    assert.match(leidas.texto, /^Uso: .*\n {2}--host .*localhost.*\n {2}--port .*9999.*\n/);
+  }
+  // De punta a punta: la frase y el uso en stderr, código 2, sin traza.
+  const mal = await ejecutar([...CLIENTE, "--port", "-1"]);
+  assert.equal(mal.code, 2);
+  assert.equal(mal.stdout, "");
+  assert.equal(mal.stderr, `--port -1 está fuera de rango: debe ser de 1 a 65535.\n${uso}\n`);
+});
 
 Deno.test({
-  name: "cliente: «localhost» llega también a un servidor que solo escucha en IPv6 (::1)",
-  ignore: !hayIPv6(),
+  name: "cliente: en una terminal, «cerrar», Ctrl+D y Ctrl+C terminan en menos de un segundo",
+  ignore: !hayTerminal,
   async fn() {
-    using servidor = Deno.listen({ hostname: "::1", port: 0 });
-    const [recibidos, { code }] = await Promise.all([
-      servidorDePrueba(servidor),
-      ejecutar(
-        ["run", "--allow-net", "sockets/cliente.ts", "--port", String(servidor.addr.port)],
-        "hola\ncerrar\n",
-      ),
-    ]);
-    assert.equal(code, 0);
-    assert.deepEqual(recibidos, ["hola", "cerrar"]);
+    using servidor = new ServidorEco();
+    const teclas = { cerrar: "cerrar" + ENTER, "Ctrl+D": CTRL_D, "Ctrl+C": CTRL_C };
+    await Promise.all(
+      Object.entries(teclas).map(async ([nombre, tecla]) => {
+        await using terminal = new Terminal([...CLIENTE, "--port", String(servidor.port)]);
+        await terminal.esperar("Mensaje a enviar: ");
+        await terminal.teclear("hola" + ENTER);
+        await terminal.esperar("El servidor responde: hola\r\nMensaje a enviar: ");
+        await terminal.teclear(tecla);
+        const code = await terminal.fin(1000);
+        assert.notEqual(code, null, `${nombre}: el cliente sigue en marcha:\n${terminal.salida}`);
+        if (nombre !== "Ctrl+C") {
+          assert.equal(code, 0);
+          assert.match(terminal.salida, /Taluego, servidor!\r\n$/);
+        }
+      }),
+    );
+    // «cerrar» y Ctrl+D se despiden del servidor con «cerrar»; Ctrl+C corta sin más.
+    const conversaciones = await Promise.all(servidor.conversaciones);
+    assert.equal(conversaciones.filter((c) => c.join("|") === "hola|cerrar").length, 2);
+    assert.equal(conversaciones.filter((c) => c.join("|") === "hola").length, 1);
   },
 });
 
-Deno.test("cliente: opciones mal escritas: uso en español y código 2", async () => {
-  for (const malas of [["--port", "0"], ["--port", "x"], ["--servidor", "a"]]) {
-    const { code, stderr } = await ejecutar(["run", "--allow-net", "sockets/cliente.ts", ...malas]);
-    assert.equal(code, 2, malas.join(" "));
-    assert.match(
-      stderr,
-      /\nUso: deno run --allow-net sockets\/cliente\.ts \[--host localhost\] \[--port 9999\]\n$/,
-    );
-  }
+Deno.test({
+  name:
+    "cliente: un servidor que no contesta (o que atiende a otro): aviso en español y Ctrl+C termina",
+  ignore: !hayTerminal,
+  async fn() {
+    // Uno acepta y nunca contesta; el otro es servidor.ts ocupado con un primer cliente.
+    using mudo = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const aceptada = mudo.accept();
+    const { servidor, port } = await arrancarServidor();
+    const primero = await Deno.connect({ hostname: "127.0.0.1", port });
+    await Promise.all([mudo.addr.port, port].map(async (puerto) => {
+      await using terminal = new Terminal([...CLIENTE, "--port", String(puerto)]);
+      await terminal.esperar("Mensaje a enviar: ");
+      await terminal.teclear("hola" + ENTER);
+      await terminal.esperar("El servidor aún no ha respondido", 5000);
+      assert.match(terminal.salida, /atendiendo a otro cliente .* o que esté parado/);
+      await terminal.teclear(CTRL_C);
+      assert.notEqual(await terminal.fin(1000), null, "Ctrl+C no terminó el cliente");
+    }));
+    (await aceptada).close();
+    primero.close();
+    await servidor.fin();
+  },
 });
 
-Deno.test("cliente.ts y servidor.ts juntos: la conversación del capítulo", async () => {
-  const { servidor, port } = await arrancarServidor();
-  const cliente = new EnMarcha(
-    ["run", "--allow-net", "sockets/cliente.ts", "--port", String(port)],
-    "piped",
-  );
-  const escritor = cliente.proceso.stdin.getWriter();
-  await escritor.write(bytesDe("hola\n"));
-  assert.equal(await cliente.linea(), "Mensaje a enviar: hola");
-  assert.equal(await cliente.linea(), "El servidor responde: hola");
-  assert.equal(await servidor.linea(), "127.0.0.1 dice: hola");
-  await escritor.write(bytesDe("cerrar\n"));
-  await escritor.close();
-  const [c, s] = await Promise.all([cliente.fin(), servidor.fin()]);
-  assert.equal(c.code, 0);
-  assert.equal(s.code, 0);
-  assert.deepEqual(c.lineas.slice(2), ["Mensaje a enviar: cerrar", "Taluego, servidor!"]);
-  assert.deepEqual(s.lineas.slice(1), ["127.0.0.1 dice: hola", "Taluego, cliente!"]);
+Deno.test({
+  name: "cliente: sin --allow-net, en una terminal, una frase en español y no la pregunta de Deno",
+  ignore: !hayTerminal,
+  async fn() {
+    await using terminal = new Terminal(["run", "sockets/cliente.ts"]);
+    assert.equal(await terminal.fin(5000), 1);
+    assert.deepEqual(lineasDe(terminal.salida.replaceAll("\r\n", "\n")), [
+      "No hay permiso para conectar con localhost:9999. Ejecuta: deno run --allow-net sockets/cliente.ts",
+    ]);
+  },
+});
+
+Deno.test("cliente: la orden de la cabecera funciona copiada sola en una carpeta vacía", async () => {
+  const carpeta = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${carpeta}/sockets`);
+    await Deno.copyFile(`${raiz}sockets/cliente.ts`, `${carpeta}/sockets/cliente.ts`);
+    const { servidor, port } = await arrancarServidor();
+    const copia = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net", "sockets/cliente.ts", "--port", String(port)],
+      cwd: carpeta,
+      env: { NO_COLOR: "1" },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const teclado = copia.stdin.getWriter();
+    await teclado.write(new TextEncoder().encode("hola\ncerrar\n"));
+    await teclado.close();
+    const { code, stdout, stderr } = await copia.output();
+    assert.equal(code, 0, new TextDecoder().decode(stderr));
+    comprobar(lineasDe(new TextDecoder().decode(stdout)));
+    await servidor.fin();
+  } finally {
+    await Deno.remove(carpeta, { recursive: true });
+  }
 });

@@ -4,30 +4,67 @@ import {
   bytesDe,
   ejecutar,
   enviar,
+  lineasDe,
   recibir,
   recibirHastaElFinal,
 } from "./ayuda.ts";
+import { leerCabecera } from "./cabeceras.ts";
+import { resetear } from "./sockets_ayuda.ts";
+import { hayTerminal, Terminal } from "./terminal.ts";
+import { leerOpciones, visible } from "../sockets/servidor.ts";
 
-const LISTO = /^Servidor escuchando en 127\.0\.0\.1:\d+$/;
+const SERVIDOR = ["run", "--allow-net", "sockets/servidor.ts"];
 
-/** Una conversación completa: un cliente de verdad (una conexión TCP) envía y recibe. */
-Deno.test("servidor: devuelve el eco, imprime cada mensaje y termina con «cerrar»", async () => {
+/**
+ * La regla del servidor: primero dónde escucha; después, una línea por mensaje
+ * («<dirección> dice: ...», sin caracteres de control); quizá el aviso de que el cliente se
+ * fue sin «cerrar»; y «Taluego, cliente!» la última.
+ */
+function comprobar(lineas: string[]) {
+  assert.match(lineas[0], /^Servidor escuchando en [\d.:a-f]+:\d+$/, lineas.join("\n"));
+  assert.equal(lineas.at(-1), "Taluego, cliente!");
+  const medio = lineas.slice(1, -1);
+  if (medio.at(-1)?.endsWith(" se ha ido sin decir «cerrar».")) medio.pop();
+  for (const linea of medio) {
+    assert.match(linea, /^[\d.:a-f]+ dice: .+$/, linea);
+    assert.doesNotMatch(linea, /\p{Cc}/u, "un carácter de control sin escapar");
+  }
+}
+
+/** Arranca servidor.ts y le conecta un cliente de verdad (una conexión TCP). */
+async function conCliente() {
   const { servidor, port } = await arrancarServidor();
   const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
-  await enviar(conexion, "hola");
-  assert.equal(new TextDecoder().decode(await recibir(conexion, 4)), "hola");
-  await enviar(conexion, "qué tal");
-  assert.equal(
-    new TextDecoder().decode(await recibir(conexion, bytesDe("qué tal").length)),
-    "qué tal",
+  return { servidor, conexion, port };
+}
+
+/** Envía un mensaje y espera su eco exacto. */
+async function idaYVuelta(conexion: Deno.Conn, mensaje: string | Uint8Array) {
+  const bytes = typeof mensaje === "string" ? bytesDe(mensaje) : mensaje;
+  await enviar(conexion, bytes);
+  assert.deepEqual(await recibir(conexion, bytes.length), bytes);
+}
+
+Deno.test("servidor: la regla vale para la cabecera y para una conversación (eco, «cerrar» sin eco)", async () => {
+  comprobar(leerCabecera("sockets/servidor.ts").salida);
+  assert.throws(() => comprobar(["Servidor escuchando en 0.0.0.0:9999", "Taluego, cliente!", "x"]));
+  assert.throws(() =>
+    comprobar([
+      "Servidor escuchando en 0.0.0.0:9999",
+      "127.0.0.1 dice: a\x1b[2J",
+      "Taluego, cliente!",
+    ])
   );
+
+  const { servidor, conexion } = await conCliente();
+  await idaYVuelta(conexion, "hola");
+  await idaYVuelta(conexion, "qué tal\r\n"); // como nc o telnet: el salto no se imprime
   await enviar(conexion, "cerrar");
-  // El servidor cierra: no devuelve el eco de «cerrar».
-  assert.equal((await recibirHastaElFinal(conexion)).length, 0);
+  assert.equal((await recibirHastaElFinal(conexion)).length, 0); // sin eco de «cerrar»
   const { code, lineas, stderr } = await servidor.fin();
   assert.equal(code, 0, stderr);
   assert.equal(stderr, "");
-  assert.match(lineas[0], LISTO);
+  comprobar(lineas);
   assert.deepEqual(lineas.slice(1), [
     "127.0.0.1 dice: hola",
     "127.0.0.1 dice: qué tal",
@@ -35,171 +72,99 @@ Deno.test("servidor: devuelve el eco, imprime cada mensaje y termina con «cerra
   ]);
 });
 
-Deno.test("servidor: si el cliente se va sin «cerrar», lo dice una vez y termina con 0", async () => {
-  const { servidor, port } = await arrancarServidor();
-  const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
-  await enviar(conexion, "adiós");
-  await recibir(conexion, bytesDe("adiós").length);
-  conexion.close();
-  const { code, lineas } = await servidor.fin();
-  assert.equal(code, 0);
-  assert.deepEqual(lineas.slice(1), [
-    "127.0.0.1 dice: adiós",
-    "127.0.0.1 se ha ido sin decir «cerrar».",
-    "Taluego, cliente!",
-  ]);
-});
-
-Deno.test("servidor: una conexión cortada de golpe (reset) tampoco lo rompe", async () => {
-  const { servidor, port } = await arrancarServidor();
-  const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
-  await enviar(conexion, "hola");
-  await recibir(conexion, 4);
-  await enviar(conexion, "sin leer");
-  // Cerrar con bytes sin leer (el eco de "sin leer") hace que el sistema envíe un reset.
-  // Esperamos a que el servidor haya leído "sin leer" (y enviado su eco).
-  assert.equal(await servidor.linea(), "127.0.0.1 dice: hola");
-  assert.equal(await servidor.linea(), "127.0.0.1 dice: sin leer");
-  conexion.close();
-  const { code, lineas, stderr } = await servidor.fin();
-  assert.equal(code, 0, stderr);
-  assert.equal(stderr, "");
-  assert.deepEqual(lineas.slice(-2), [
-    "127.0.0.1 se ha ido sin decir «cerrar».",
-    "Taluego, cliente!",
-  ]);
-});
-
-Deno.test("servidor: una letra de varios bytes partida entre dos lecturas sale entera", async () => {
-  const { servidor, port } = await arrancarServidor();
-  const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
+Deno.test("servidor: letras partidas entre lecturas, UTF-8 roto y un cliente que se va sin «cerrar»", async () => {
+  const { servidor, conexion } = await conCliente();
   const mensaje = bytesDe("ñandú 😀");
-  // Primero solo el primer byte de la ñ; esperamos su eco: el servidor ya lo ha leído solo.
-  await enviar(conexion, mensaje.subarray(0, 1));
-  assert.deepEqual(await recibir(conexion, 1), mensaje.subarray(0, 1));
-  // Ahora el resto, con el emoji (4 bytes) partido otra vez.
-  await enviar(conexion, mensaje.subarray(1, mensaje.length - 2));
-  assert.deepEqual(
-    await recibir(conexion, mensaje.length - 3),
-    mensaje.subarray(1, mensaje.length - 2),
-  );
-  await enviar(conexion, mensaje.subarray(mensaje.length - 2));
-  assert.deepEqual(await recibir(conexion, 2), mensaje.subarray(mensaje.length - 2));
-  await enviar(conexion, "cerrar");
+  await idaYVuelta(conexion, mensaje.subarray(0, 1)); // medio «ñ»: el eco ya, la línea después
+  await idaYVuelta(conexion, mensaje.subarray(1, mensaje.length - 2)); // y medio emoji
+  await idaYVuelta(conexion, mensaje.subarray(mensaje.length - 2));
+  await idaYVuelta(conexion, new Uint8Array([0x68, 0xff, 0x6f])); // el eco, byte a byte
   conexion.close();
   const { code, lineas } = await servidor.fin();
   assert.equal(code, 0);
+  comprobar(lineas);
   assert.deepEqual(lineas.slice(1), [
     "127.0.0.1 dice: ñandú ",
     "127.0.0.1 dice: 😀",
+    "127.0.0.1 dice: h\uFFFDo",
+    "127.0.0.1 se ha ido sin decir «cerrar».",
     "Taluego, cliente!",
   ]);
 });
 
-Deno.test("servidor: UTF-8 no válido se imprime con � pero el eco devuelve los bytes originales", async () => {
-  const { servidor, port } = await arrancarServidor();
-  const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
-  const raros = new Uint8Array([0x68, 0xff, 0x6f, 0xc0, 0x61]);
-  await enviar(conexion, raros);
-  assert.deepEqual(await recibir(conexion, raros.length), raros);
+Deno.test("servidor: los caracteres de control se ven escapados: un mensaje, una línea", async () => {
+  assert.equal(visible("a\nb\r\tc\x1b[2J\x07\x9b\u2028"), "a\\nb\\r\\tc\\x1b[2J\\x07\\x9b\\x2028");
+  const { servidor, conexion } = await conCliente();
+  await idaYVuelta(conexion, "hola\nTaluego, cliente!\x1b]0;titulo\x07\x1b[2J");
   await enviar(conexion, "cerrar");
+  const { lineas } = await servidor.fin();
   conexion.close();
-  const { code, lineas } = await servidor.fin();
-  assert.equal(code, 0);
-  assert.equal(lineas[1], "127.0.0.1 dice: h\uFFFDo\uFFFDa");
-});
-
-Deno.test("servidor: un mensaje de 1 MiB vuelve completo, byte a byte", async () => {
-  const { servidor, port } = await arrancarServidor();
-  const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
-  const grande = new Uint8Array(1024 * 1024);
-  for (let i = 0; i < grande.length; i++) grande[i] = 97 + (i * 7) % 26; // letras a..z
-  const [, eco] = await Promise.all([enviar(conexion, grande), recibir(conexion, grande.length)]);
-  assert.ok(eco.every((byte, i) => byte === grande[i]), "el eco no coincide");
-  await enviar(conexion, "cerrar");
-  conexion.close();
-  const { code, lineas } = await servidor.fin();
-  assert.equal(code, 0);
-  const impreso = lineas.slice(1, -1).map((linea) => linea.replace(/^127\.0\.0\.1 dice: /, ""))
-    .join("");
-  assert.equal(impreso, new TextDecoder().decode(grande));
-});
-
-Deno.test("servidor: líneas de nc o telnet (\\n, \\r\\n): «cerrar\\n» cierra y no se imprime el salto", async () => {
-  const { servidor, port } = await arrancarServidor();
-  const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
-  await enviar(conexion, "hola\r\n");
-  assert.equal(new TextDecoder().decode(await recibir(conexion, 6)), "hola\r\n");
-  await enviar(conexion, "adiós\n");
-  await recibir(conexion, bytesDe("adiós\n").length);
-  await enviar(conexion, "cerrar\n");
-  assert.equal((await recibirHastaElFinal(conexion)).length, 0);
-  const { code, lineas } = await servidor.fin();
-  assert.equal(code, 0);
+  comprobar(lineas);
   assert.deepEqual(lineas.slice(1), [
-    "127.0.0.1 dice: hola",
-    "127.0.0.1 dice: adiós",
+    "127.0.0.1 dice: hola\\nTaluego, cliente!\\x1b]0;titulo\\x07\\x1b[2J",
     "Taluego, cliente!",
   ]);
 });
 
-Deno.test("servidor: puerto ocupado: una frase en español, sin traza, código 1", async () => {
-  using ocupado = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { code, stdout, stderr } = await ejecutar([
-    "run",
-    "--allow-net",
-    "sockets/servidor.ts",
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(ocupado.addr.port),
-  ]);
-  assert.equal(code, 1);
-  assert.equal(stdout, "");
-  assert.match(
-    stderr,
-    new RegExp(`^El puerto ${ocupado.addr.port} ya está en uso: .*--port.*\\n$`),
-  );
-});
-
-Deno.test("servidor: dirección que no es de este equipo, o sin permiso de red: código 1", async () => {
-  // 192.0.2.1 es una dirección reservada para documentación: ningún equipo la tiene.
-  const ajena = await ejecutar([
-    "run",
-    "--allow-net",
-    "sockets/servidor.ts",
-    "--host",
-    "192.0.2.1",
-  ]);
-  assert.equal(ajena.code, 1);
-  assert.match(
-    ajena.stderr,
-    /^No se puede escuchar en 192\.0\.2\.1:9999: .*--host 0\.0\.0\.0.*\n$/,
-  );
-  const sinPermiso = await ejecutar(["run", "sockets/servidor.ts", "--port", "0"]);
-  assert.equal(sinPermiso.code, 1);
-  assert.match(sinPermiso.stderr, /^No hay permiso para escuchar .*--allow-net/);
-});
-
-Deno.test("servidor: opciones mal escritas: uso en español y código 2; --help, código 0", async () => {
-  for (
-    const malas of [["--port", "abc"], ["--port", "70000"], ["--puerto", "1"], ["9999"], ["--port"]]
-  ) {
-    const { code, stdout, stderr } = await ejecutar([
-      "run",
-      "--allow-net",
-      "sockets/servidor.ts",
-      ...malas,
-    ]);
-    assert.equal(code, 2, malas.join(" "));
-    assert.equal(stdout, "");
-    assert.match(
-      stderr,
-      /\nUso: deno run --allow-net sockets\/servidor\.ts \[--host 0\.0\.0\.0\] \[--port 9999\]\n$/,
-    );
-    assert.doesNotMatch(stderr, /\n\s+at /);
+Deno.test("servidor: un cliente que se corta antes de ser aceptado (reset) no lo tumba: atiende al siguiente", async () => {
+  const { servidor, port } = await arrancarServidor();
+  // Con el servidor parado (SIGSTOP), el sistema completa las conexiones y recibe los resets:
+  // al seguir (SIGCONT), accept() se encuentra conexiones ya cortadas.
+  servidor.proceso.kill("SIGSTOP");
+  try {
+    await Promise.all([resetear(port), resetear(port), resetear(port)]);
+  } finally {
+    servidor.proceso.kill("SIGCONT");
   }
-  const ayuda = await ejecutar(["run", "--allow-net", "sockets/servidor.ts", "--help"]);
-  assert.equal(ayuda.code, 0);
-  assert.match(ayuda.stdout, /^Uso: deno run --allow-net sockets\/servidor\.ts/);
+  const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
+  await idaYVuelta(conexion, "hola");
+  await enviar(conexion, "cerrar");
+  conexion.close();
+  const { code, lineas, stderr } = await servidor.fin();
+  assert.equal(stderr, "");
+  assert.equal(code, 0);
+  assert.deepEqual(lineas.slice(1), ["127.0.0.1 dice: hola", "Taluego, cliente!"]);
+});
+
+Deno.test("servidor: opciones (--port -1 fuera de rango, -h, --help) y puerto ocupado, sin traza", async () => {
+  assert.deepEqual(leerOpciones([]), { host: "0.0.0.0", port: 9999 });
+  assert.deepEqual(leerOpciones(["--port", "0", "--host", "127.0.0.1"]), {
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const uso = "Uso: deno run --allow-net sockets/servidor.ts [--host 0.0.0.0] [--port 9999]";
+  assert.deepEqual(leerOpciones(["--port", "-1"]), {
+    texto: `--port -1 está fuera de rango: debe ser de 0 a 65535.\n${uso}`,
+    code: 2,
+  });
+  assert.deepEqual(leerOpciones(["--puerto", "1"]), {
+    texto: `Opción desconocida: --puerto.\n${uso}`,
+    code: 2,
+  });
+  for (const ayuda of [["-h"], ["--help"]]) {
+    const leidas = leerOpciones(ayuda);
+    assert.ok("texto" in leidas && leidas.code === 0);
+    assert.match(leidas.texto, /^Uso: .*\n {2}--host .*0\.0\.0\.0.*\n {2}--port .*9999.*\n/);
+  }
+  using ocupado = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const [mal, enUso] = await Promise.all([
+    ejecutar([...SERVIDOR, "--port", "70000"]),
+    ejecutar([...SERVIDOR, "--host", "127.0.0.1", "--port", String(ocupado.addr.port)]),
+  ]);
+  assert.equal(mal.code, 2);
+  assert.equal(mal.stderr, `--port 70000 está fuera de rango: debe ser de 0 a 65535.\n${uso}\n`);
+  assert.equal(enUso.code, 1);
+  assert.match(enUso.stderr, new RegExp(`^El puerto ${ocupado.addr.port} ya está en uso: .*\\n$`));
+});
+
+Deno.test({
+  name: "servidor: sin --allow-net, en una terminal, una frase en español y no la pregunta de Deno",
+  ignore: !hayTerminal,
+  async fn() {
+    await using terminal = new Terminal(["run", "sockets/servidor.ts"]);
+    assert.equal(await terminal.fin(5000), 1);
+    assert.deepEqual(lineasDe(terminal.salida.replaceAll("\r\n", "\n")), [
+      "No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net sockets/servidor.ts",
+    ]);
+  },
 });

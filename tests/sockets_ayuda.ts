@@ -1,0 +1,59 @@
+// Ayudas de los tests de sockets/: los fallos que trae una red de verdad.
+
+import net from "node:net";
+
+/**
+ * Conecta y corta de golpe con un reset (SO_LINGER 0), como hace un escáner de puertos.
+ * Termina cuando la conexión ya está cortada.
+ */
+export function resetear(port: number): Promise<void> {
+  return new Promise((hecho, fallo) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.resetAndDestroy());
+    socket.on("close", () => hecho());
+    socket.on("error", fallo);
+  });
+}
+
+/**
+ * Un servidor eco hecho en el test, para los tests del cliente: acepta clientes, devuelve
+ * cada trozo que recibe (menos «cerrar») y anota lo que recibe cada uno.
+ */
+export class ServidorEco implements Disposable {
+  readonly listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  readonly port = this.listener.addr.port;
+  /** Lo que ha recibido cada cliente, un trozo por elemento, cuando se va. */
+  readonly conversaciones: Promise<string[]>[] = [];
+  readonly #aceptando: Promise<void>;
+
+  constructor() {
+    this.#aceptando = (async () => {
+      for await (const conexion of this.listener) {
+        this.conversaciones.push(this.#conversar(conexion));
+      }
+    })().catch(() => {});
+  }
+
+  async #conversar(conexion: Deno.Conn): Promise<string[]> {
+    const recibidos: string[] = [];
+    const buffer = new Uint8Array(64 * 1024);
+    const escritor = conexion.writable.getWriter();
+    try {
+      while (true) {
+        const leidos = await conexion.read(buffer);
+        if (leidos === null) break;
+        const texto = new TextDecoder().decode(buffer.subarray(0, leidos));
+        recibidos.push(texto);
+        if (texto === "cerrar") break;
+        await escritor.write(buffer.slice(0, leidos));
+      }
+    } catch {
+      // el cliente cortó
+    }
+    conexion.close();
+    return recibidos;
+  }
+
+  [Symbol.dispose]() {
+    this.listener.close();
+  }
+}
