@@ -10,8 +10,8 @@
  * ¿Por qué `wait()` va dentro de un `while` y no de un `if`? Porque despertar no significa
  * que ya haya saldo: `notify_all()` despierta a todos los que esperan y el primero en coger
  * el lock puede llevarse el dinero; el ingreso pudo ser pequeño (40 no da para 70); y en
- * general un thread puede despertar sin que nadie le avise (despertar espurio: Python y Java
- * lo permiten). Por eso cada cliente vuelve a comprobar su condición; `esperas` cuenta cuántas
+ * muchos sistemas (POSIX, Java) un thread puede despertar sin que nadie le avise (despertar
+ * espurio). Por eso cada cliente vuelve a comprobar su condición; `esperas` cuenta cuántas
  * veces durmió. Con `notify()` (despierta a uno solo) podría despertar el que quiere 70
  * cuando había 40, volver a dormirse, y dejar dormido al de 30 que sí podía: con esperas de
  * distintas condiciones, `notify_all()`.

@@ -10,7 +10,7 @@
  * pausa hace que todos lleguen a tener uno) y espera el derecho. El programa principal vigila
  * la mesa: si todos esperan un tenedor y en medio segundo nadie ha cogido ninguno, dice quién
  * tiene qué tenedor, que es un interbloqueo, y termina el proceso con código 0 (con él, los
- * threads bloqueados). Escribe, en menos de un segundo:
+ * threads bloqueados). Al segundo, más o menos, escribe:
  *
  *     Filósofo 1: tiene el tenedor 1 y espera el 2
  *     ...

@@ -6,7 +6,9 @@
  * todos sería correcto pero dejaría a los lectores en fila. La solución clásica: el primer
  * lector que entra coge el turno de escritura (`escritura`) para todos los lectores y el
  * último que sale lo devuelve; `mutex` protege la cuenta de lectores. `escritura` es un
- * Semaphore(1) y no un Lock porque lo suelta otro thread (el último lector), no el que lo cogió.
+ * Semaphore(1): lo coge el primer lector y lo suelta el último, que puede ser otro thread. (Un
+ * Lock de Python también se puede soltar desde otro thread, pero un semáforo dice mejor lo que
+ * es: una plaza que cualquiera devuelve.)
  *
  * Quién puede quedarse sin turno (inanición): los escritores. Mientras quede un lector dentro,
  * los lectores que llegan entran sin esperar, y si siempre llega alguno antes de que salga el
