@@ -35,9 +35,14 @@ import { parseArgs } from "node:util";
 
 const ORDEN = "deno run --allow-net sockets/servidor_multicliente.ts";
 
-/** Las conexiones abiertas y cuándo habló cada una por última vez (para cerrar sin perder nada). */
-const abiertas = new Map<Deno.TcpConn, number>();
+/** Las conexiones abiertas, y cuándo llegó el último mensaje (para cerrar sin perder nada). */
+const abiertas = new Set<Deno.TcpConn>();
+let ultimoMensaje = 0;
 let cerrando = false;
+/** Tras Ctrl+C, si ningún cliente ha enviado nada en este tiempo, ya no hay nada en camino. */
+const SILENCIO_MS = 300;
+/** Lo más que se espera a ese silencio, y después a que cada cliente cierre su lado. */
+const ESPERA_MS = 2000;
 
 if (import.meta.main) {
   const { host, port } = opciones();
@@ -60,7 +65,7 @@ async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
   const addresses = serverConnection.remoteAddr;
   const quien = `Cliente ${numero} (${addresses.hostname}:${addresses.port})`;
   console.log(`${quien} conectado`);
-  abiertas.set(serverConnection, performance.now());
+  abiertas.add(serverConnection);
   serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
 
   // Como recv(): cada lectura trae los bytes que ya hayan llegado, hasta llenar el buffer.
@@ -76,7 +81,7 @@ async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
     while (true) {
       const leidos = await serverConnection.read(receivedInBytes);
       if (leidos === null) break; // el cliente cerró la conexión
-      abiertas.set(serverConnection, performance.now());
+      ultimoMensaje = performance.now();
 
       const bytes = receivedInBytes.subarray(0, leidos);
       received = sinSaltoFinal(decoder.decode(bytes, { stream: true }));
@@ -101,17 +106,12 @@ async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
 
 // --- Cerrar sin perder nada; y lo de siempre: opciones, permiso, errores al escuchar y aceptar ---
 
-/** Tras Ctrl+C, una conexión que lleva este tiempo callada ya no tiene nada en camino. */
-const SILENCIO_MS = 300;
-/** Tras avisar del cierre, lo que se espera a que el cliente cierre su lado. */
-const ESPERA_MS = 1000;
-
 /**
- * Ctrl+C (SIGINT) o SIGTERM: dejamos de aceptar clientes y cerramos cada conexión cuando
- * calla. Cerrar a la vez que llega un mensaje lo perdería, y el cliente vería un corte
- * (reset) en vez del final. Así que a cada conexión, cuando lleva SILENCIO_MS sin enviar
- * nada (su último eco ya ha salido), le cerramos nuestro lado (closeWrite: el cliente lee el
- * final) y esperamos a que cierre el suyo, ESPERA_MS como mucho.
+ * Ctrl+C (SIGINT) o SIGTERM: dejamos de aceptar clientes y cerramos sin perder nada. Cerrar
+ * una conexión a la vez que llega un mensaje lo perdería, y el cliente vería un corte (reset)
+ * en vez del final. Así que esperamos a que los clientes callen (SILENCIO_MS sin mensajes:
+ * los que estaban en camino ya tienen su eco), cerramos nuestro lado de cada conexión
+ * (closeWrite: el cliente lee el final) y esperamos a que cada cliente cierre el suyo.
  */
 function alPulsarCtrlC(server: Deno.TcpListener) {
   const cerrar = () => {
@@ -123,22 +123,20 @@ function alPulsarCtrlC(server: Deno.TcpListener) {
     console.log(
       `Cerrando el servidor y ${n} ${n === 1 ? "conexión abierta" : "conexiones abiertas"}.`,
     );
-    const avisadas = new Map<Deno.TcpConn, number>();
-    let anterior = performance.now();
-    const inicio = anterior;
+    const inicio = performance.now();
+    let anterior = inicio;
+    let avisadas = 0; // cuándo cerramos nuestro lado de todas
     const repasar = () => {
       const ahora = performance.now();
-      for (const [conexion, ultima] of abiertas) {
-        const avisada = avisadas.get(conexion);
-        if (avisada === undefined && Math.max(ultima, inicio) <= anterior - SILENCIO_MS) {
-          // Callada desde antes del repaso anterior: entre los dos, el programa ya ha leído
-          // todo lo que tuviera en camino.
-          conexion.closeWrite().catch(() => {});
-          avisadas.set(conexion, ahora);
-        } else if (avisada !== undefined && ahora - avisada >= ESPERA_MS) {
-          abiertas.delete(conexion);
-          conexion.close();
-        }
+      // Callados desde antes del repaso anterior: entre los dos, el programa ha leído ya todo
+      // lo que hubiera en camino (aunque el sistema lo haya tenido parado un rato).
+      const callados = Math.max(ultimoMensaje, inicio) <= anterior - SILENCIO_MS;
+      if (!avisadas && (callados || ahora - inicio > ESPERA_MS)) {
+        for (const conexion of abiertas) conexion.closeWrite().catch(() => {});
+        avisadas = ahora;
+      } else if (avisadas && ahora - avisadas > ESPERA_MS) {
+        for (const conexion of abiertas) conexion.close();
+        abiertas.clear();
       }
       anterior = ahora;
       if (abiertas.size > 0) return setTimeout(repasar, 100);

@@ -1,40 +1,113 @@
 import assert from "node:assert/strict";
-import { arrancarServidor, bytesDe, ejecutar, enviar, recibir } from "./ayuda.ts";
+import { arrancarServidor, bytesDe, ejecutar, enviar, lineasDe, recibir } from "./ayuda.ts";
+import { leerCabecera } from "./cabeceras.ts";
+import { resetear } from "./sockets_ayuda.ts";
+import { hayTerminal, Terminal } from "./terminal.ts";
+import { leerOpciones } from "../sockets/servidor_multicliente.ts";
 
 const SCRIPT = "sockets/servidor_multicliente.ts";
 
+/**
+ * La regla del multicliente: primero dónde escucha; los clientes se numeran desde 1 en el
+ * orden en que se conectan; cada uno dice algo solo entre su «conectado» y su «Taluego»,
+ * una línea por mensaje y sin caracteres de control; tras Ctrl+C (^C), «Cerrando el servidor
+ * y N conexiones abiertas» cuenta las que seguían abiertas, y «Taluego, clientes!» es la última.
+ */
+function comprobar(lineas: string[]) {
+  const todo = lineas.join("\n");
+  assert.match(lineas[0], /^Servidor escuchando en [\d.:a-f]+:\d+$/, todo);
+  assert.equal(lineas.at(-1), "Taluego, clientes!", todo);
+  const conectados = new Set<number>();
+  const despedidos = new Set<number>();
+  let cierre = -1;
+  for (const [i, linea] of lineas.slice(1, -1).entries()) {
+    assert.doesNotMatch(linea, /\p{Cc}/u, "un carácter de control sin escapar");
+    if (linea === "^C") continue;
+    const cerrando = linea.match(
+      /^Cerrando el servidor y (\d+) conexi(?:ón abierta|ones abiertas)\.$/,
+    );
+    if (cerrando) {
+      assert.equal(cierre, -1, "dos cierres");
+      cierre = i;
+      assert.equal(Number(cerrando[1]), conectados.size - despedidos.size, todo);
+      continue;
+    }
+    const conectado = linea.match(/^Cliente (\d+) \([\d.:a-f]+:\d+\) conectado$/);
+    if (conectado) {
+      assert.equal(cierre, -1, "un cliente aceptado tras el cierre");
+      assert.equal(Number(conectado[1]), conectados.size + 1, linea);
+      conectados.add(Number(conectado[1]));
+      continue;
+    }
+    const adios = linea.match(/^Taluego, cliente (\d+)!$/);
+    const dice = linea.match(
+      /^Cliente (\d+) \([\d.:a-f]+:\d+\) (?:dice: .+|se ha ido sin decir «cerrar».)$/,
+    );
+    const numero = Number((adios ?? dice)?.[1]);
+    assert.ok(conectados.has(numero) && !despedidos.has(numero), linea);
+    if (adios) despedidos.add(numero);
+  }
+  assert.ok(cierre >= 0, "falta «Cerrando el servidor...»");
+  assert.equal(despedidos.size, conectados.size, "un cliente sin despedida");
+}
+
 /** Envía un mensaje y espera su eco exacto. */
-async function ida_y_vuelta(conexion: Deno.Conn, mensaje: string | Uint8Array) {
+async function idaYVuelta(conexion: Deno.Conn, mensaje: string | Uint8Array) {
   const bytes = typeof mensaje === "string" ? bytesDe(mensaje) : mensaje;
   const [, eco] = await Promise.all([enviar(conexion, bytes), recibir(conexion, bytes.length)]);
   assert.deepEqual(eco, bytes);
 }
 
-Deno.test("multicliente: dos clientes a la vez, cada uno con su número; «cerrar» solo cierra el suyo", async () => {
+/** Lee hasta el final: `null` si el servidor cerró con normalidad; si no, el error (un reset). */
+async function final(conexion: Deno.Conn): Promise<string | null> {
+  try {
+    const sobra = await conexion.read(new Uint8Array(64));
+    return sobra === null ? null : `${sobra} bytes de más`;
+  } catch (error) {
+    return (error as Error).name;
+  }
+}
+
+Deno.test("multicliente: la regla vale para la cabecera y para dos clientes a la vez; «cerrar» solo cierra el suyo", async () => {
+  comprobar(leerCabecera(SCRIPT).salida);
+  const ejemplo = [
+    "Servidor escuchando en 0.0.0.0:9999",
+    "Cliente 1 (127.0.0.1:5000) conectado",
+    "Cliente 1 (127.0.0.1:5000) dice: hola",
+    "^C",
+    "Cerrando el servidor y 1 conexión abierta.",
+    "Taluego, cliente 1!",
+    "Taluego, clientes!",
+  ];
+  comprobar(ejemplo);
+  assert.throws(() => comprobar(ejemplo.with(4, "Cerrando el servidor y 0 conexiones abiertas.")));
+  assert.throws(() => comprobar(ejemplo.with(2, "Cliente 2 (127.0.0.1:5000) dice: hola")));
+  assert.throws(() => comprobar(ejemplo.with(2, "Cliente 1 (127.0.0.1:5000) dice: a\nb")));
+
   const { servidor, port } = await arrancarServidor(SCRIPT);
   const a = await Deno.connect({ hostname: "127.0.0.1", port });
   assert.match((await servidor.linea())!, /^Cliente 1 \(127\.0\.0\.1:\d+\) conectado$/);
   const b = await Deno.connect({ hostname: "127.0.0.1", port });
   assert.match((await servidor.linea())!, /^Cliente 2 \(127\.0\.0\.1:\d+\) conectado$/);
-  await ida_y_vuelta(b, "soy b"); // b habla mientras a espera
-  await ida_y_vuelta(a, "soy a");
+  await idaYVuelta(b, "soy b"); // b habla mientras a espera
+  await idaYVuelta(a, "soy a\x1b[2J\nTaluego, clientes!"); // un mensaje, una línea
   await enviar(a, "cerrar");
-  assert.equal(await a.read(new Uint8Array(1)), null); // el servidor cierra la conexión de a
+  assert.equal(await final(a), null); // el servidor cierra la conexión de a
   a.close();
-  await ida_y_vuelta(b, "sigo aquí"); // b no se ha enterado
+  await idaYVuelta(b, "sigo aquí"); // b no se ha enterado
   b.close(); // b se va sin decir «cerrar»
-  while (!servidor.lineas.some((linea) => linea.startsWith("Taluego, cliente 2!"))) {
+  while (!servidor.lineas.includes("Taluego, cliente 2!")) {
     if ((await servidor.linea()) === null) break;
   }
-  const { code, lineas, stderr } = await servidor.parar("SIGTERM");
+  const { code, lineas, stderr } = await servidor.parar("SIGINT");
   assert.equal(code, 0, stderr);
   assert.equal(stderr, "");
-  const sinPuertos = lineas.slice(1).map((linea) => linea.replace(/:\d+\)/, ")"));
-  assert.deepEqual(sinPuertos, [
+  comprobar(lineas);
+  assert.deepEqual(lineas.slice(1).map((linea) => linea.replace(/:\d+\)/, ")")), [
     "Cliente 1 (127.0.0.1) conectado",
     "Cliente 2 (127.0.0.1) conectado",
     "Cliente 2 (127.0.0.1) dice: soy b",
-    "Cliente 1 (127.0.0.1) dice: soy a",
+    "Cliente 1 (127.0.0.1) dice: soy a\\x1b[2J\\nTaluego, clientes!",
     "Taluego, cliente 1!",
     "Cliente 2 (127.0.0.1) dice: sigo aquí",
     "Cliente 2 (127.0.0.1) se ha ido sin decir «cerrar».",
@@ -44,89 +117,107 @@ Deno.test("multicliente: dos clientes a la vez, cada uno con su número; «cerra
   ]);
 });
 
-Deno.test("multicliente: 200 clientes a la vez x 100 mensajes, todos los ecos exactos, y SIGTERM limpio", async () => {
+Deno.test("multicliente: tras 300 clientes cortados antes de ser aceptados, atiende enseguida al siguiente", async () => {
   const { servidor, port } = await arrancarServidor(SCRIPT);
-  const CLIENTES = 200;
-  const MENSAJES = 100;
-  const conexiones = await Promise.all(
-    Array.from({ length: CLIENTES }, () => Deno.connect({ hostname: "127.0.0.1", port })),
-  );
-  await Promise.all(conexiones.map(async (conexion, c) => {
-    for (let m = 0; m < MENSAJES; m++) await ida_y_vuelta(conexion, `cliente ${c} mensaje ${m} ñ€`);
-  }));
-  // Todos siguen conectados: SIGTERM debe cerrar las 200 conexiones y salir con 0.
+  // Con el servidor parado (SIGSTOP), el sistema completa las conexiones y recibe los resets:
+  // al seguir (SIGCONT), accept() se encuentra 300 conexiones ya cortadas.
+  servidor.proceso.kill("SIGSTOP");
+  try {
+    for (let tanda = 0; tanda < 3; tanda++) {
+      await Promise.all(Array.from({ length: 100 }, () => resetear(port)));
+    }
+  } finally {
+    servidor.proceso.kill("SIGCONT");
+  }
+  const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
+  // Antes esperaba 100 ms por cada reset (30 s). El límite solo evita colgar el test.
+  let reloj: ReturnType<typeof setTimeout> | undefined;
+  const aTiempo = await Promise.race([
+    idaYVuelta(conexion, "¿hay alguien?").then(() => true),
+    new Promise<boolean>((r) => reloj = setTimeout(() => r(false), 3000)),
+  ]);
+  clearTimeout(reloj);
+  conexion.close();
   const { code, lineas, stderr } = await servidor.parar("SIGTERM");
-  assert.equal(code, 0, stderr);
-  assert.equal(lineas.filter((linea) => linea.endsWith(" conectado")).length, CLIENTES);
-  assert.equal(
-    lineas.filter((linea) => / dice: cliente \d+ mensaje \d+ ñ€$/.test(linea)).length,
-    CLIENTES * MENSAJES,
-  );
-  assert.deepEqual(lineas.slice(-2), [
-    `Cerrando el servidor y ${CLIENTES} conexiones abiertas.`,
-    "Taluego, clientes!",
-  ]);
-  // El servidor cerró cada conexión: todas leen el final.
-  await Promise.all(conexiones.map(async (conexion) => {
-    assert.equal(await conexion.read(new Uint8Array(1)).catch(() => null), null);
-    conexion.close();
-  }));
+  assert.ok(aTiempo, "el cliente nuevo no tuvo su eco en 3 s");
+  assert.equal(code, 0);
+  assert.equal(stderr, "");
+  comprobar(lineas);
 });
 
-Deno.test("multicliente: un cliente que se corta, envía UTF-8 roto o 1 MiB no molesta a los demás", async () => {
+Deno.test("multicliente: SIGTERM con 2000 mensajes en camino: cada uno tiene su eco y un cierre normal, sin reset", async () => {
+  const CLIENTES = 2000;
   const { servidor, port } = await arrancarServidor(SCRIPT);
-  const tranquilo = await Deno.connect({ hostname: "127.0.0.1", port });
-  const roto = await Deno.connect({ hostname: "127.0.0.1", port });
-  const grande = await Deno.connect({ hostname: "127.0.0.1", port });
-  const cortado = await Deno.connect({ hostname: "127.0.0.1", port });
-
-  const mucho = new Uint8Array(1024 * 1024).map((_, i) => 65 + (i % 26));
-  await Promise.all([
-    (async () => {
-      for (let m = 0; m < 50; m++) await ida_y_vuelta(tranquilo, `tranquilo ${m}`);
-    })(),
-    ida_y_vuelta(roto, new Uint8Array([0xff, 0xfe, 0x41, 0xc3])),
-    ida_y_vuelta(grande, mucho),
-    (async () => {
-      await enviar(cortado, "me voy sin leer el eco");
-      cortado.close(); // con el eco sin leer, el sistema corta con un reset
-    })(),
-  ]);
-  await ida_y_vuelta(tranquilo, "sigo bien");
-  const { code, lineas, stderr } = await servidor.parar("SIGINT");
+  const conexiones = await Promise.all(
+    Array.from({ length: CLIENTES }, async (_, c) => {
+      const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
+      await idaYVuelta(conexion, `hola ${c}`); // aceptado y conversando
+      return conexion;
+    }),
+  );
+  // Con el servidor parado, cada cliente envía su mensaje y llega SIGTERM: al seguir, el
+  // servidor tiene a la vez la señal y 2000 mensajes sin leer.
+  servidor.proceso.kill("SIGSTOP");
+  try {
+    await Promise.all(conexiones.map((conexion, c) => enviar(conexion, `adiós ${c}`)));
+    servidor.proceso.kill("SIGTERM");
+  } finally {
+    servidor.proceso.kill("SIGCONT");
+  }
+  const finales = await Promise.all(conexiones.map(async (conexion, c) => {
+    const eco = new TextDecoder().decode(await recibir(conexion, bytesDe(`adiós ${c}`).length));
+    const cierre = await final(conexion);
+    conexion.close();
+    return eco === `adiós ${c}` ? cierre : `eco «${eco}»`;
+  }));
+  const { code, lineas, stderr } = await servidor.fin();
   assert.equal(code, 0, stderr);
-  assert.ok(
-    lineas.some((linea) =>
-      linea.startsWith("Cliente 2 ") && linea.endsWith(" dice: \uFFFD\uFFFDA")
-    ),
-  );
-  assert.ok(lineas.some((linea) => linea.endsWith(" dice: sigo bien")));
-  assert.equal(
-    lineas.filter((linea) => linea.startsWith("Cliente 1 ") && / dice: tranquilo \d+$/.test(linea))
-      .length,
-    50,
-  );
-  assert.deepEqual(lineas.slice(-1), ["Taluego, clientes!"]);
-  for (const conexion of [tranquilo, roto, grande]) conexion.close();
+  assert.deepEqual(finales.filter((cierre) => cierre !== null), []);
+  comprobar(lineas);
+  assert.ok(lineas.includes(`Cerrando el servidor y ${CLIENTES} conexiones abiertas.`));
+  assert.equal(lineas.filter((linea) => / dice: adiós \d+$/.test(linea)).length, CLIENTES);
 });
 
-Deno.test("multicliente: puerto ocupado u opciones mal escritas, como servidor.ts", async () => {
+Deno.test("multicliente: opciones (--port -1, -h, --help) y puerto ocupado, como servidor.ts", async () => {
+  assert.deepEqual(leerOpciones([]), { host: "0.0.0.0", port: 9999 });
+  const uso =
+    "Uso: deno run --allow-net sockets/servidor_multicliente.ts [--host 0.0.0.0] [--port 9999]";
+  assert.deepEqual(leerOpciones(["--port", "-1"]), {
+    texto: `--port -1 está fuera de rango: debe ser de 0 a 65535.\n${uso}`,
+    code: 2,
+  });
+  const ayuda = leerOpciones(["-h"]);
+  assert.ok("texto" in ayuda && ayuda.code === 0);
+  assert.match(ayuda.texto, /^Uso: .*\n {2}--host .*0\.0\.0\.0.*\n {2}--port .*9999.*\n/);
+  assert.deepEqual(leerOpciones(["--help"]), ayuda);
   using ocupado = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const enUso = await ejecutar([
-    "run",
-    "--allow-net",
-    SCRIPT,
-    "--port",
-    String(ocupado.addr.port),
-    "--host",
-    "127.0.0.1",
+  const [mal, enUso] = await Promise.all([
+    ejecutar(["run", "--allow-net", SCRIPT, "--port", "-1"]),
+    ejecutar([
+      "run",
+      "--allow-net",
+      SCRIPT,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      `${ocupado.addr.port}`,
+    ]),
   ]);
+  assert.equal(mal.code, 2);
+  assert.equal(mal.stderr, `--port -1 está fuera de rango: debe ser de 0 a 65535.\n${uso}\n`);
   assert.equal(enUso.code, 1);
   assert.match(enUso.stderr, /^El puerto \d+ ya está en uso/);
-  const malo = await ejecutar(["run", "--allow-net", SCRIPT, "--port", "-1"]);
-  assert.equal(malo.code, 2);
-  assert.match(
-    malo.stderr,
-    /\nUso: deno run --allow-net sockets\/servidor_multicliente\.ts \[--host 0\.0\.0\.0\] \[--port 9999\]\n$/,
-  );
+});
+
+Deno.test({
+  name:
+    "multicliente: sin --allow-net, en una terminal, una frase en español y no la pregunta de Deno",
+  ignore: !hayTerminal,
+  async fn() {
+    await using terminal = new Terminal(["run", SCRIPT]);
+    assert.equal(await terminal.fin(5000), 1);
+    assert.deepEqual(lineasDe(terminal.salida.replaceAll("\r\n", "\n")), [
+      `No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net ${SCRIPT}`,
+    ]);
+  },
 });
