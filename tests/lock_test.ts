@@ -34,6 +34,6 @@ Deno.test({
   name: "lock: en un solo núcleo (taskset -c 0), igual de exacto",
   ignore: !hayTaskset,
   async fn() {
-    comprobar(await lock(true), 1000);
+    comprobar(await lock(true, "--veces", "100"), 100);
   },
 });

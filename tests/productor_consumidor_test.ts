@@ -49,15 +49,15 @@ Deno.test("productor_consumidor: cada elemento se pone antes de sacarse, una vez
   );
 });
 
-Deno.test("productor_consumidor: con uno lento el búfer se llena o se vacía; con 50.000 elementos en 4 huecos, todos en orden", async () => {
+Deno.test("productor_consumidor: con uno lento el búfer se llena o se vacía; con 20.000 elementos en 4 huecos, todos en orden", async () => {
   const [consumidorLento, productorLento, muchos] = await Promise.all([
     productorConsumidor("--elementos", "40", "--capacidad", "2", "--lento", "consumidor"),
     productorConsumidor("--elementos", "40", "--capacidad", "2", "--lento", "productor"),
-    productorConsumidor("--elementos", "50000", "--capacidad", "4"),
+    productorConsumidor("--elementos", "20000", "--capacidad", "4"),
   ]);
   assert.ok(comprobar(consumidorLento, 40, 2).lleno > 0, consumidorLento.at(-1));
   assert.ok(comprobar(productorLento, 40, 2).vacio > 0, productorLento.at(-1));
-  comprobar(muchos, 50_000, 4);
+  comprobar(muchos, 20_000, 4);
 });
 
 Deno.test("productor_consumidor: --lento con otro valor, uso y código 2", async () => {

@@ -90,14 +90,16 @@ Deno.test("opciones: -h y --help dan el uso y cada opción con su valor por defe
 });
 
 Deno.test("opciones: de verdad, en un script: error con código 2 y sin traza, --help con 0", async () => {
-  const malo = await ejecutar(["run", "--allow-read", "threads/lock.ts", "--veces", "-1"]);
+  const [malo, ayuda] = await Promise.all([
+    ejecutar(["run", "--allow-read", "threads/lock.ts", "--veces", "-1"]),
+    ejecutar(["run", "--allow-read", "threads/lock.ts", "-h"]),
+  ]);
   assert.equal(malo.code, 2);
   assert.equal(
     malo.stderr,
     "--veces -1 está fuera de rango: debe estar entre 1 y 100000\n" +
       "Uso: deno run --allow-read threads/lock.ts [--veces N]\n",
   );
-  const ayuda = await ejecutar(["run", "--allow-read", "threads/lock.ts", "-h"]);
   assert.equal(ayuda.code, 0);
   assert.match(ayuda.stdout, /^Uso: deno run --allow-read threads\/lock\.ts \[--veces N\]\n/);
 });
