@@ -1,94 +1,178 @@
-// Mensajes de 16 bytes, ida y vuelta, a través de un servidor eco de sockets/.
+// Rapidez de los servidores eco de sockets/, comparada con la de Python y la de C.
 //
-// Ejecutar:
-//   deno run --allow-run --allow-read --allow-net tests/servidor_bench.ts
-//   deno run --allow-run --allow-read --allow-net tests/servidor_bench.ts --script sockets/servidor_multicliente.ts --clientes 200
+// Ejecutar (Linux, con cc y python3; sin ellos, se mide lo que se pueda y se dice qué falta):
+//   deno run --allow-run --allow-read --allow-write --allow-net tests/servidor_bench.ts
+//   ... tests/servidor_bench.ts --rondas 5 --mensajes 30000 --clientes 200 --por-cliente 100
 //
-// Arranca el servidor (su salida la lee este script y la descarta), conecta --clientes
-// clientes a la vez y cada uno envía su parte de los --mensajes, uno a uno, esperando cada
-// eco. Muestra mensajes por segundo y la mediana y el p99 del tiempo de ida y vuelta. Con
-// --port N mide en cambio un servidor que ya esté en marcha en 127.0.0.1:N (por ejemplo el
-// de Python del capítulo, para comparar).
+// 1. Un cliente, mensajes de 16 bytes de ida y vuelta: sockets/servidor.ts, el servidor de
+//    Python del capítulo (tests/referencias/servidor.py) y uno de C (tests/referencias/eco.c).
+// 2. Muchos clientes a la vez (200 x 100 mensajes): sockets/servidor_multicliente.ts, Python
+//    con un thread por cliente (tests/referencias/servidor_hilos.py) y C con epoll.
+//
+// La carga la genera un programa de C con epoll (tests/referencias/carga.c), mucho más ligero
+// que los servidores: así se mide el servidor y no el cliente. Con taskset, el servidor va en
+// el núcleo 1 y la carga en el 0. Las rondas alternan los servidores, para que un rato de
+// máquina ocupada no caiga entero sobre uno. La salida de cada servidor va a /dev/null.
 
-import { leerOpciones } from "../opciones.ts";
+import { parseArgs } from "node:util";
 import { raiz } from "./ayuda.ts";
 
-const { mensajes, clientes, port, script } = leerOpciones(
-  "deno run --allow-run --allow-read --allow-net tests/servidor_bench.ts " +
-    "[--mensajes N] [--clientes N] [--script sockets/servidor.ts] [--port N]",
-  {
-    mensajes: { defecto: 20_000, min: 100, max: 10_000_000 },
-    clientes: { defecto: 1, min: 1, max: 1000 },
-    port: { defecto: 0, min: 0, max: 65535 },
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    rondas: { type: "string", default: "5" },
+    mensajes: { type: "string", default: "30000" },
+    clientes: { type: "string", default: "200" },
+    "por-cliente": { type: "string", default: "100" },
+    deno: { type: "string", default: "sockets/servidor.ts" },
+    "deno-multi": { type: "string", default: "sockets/servidor_multicliente.ts" },
   },
-  { script: "sockets/servidor.ts" },
-);
+});
+const rondas = Number(values.rondas);
 
-let servidor: Deno.ChildProcess | undefined;
-let puerto = port;
-if (puerto === 0) {
-  servidor = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", script, "--host", "127.0.0.1", "--port", "0"],
-    cwd: raiz,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  // Su primera línea dice el puerto; el resto de su salida se lee y se descarta.
-  const lineas = servidor.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const { value: lista = "" } = await lineas.read();
-  puerto = Number(lista.match(/:(\d+)\n/)?.[1]);
-  (async () => {
-    while (!(await lineas.read()).done);
-  })();
-}
-
-const mensaje = new TextEncoder().encode("0123456789abcdef");
-const porCliente = Math.ceil(mensajes / clientes);
-const tiempos = new Float64Array(porCliente * clientes);
-
-/** Un cliente: conecta y envía sus mensajes uno a uno, anotando cada ida y vuelta. */
-async function cliente(c: number, conexion: Deno.TcpConn) {
-  conexion.setNoDelay(true);
-  const eco = new Uint8Array(16);
-  for (let i = 0; i < porCliente; i++) {
-    const t0 = performance.now();
-    await conexion.write(mensaje);
-    for (let recibidos = 0; recibidos < 16;) {
-      const leidos = await conexion.read(eco.subarray(recibidos));
-      if (leidos === null) throw new Error("el servidor cerró la conexión");
-      recibidos += leidos;
-    }
-    tiempos[c * porCliente + i] = performance.now() - t0;
+/** ¿Existe esta orden? */
+function hay(orden: string, ...args: string[]): boolean {
+  try {
+    return new Deno.Command(orden, { args, stdout: "null", stderr: "null" }).outputSync().success;
+  } catch {
+    return false;
   }
 }
 
-const conexiones = await Promise.all(
-  Array.from({ length: clientes }, () => Deno.connect({ hostname: "127.0.0.1", port: puerto })),
-);
-const inicio = performance.now();
-await Promise.all(conexiones.map((conexion, c) => cliente(c, conexion)));
-const total = performance.now() - inicio;
-for (const conexion of conexiones) {
-  await conexion.write(new TextEncoder().encode("cerrar"));
-  conexion.close();
+const carpeta = await Deno.makeTempDir({ prefix: "servidor_bench_" });
+const referencias = `${raiz}tests/referencias`;
+if (!hay("cc", "--version")) {
+  console.log("Falta cc (un compilador de C): sin él no hay generador de carga ni servidor de C.");
+  Deno.exit(1);
 }
-try {
-  servidor?.kill("SIGTERM"); // el multicliente sigue en marcha hasta una señal
-} catch {
-  // servidor.ts ya terminó con «cerrar»
+for (const programa of ["carga", "eco"]) {
+  const { success, stderr } = new Deno.Command("cc", {
+    args: ["-O2", "-o", `${carpeta}/${programa}`, `${referencias}/${programa}.c`],
+  }).outputSync();
+  if (!success) throw new Error(new TextDecoder().decode(stderr));
 }
-await servidor?.status;
+const python = hay("python3", "-c", "pass");
+if (!python) console.log("Falta python3: se mide sin el servidor de Python.");
+const taskset = hay("taskset", "-c", "0", "true") && navigator.hardwareConcurrency >= 2;
+if (!taskset) {
+  console.log("Sin taskset (o con un solo núcleo): servidor y carga comparten núcleos.");
+}
 
-tiempos.sort();
-const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
-console.log(
-  `${
-    port === 0 ? script : `servidor en el puerto ${port}`
-  }: ${clientes} cliente(s), ${tiempos.length} mensajes`,
+/** Una orden en un núcleo (si hay taskset). */
+function en(nucleo: number, orden: string[]): [string, string[]] {
+  return taskset ? ["taskset", ["-c", String(nucleo), ...orden]] : [orden[0], orden.slice(1)];
+}
+
+function puertoLibre(): number {
+  const libre = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  libre.close();
+  return libre.addr.port;
+}
+
+interface Medida {
+  porSegundo: number;
+  mediana: number;
+  p99: number;
+}
+
+/** Arranca un servidor, le pasa la carga y lo para. */
+async function medir(servidor: string[], clientes: number, porCliente: number): Promise<Medida> {
+  const port = puertoLibre();
+  const [orden, args] = en(1, servidor.map((arg) => arg.replace("PUERTO", String(port))));
+  const proceso = new Deno.Command(orden, {
+    args,
+    cwd: raiz,
+    stdin: "null",
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    const [ordenCarga, argsCarga] = en(0, [
+      `${carpeta}/carga`,
+      String(port),
+      String(clientes),
+      String(porCliente),
+    ]);
+    const { success, stdout } = await new Deno.Command(ordenCarga, {
+      args: argsCarga,
+      stderr: "inherit",
+    }).output();
+    if (!success) throw new Error(`la carga falló contra ${servidor.join(" ")}`);
+    const [porSegundo, mediana, p99] = new TextDecoder().decode(stdout).trim().split(" ").map(
+      Number,
+    );
+    return { porSegundo, mediana, p99 };
+  } finally {
+    try {
+      proceso.kill("SIGTERM"); // los de un cliente ya han terminado con «cerrar»
+    } catch {
+      // ya había terminado
+    }
+    await proceso.status;
+  }
+}
+
+/** La carga media de la máquina (1, 5 y 15 minutos), según `uptime`. */
+function carga(): string {
+  if (!hay("uptime")) return "desconocida";
+  const { stdout } = new Deno.Command("uptime").outputSync();
+  return new TextDecoder().decode(stdout).match(/load average: (.*)/)?.[1] ?? "desconocida";
+}
+
+/** Mide cada servidor `rondas` veces, alternándolos, y muestra cada ronda y las razones. */
+async function comparar(
+  titulo: string,
+  servidores: Record<string, string[]>,
+  clientes: number,
+  porCliente: number,
+) {
+  console.log(`\n${titulo} (carga de la máquina al empezar: ${carga()})`);
+  const nombres = Object.keys(servidores);
+  console.log(`  ronda  ${nombres.map((n) => n.padStart(24)).join("")}   deno/python  deno/C`);
+  const medidas: Record<string, Medida[]> = Object.fromEntries(nombres.map((n) => [n, []]));
+  for (let ronda = 1; ronda <= rondas; ronda++) {
+    const fila: string[] = [];
+    for (const nombre of nombres) {
+      const m = await medir(servidores[nombre], clientes, porCliente);
+      medidas[nombre].push(m);
+      fila.push(`${m.porSegundo} msg/s ${m.mediana.toFixed(0).padStart(4)} µs`.padStart(24));
+    }
+    const [d, p, c] = nombres.map((n) => medidas[n].at(-1)!.porSegundo);
+    const razon = (a: number, b?: number) => (b ? (a / b).toFixed(2) : "-").padStart(6);
+    console.log(
+      `  ${String(ronda).padStart(5)}  ${fila.join("")}   ${
+        razon(d, nombres.includes("python") ? p : undefined)
+      }       ${razon(d, nombres.includes("python") ? c : p)}`,
+    );
+  }
+  console.log(`  (carga de la máquina al acabar: ${carga()}; µs: mediana de la ida y vuelta)`);
+}
+
+const deno = (script: string) => [Deno.execPath(), "run", "--allow-net", script];
+const delPython = (script: string) => ["python3", `${referencias}/${script}`, "PUERTO"];
+
+const unCliente: Record<string, string[]> = {
+  deno: [...deno(values.deno), "--host", "127.0.0.1", "--port", "PUERTO"],
+};
+if (python) unCliente.python = delPython("servidor.py");
+unCliente.C = [`${carpeta}/eco`, "PUERTO"];
+await comparar(
+  `Un cliente, ${values.mensajes} mensajes de 16 bytes`,
+  unCliente,
+  1,
+  Number(values.mensajes),
 );
-console.log(`  ${Math.round(tiempos.length / (total / 1000))} mensajes/s`);
-console.log(
-  `  ida y vuelta: mediana ${us(tiempos[Math.floor(tiempos.length / 2)])}, p99 ${
-    us(tiempos[Math.floor(tiempos.length * 0.99)])
-  }`,
+
+const muchos: Record<string, string[]> = {
+  deno: [...deno(values["deno-multi"]), "--host", "127.0.0.1", "--port", "PUERTO"],
+};
+if (python) muchos.python = delPython("servidor_hilos.py");
+muchos.C = [`${carpeta}/eco`, "PUERTO", "epoll"];
+await comparar(
+  `${values.clientes} clientes a la vez x ${values["por-cliente"]} mensajes de 16 bytes`,
+  muchos,
+  Number(values.clientes),
+  Number(values["por-cliente"]),
 );
+
+await Deno.remove(carpeta, { recursive: true });
