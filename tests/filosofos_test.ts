@@ -86,12 +86,14 @@ Deno.test("filosofos: las reglas rechazan salidas imposibles", () => {
 });
 
 Deno.test("filosofos: una opción mal escrita o --veces 0, una frase y código 2", async () => {
-  for (const args of [["--veces", "0"], ["--interbloquear"]]) {
-    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+  const errores = [["--veces", "0"], ["--interbloquear"]].map((args) =>
+    new Deno.Command(Deno.execPath(), {
       args: ["run", "--allow-read", "threads/filosofos.ts", ...args],
       cwd: raiz,
       stdin: "null",
-    }).output();
+    }).output()
+  );
+  for (const { code, stderr } of await Promise.all(errores)) {
     assert.equal(code, 2);
     assert.match(
       new TextDecoder().decode(stderr),

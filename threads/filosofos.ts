@@ -85,7 +85,7 @@ export function filosofo(f: number, veces: number, interbloqueo: boolean) {
 
   for (let i = 1; i <= veces; i++) {
     coger(f, primero);
-    sleep(0.05); // la pausa entre un tenedor y otro
+    sleep(0.03); // la pausa entre un tenedor y otro
     coger(f, segundo);
     comidas[f - 1]++;
     console.log(`Filósofo ${f} come (${i} de ${veces})`);
