@@ -179,9 +179,10 @@ if (import.meta.main) {
   const max_workers = navigator.hardwareConcurrency;
   {
     await using pool = new ThreadPoolExecutor({ max_workers });
-    let i = 0;
+    let tarea = 0;
     for await (const primos of pool.map(contarPrimos, datos)) {
-      console.log(`Tarea ${++i}: ${primos} primos por debajo de ${datos[i - 1]}`);
+      console.log(`Tarea ${tarea + 1}: ${primos} primos por debajo de ${datos[tarea]}`);
+      tarea++;
     }
   } // aquí se cierra el pool
   console.log(`Pool cerrado tras ${datos.length} tareas (max_workers: ${max_workers})`);
