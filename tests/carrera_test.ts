@@ -21,11 +21,11 @@ function comprobar(lineas: string[], veces: number): number {
 }
 
 Deno.test("carrera: la cabecera es una ejecución posible, con sumas perdidas", () => {
-  assert.ok(comprobar(leerCabecera("threads/carrera.ts").salida, 1000) > 0);
+  assert.ok(comprobar(leerCabecera("threads/carrera.ts").salida, 500) > 0);
 });
 
 /** Ejecuta carrera.ts hasta que pierda sumas (a la primera, con sleep(0)), 3 veces como mucho. */
-async function hastaPerderSumas(ejecutarla: () => Promise<Resultado>, veces = 1000) {
+async function hastaPerderSumas(ejecutarla: () => Promise<Resultado>, veces = 500) {
   const vistos = [];
   for (let vez = 0; vez < 3; vez++) {
     const { code, lineas, stderr } = await ejecutarla();

@@ -23,10 +23,10 @@ async function lock(unNucleo: boolean, ...args: string[]) {
 }
 
 Deno.test("lock: dos bloques enteros y el contador exacto (también en la cabecera)", async () => {
-  comprobar(leerCabecera("threads/lock.ts").salida, 1000);
+  comprobar(leerCabecera("threads/lock.ts").salida, 500);
   // Y otra más corta, a la vez (threading_test.ts prueba el Lock a fondo sin arrancar procesos).
   const [normal, corta] = await Promise.all([lock(false), lock(false, "--veces", "10")]);
-  comprobar(normal, 1000);
+  comprobar(normal, 500);
   comprobar(corta, 10);
 });
 

@@ -3,7 +3,7 @@
  *
  * Primero el ejemplo del capítulo: task1 y task2 imprimen 5 líneas cada una, y sus líneas
  * pueden mezclarse. Después la carrera con números: dos threads suman 1 a un contador
- * compartido, 1000 veces cada uno. Sumar 1 (`contador += 1` en Python) son tres pasos:
+ * compartido, 500 veces cada uno. Sumar 1 (`contador += 1` en Python) son tres pasos:
  * leer el valor, sumarle 1 y escribirlo. Si el otro thread escribe entre el leer y el
  * escribir de este, este escribe encima un valor viejo y la suma del otro se pierde.
  *
@@ -15,17 +15,17 @@
  * @python Apartado 2 «Threads», tercer ejemplo: task1, task2 sin Lock (condición de carrera)
  * @ejecutar deno run --allow-read threads/carrera.ts
  * @salida
- *   Tarea 2
- *   Tarea 2
- *   Tarea 2
- *   Tarea 2
- *   Tarea 2
  *   Tarea 1
  *   Tarea 1
  *   Tarea 1
  *   Tarea 1
  *   Tarea 1
- *   Contador: 986 (esperado 2000)
+ *   Tarea 2
+ *   Tarea 2
+ *   Tarea 2
+ *   Tarea 2
+ *   Tarea 2
+ *   Contador: 500 (esperado 1000)
  * @cambia Las líneas de Tarea 1 y Tarea 2 salen mezcladas de otra forma en cada ejecución, y el contador se queda corto por una cantidad distinta cada vez.
  */
 
@@ -54,7 +54,7 @@ export function sumar(veces: number) {
 }
 
 if (import.meta.main) {
-  const { veces } = leerOpciones({ veces: entero(1000, 1, 100_000, "sumas de cada thread") });
+  const { veces } = leerOpciones({ veces: entero(500, 1, 100_000, "sumas de cada thread") });
 
   const t1 = new Thread({ target: task1 });
   const t2 = new Thread({ target: task2 });

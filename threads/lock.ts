@@ -21,7 +21,7 @@
  *   Tarea 2
  *   Tarea 2
  *   Tarea 2
- *   Contador: 2000 (esperado 2000)
+ *   Contador: 1000 (esperado 1000)
  * @cambia El bloque de la Tarea 2 puede salir antes que el de la Tarea 1, pero cada bloque sale entero; el contador es siempre exacto.
  */
 
@@ -62,7 +62,7 @@ export function sumar(veces: number) {
 }
 
 if (import.meta.main) {
-  const { veces } = leerOpciones({ veces: entero(1000, 1, 100_000, "sumas de cada thread") });
+  const { veces } = leerOpciones({ veces: entero(500, 1, 100_000, "sumas de cada thread") });
 
   const t1 = new Thread({ target: task1 });
   const t2 = new Thread({ target: task2 });
