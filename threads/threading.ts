@@ -657,8 +657,10 @@ function barreraDeSalida(barrera: Int32Array, total: number) {
   Atomics.add(barrera, 0, 1);
   Atomics.notify(barrera, 0);
   // Mirar sin dormir unos milisegundos: así salen todos con microsegundos de diferencia
-  // (despertar a un hilo dormido tarda más que imprimir cinco líneas).
-  const hasta = performance.now() + (navigator.hardwareConcurrency > 1 ? 30 : 0);
+  // (despertar a un hilo dormido tarda más que imprimir cinco líneas). Solo si caben todos
+  // a la vez en los núcleos: si no, los que miran le quitan el núcleo a los que aún cargan.
+  const mirar = total <= navigator.hardwareConcurrency ? 30 : 0;
+  const hasta = performance.now() + mirar;
   while (Atomics.load(barrera, 0) < total && performance.now() < hasta);
   // Si aún faltan, a dormir hasta que cambie el número de llegados.
   let llegados;
