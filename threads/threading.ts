@@ -249,7 +249,8 @@ export class Lock extends Compartido {
 
   /** Suelta el Lock y, si alguien duerme esperándolo, despierta a uno. */
   release(): void {
-    // 1 -> 0: nadie esperaba. 2 -> 1: había alguien dormido: lo dejamos libre y avisamos.
+    // Restamos 1. Si era 1, queda 0 (libre) y nadie esperaba: ya está. Si era 2, había
+    // alguien dormido: lo dejamos en 0 (libre) y despertamos a uno, que volverá a intentarlo.
     const antes = Atomics.sub(this.m, 0, 1);
     if (antes === COGIDO) return;
     if (antes === LIBRE) {
