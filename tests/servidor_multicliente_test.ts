@@ -69,7 +69,7 @@ async function final(conexion: Deno.Conn): Promise<string | null> {
 }
 
 Deno.test("multicliente: la regla vale para la cabecera y para dos clientes a la vez; «cerrar» solo cierra el suyo", async () => {
-  comprobar(leerCabecera(SCRIPT).salida);
+  comprobar(leerCabecera("sockets/servidor_multicliente.ts").salida);
   const ejemplo = [
     "Servidor escuchando en 0.0.0.0:9999",
     "Cliente 1 (127.0.0.1:5000) conectado",
