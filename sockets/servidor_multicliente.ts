@@ -22,8 +22,8 @@
  * @junto_a sockets/cliente.ts
  * @salida
  *   Servidor escuchando en 0.0.0.0:9999
- *   Cliente 1 (127.0.0.1:52306) conectado
- *   Cliente 1 (127.0.0.1:52306) dice: hola
+ *   Cliente 1 (127.0.0.1:54008) conectado
+ *   Cliente 1 (127.0.0.1:54008) dice: hola
  *   Taluego, cliente 1!
  *   ^C
  *   Cerrando el servidor y 0 conexiones abiertas.
