@@ -13,7 +13,7 @@
  */
 
 import { dirname, join } from "node:path";
-import { EnMarcha, puertoDe, raiz } from "./ayuda.ts";
+import { EnMarcha, lineasDe, puertoDe, raiz } from "./ayuda.ts";
 
 /** Lo que dice la cabecera de un script. */
 export interface Cabecera {
@@ -35,7 +35,7 @@ export function leerCabecera(script: string): Cabecera {
   const texto = Deno.readTextFileSync(new URL(`../${script}`, import.meta.url));
   const comentario = texto.replaceAll("\r\n", "\n").match(/^\/\*\*\n([\s\S]*?)\n \*\//)?.[1];
   if (!comentario) throw new Error(`${script}: no empieza con un comentario /** ... */`);
-  const lineas = comentario.split("\n").map((linea) => linea.replace(/^ \*( |$)/, ""));
+  const lineas = lineasDe(comentario).map((linea) => linea.replace(/^ \*( |$)/, ""));
 
   const etiquetas: Record<string, string[]> = {};
   let actual = "";

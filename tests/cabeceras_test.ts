@@ -25,7 +25,7 @@ const nombre = (script: string) => script.replace(/^.*\//, "").replace(/\.ts$/, 
 Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coinciden", () => {
   const faltas: string[] = [];
   const readme = leer("README.md");
-  const filas = readme.split("\n").filter((linea) => linea.startsWith("|"));
+  const filas = lineasDe(readme).filter((linea) => linea.startsWith("|"));
   const tareas: Record<string, string> = JSON.parse(leer("deno.json")).tasks;
   const tests = ficherosDe("tests").filter((test) => test.endsWith("_test.ts"));
   const alcanzados = new Set<string>();
