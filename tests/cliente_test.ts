@@ -203,31 +203,6 @@ Deno.test({
 });
 
 Deno.test({
-  name:
-    "cliente: un servidor que no contesta (o que atiende a otro): aviso en español y Ctrl+C termina",
-  ignore: !hayTerminal,
-  async fn() {
-    // Uno acepta y nunca contesta; el otro es servidor.ts ocupado con un primer cliente.
-    using mudo = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const aceptada = mudo.accept();
-    const { servidor, port } = await arrancarServidor();
-    const primero = await Deno.connect({ hostname: "127.0.0.1", port });
-    await Promise.all([mudo.addr.port, port].map(async (puerto) => {
-      await using terminal = new Terminal([...CLIENTE, "--port", String(puerto)]);
-      await terminal.esperar("Mensaje a enviar: ");
-      await terminal.teclear("hola" + ENTER);
-      await terminal.esperar("El servidor aún no ha respondido", 5000);
-      assert.match(terminal.salida, /atendiendo a otro cliente .* o que esté parado/);
-      await terminal.teclear(CTRL_C);
-      assert.notEqual(await terminal.fin(1000), null, "Ctrl+C no terminó el cliente");
-    }));
-    (await aceptada).close();
-    primero.close();
-    await servidor.fin();
-  },
-});
-
-Deno.test({
   name: "cliente: sin --allow-net, en una terminal, una frase en español y no la pregunta de Deno",
   ignore: !hayTerminal,
   async fn() {

@@ -10,7 +10,7 @@ import {
 } from "./ayuda.ts";
 import { leerCabecera } from "./cabeceras.ts";
 import { resetear } from "./sockets_ayuda.ts";
-import { hayTerminal, Terminal } from "./terminal.ts";
+import { CTRL_C, ENTER, hayTerminal, Terminal } from "./terminal.ts";
 import { leerOpciones, visible } from "../sockets/servidor.ts";
 
 const SERVIDOR = ["run", "--allow-net", "sockets/servidor.ts"];
@@ -166,5 +166,36 @@ Deno.test({
     assert.deepEqual(lineasDe(terminal.salida.replaceAll("\r\n", "\n")), [
       "No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net sockets/servidor.ts",
     ]);
+  },
+});
+
+Deno.test({
+  name:
+    "cliente.ts con un servidor que no contesta, o en cola tras servidor.ts: aviso en español y Ctrl+C lo termina",
+  ignore: !hayTerminal,
+  async fn() {
+    // Uno acepta y nunca contesta; el otro es servidor.ts ocupado con un primer cliente.
+    using mudo = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const aceptada = mudo.accept();
+    const { servidor, port } = await arrancarServidor();
+    const primero = await Deno.connect({ hostname: "127.0.0.1", port });
+    await Promise.all([mudo.addr.port, port].map(async (puerto) => {
+      await using terminal = new Terminal([
+        "run",
+        "--allow-net",
+        "sockets/cliente.ts",
+        "--port",
+        String(puerto),
+      ]);
+      await terminal.esperar("Mensaje a enviar: ");
+      await terminal.teclear("hola" + ENTER);
+      await terminal.esperar("El servidor aún no ha respondido", 5000);
+      assert.match(terminal.salida, /atendiendo a otro cliente .* o que esté parado/);
+      await terminal.teclear(CTRL_C);
+      assert.notEqual(await terminal.fin(1000), null, "Ctrl+C no terminó el cliente");
+    }));
+    (await aceptada).close();
+    primero.close();
+    await servidor.fin();
   },
 });
