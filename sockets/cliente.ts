@@ -31,6 +31,7 @@
  */
 
 import { parseArgs } from "node:util";
+
 const ORDEN = "deno run --allow-net sockets/cliente.ts";
 
 const encoder = new TextEncoder();
@@ -40,7 +41,7 @@ if (import.meta.main) {
   const { host, port } = opciones();
 
   const client = await conectar(host, port);
-  const writer = client.writable.getWriter();
+  const writer = client.writable.getWriter(); // send(): write() envía todos los bytes
   const decoder = new TextDecoder();
 
   while (true) {
@@ -55,7 +56,7 @@ if (import.meta.main) {
       break;
     }
 
-    const eco = await recibir(client, bytes.length); // mientras se envía: ver la cabecera
+    const eco = await recibir(client, bytes.length); // a la vez que se envía: no se atasca
     console.log(`El servidor responde: ${decoder.decode(eco)}`);
   }
 

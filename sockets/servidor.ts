@@ -27,6 +27,7 @@
  */
 
 import { parseArgs } from "node:util";
+
 const ORDEN = "deno run --allow-net sockets/servidor.ts";
 
 if (import.meta.main) {
@@ -47,7 +48,7 @@ if (import.meta.main) {
   // con mensajes cortos, más trabajo para el recolector de basura y ecos más lentos.)
   const receivedInBytes = new Uint8Array(16 * 1024);
   const decoder = new TextDecoder();
-  const writer = serverConnection.writable.getWriter();
+  const writer = serverConnection.writable.getWriter(); // write() envía todos los bytes
   let received = "";
 
   try {

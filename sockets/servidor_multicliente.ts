@@ -76,7 +76,7 @@ async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
   // con mensajes cortos, más trabajo para el recolector de basura y ecos más lentos.)
   const receivedInBytes = new Uint8Array(16 * 1024);
   const decoder = new TextDecoder();
-  const writer = serverConnection.writable.getWriter();
+  const writer = serverConnection.writable.getWriter(); // write() envía todos los bytes
   let received = "";
 
   try {
