@@ -132,7 +132,8 @@ async function comparar(
 ) {
   console.log(`\n${titulo} (carga de la máquina al empezar: ${carga()})`);
   const nombres = Object.keys(servidores);
-  console.log(`  ronda  ${nombres.map((n) => n.padStart(24)).join("")}   deno/python  deno/C`);
+  const columnas = nombres.map((n) => n.padStart(24)).join("");
+  console.log(`  ronda  ${columnas}   deno/python   deno/C`);
   const medidas: Record<string, Medida[]> = Object.fromEntries(nombres.map((n) => [n, []]));
   for (let ronda = 1; ronda <= rondas; ronda++) {
     const fila: string[] = [];
@@ -141,12 +142,13 @@ async function comparar(
       medidas[nombre].push(m);
       fila.push(`${m.porSegundo} msg/s ${m.mediana.toFixed(0).padStart(4)} µs`.padStart(24));
     }
-    const [d, p, c] = nombres.map((n) => medidas[n].at(-1)!.porSegundo);
-    const razon = (a: number, b?: number) => (b ? (a / b).toFixed(2) : "-").padStart(6);
+    const ultima = (nombre: string) => medidas[nombre]?.at(-1)?.porSegundo;
+    const razon = (otro: string) => {
+      const [d, o] = [ultima("deno"), ultima(otro)];
+      return (d && o ? (d / o).toFixed(2) : "-").padStart(otro.length + 6);
+    };
     console.log(
-      `  ${String(ronda).padStart(5)}  ${fila.join("")}   ${
-        razon(d, nombres.includes("python") ? p : undefined)
-      }       ${razon(d, nombres.includes("python") ? c : p)}`,
+      `  ${String(ronda).padStart(5)}  ${fila.join("")}  ${razon("python")}  ${razon("C")}`,
     );
   }
   console.log(`  (carga de la máquina al acabar: ${carga()}; µs: mediana de la ida y vuelta)`);
@@ -160,6 +162,9 @@ const unCliente: Record<string, string[]> = {
 };
 if (python) unCliente.python = delPython("servidor.py");
 unCliente.C = [`${carpeta}/eco`, "PUERTO"];
+// Python escribe su print() de golpe cuando la salida no es una terminal; con -u, línea a
+// línea, como console.log: la diferencia es lo que cuesta imprimir cada mensaje.
+if (python) unCliente["python -u"] = ["python3", "-u", ...delPython("servidor.py").slice(1)];
 await comparar(
   `Un cliente, ${values.mensajes} mensajes de 16 bytes`,
   unCliente,
