@@ -60,6 +60,7 @@ export class EnMarcha {
   readonly lineas: string[] = [];
   /** true si se le mató por pasar de `limiteMs`. */
   colgado = false;
+  #limite?: ReturnType<typeof setTimeout>;
   #texto = "";
   #leidas = 0;
   #terminado = false;
@@ -78,13 +79,8 @@ export class EnMarcha {
       stderr: "piped",
     }).spawn();
     this.proceso = proceso;
-    if (limiteMs !== undefined) {
-      const limite = setTimeout(() => {
-        this.colgado = true;
-        this.senal("SIGKILL");
-      }, limiteMs);
-      proceso.status.finally(() => clearTimeout(limite));
-    }
+    if (limiteMs !== undefined) this.limitar(limiteMs);
+    proceso.status.finally(() => clearTimeout(this.#limite));
     if (entrada !== undefined) {
       // Sin esperar: un proceso que no lee su entrada no debe bloquear a quien lo lanza.
       const escritor = proceso.stdin.getWriter();
@@ -115,6 +111,15 @@ export class EnMarcha {
     this.lineas.push(...lineas.map((linea) => linea.replace(/\r$/, "")));
     this.#novedad.resolve();
     this.#novedad = Promise.withResolvers<void>();
+  }
+
+  /** Desde ahora, si sigue vivo dentro de `ms`, se le mata (SIGKILL) y `colgado` es true. */
+  limitar(ms: number): void {
+    clearTimeout(this.#limite);
+    this.#limite = setTimeout(() => {
+      this.colgado = true;
+      this.senal("SIGKILL");
+    }, ms);
   }
 
   /** Le envía una señal si sigue vivo (si ya terminó, no hace nada). */

@@ -140,7 +140,10 @@ export const LIMITE_MS = 60_000;
 export interface DondeEjecutar {
   /** Copia cada script (más threads/threading.ts si es de threads/) a una carpeta vacía. */
   aParte?: boolean;
+  /** Lo que puede durar cada proceso (`LIMITE_MS` si no se dice). */
   limiteMs?: number;
+  /** Lo que puede tardar un servidor en terminar después de su cliente (y de su ^C). */
+  trasElClienteMs?: number;
 }
 
 /**
@@ -184,7 +187,7 @@ async function terminar(
   const conCtrlC = ctrlC < 0 ? [...lineas] : lineas.toSpliced(ctrlC, 0, "^C");
   let problema: string | null = null;
   if (enMarcha.colgado) {
-    problema = `no terminó en ${limiteMs / 1000} s: se le ha terminado a la fuerza`;
+    problema = `no terminó en ${limiteMs / 1000} s: se le ha parado a la fuerza`;
   } else if (code !== 0 && !aviso) {
     problema = `terminó con código ${code}: ${stderr.trim()}`;
   }
@@ -212,7 +215,7 @@ async function terminar(
  */
 export async function ejecutarEjemplo(
   script: string,
-  { aParte = false, limiteMs = LIMITE_MS }: DondeEjecutar = {},
+  { aParte = false, limiteMs = LIMITE_MS, trasElClienteMs = limiteMs }: DondeEjecutar = {},
 ): Promise<Ejecucion[]> {
   const carpetas: string[] = [];
   const carpetaPara = async (script: string) => {
@@ -245,6 +248,7 @@ export async function ejecutarEjemplo(
       limiteMs,
     );
     const delClienteFin = await terminar(delCliente, cliente, extraCliente, limiteMs);
+    servidor.limitar(trasElClienteMs);
 
     let ctrlC = cabecera.salida.indexOf("^C");
     let aviso: string | null = null;
@@ -256,7 +260,12 @@ export async function ejecutarEjemplo(
         aviso = "en Windows no se puede enviar Ctrl+C a otro proceso: se le ha terminado en seco";
       }
     }
-    return [await terminar(cabecera, servidor, extra, limiteMs, aviso, ctrlC), delClienteFin];
+    const delServidorFin = await terminar(cabecera, servidor, extra, limiteMs, aviso, ctrlC);
+    if (servidor.colgado) {
+      delServidorFin.problema = `${script}: no terminó en ${trasElClienteMs / 1000} s después ` +
+        "de su cliente: se le ha parado a la fuerza";
+    }
+    return [delServidorFin, delClienteFin];
   } finally {
     for (const carpeta of carpetas) await Deno.remove(carpeta, { recursive: true });
   }
