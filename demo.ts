@@ -7,7 +7,8 @@
  * el cliente con ese puerto y lo que su cabecera dice que se teclea (`@entrada`). Si un
  * ejemplo falla (termina con un código distinto de 0, o no termina), la visita lo dice y
  * acaba con código 1. Que la salida sea la que promete la cabecera lo comprueban los tests
- * (tests/cabeceras_test.ts), con estas mismas funciones.
+ * (tests/cabeceras_test.ts), con estas mismas funciones. Con scripts detrás, solo esos:
+ * `deno task demo threads/lock.ts sockets/servidor.ts`.
  *
  * @ejecutar deno run --allow-run --allow-read demo.ts
  */
@@ -51,22 +52,31 @@ function mostrar(ejecucion: Ejecucion) {
 }
 
 if (import.meta.main) {
+  // Sin argumentos, todos; con argumentos, solo esos: deno task demo threads/lock.ts
+  const lista = Deno.args.length > 0 ? Deno.args : EJEMPLOS;
   const inicio = performance.now();
   const fallidos: string[] = [];
-  for (const [numero, script] of EJEMPLOS.entries()) {
-    const cabecera = leerCabecera(script);
-    console.log(`\n=== ${numero + 1}. ${cabecera.titulo}`);
-    console.log(`    Python: ${cabecera.python}`);
-    for (const ejecucion of await ejecutarEjemplo(script)) {
-      mostrar(ejecucion);
-      if (ejecucion.problema) fallidos.push(ejecucion.cabecera.script);
+  for (const [numero, script] of lista.entries()) {
+    try {
+      const cabecera = leerCabecera(script);
+      console.log(`\n=== ${numero + 1}. ${cabecera.titulo}`);
+      console.log(`    Python: ${cabecera.python}`);
+      for (const ejecucion of await ejecutarEjemplo(script)) {
+        mostrar(ejecucion);
+        if (ejecucion.problema) fallidos.push(ejecucion.cabecera.script);
+      }
+      if (cabecera.cambia) console.log(`\n  De una vez a otra cambia: ${cabecera.cambia}`);
+    } catch (error) {
+      const noExiste = error instanceof Deno.errors.NotFound;
+      console.log(`\n=== ${numero + 1}. ${script}`);
+      console.log(`  ✗ ${noExiste ? `${script} no existe` : (error as Error).message}`);
+      fallidos.push(script);
     }
-    if (cabecera.cambia) console.log(`\n  De una vez a otra cambia: ${cabecera.cambia}`);
   }
   const segundos = ((performance.now() - inicio) / 1000).toFixed(1);
   if (fallidos.length > 0) {
     console.log(`\nFallaron ${fallidos.length}: ${fallidos.join(", ")} (${segundos} s).`);
     Deno.exit(1);
   }
-  console.log(`\nLos ${EJEMPLOS.length} ejemplos terminaron bien (${segundos} s).`);
+  console.log(`\nLos ${lista.length} ejemplos terminaron bien (${segundos} s).`);
 }

@@ -9,7 +9,7 @@ import {
   enmascarar,
   leerCabecera,
 } from "./cabeceras.ts";
-import { EnMarcha, lineasDe } from "./ayuda.ts";
+import { ejecutar, EnMarcha, lineasDe } from "./ayuda.ts";
 
 const leer = (ruta: string) => Deno.readTextFileSync(new URL(`../${ruta}`, import.meta.url));
 const ficherosDe = (carpeta: string) =>
@@ -114,11 +114,15 @@ Deno.test("cabeceras: cada ejemplo, copiado solo a una carpeta vacía, da la @sa
   // Copiar y ejecutar es una sola prueba: la orden funciona en la carpeta de clase y la
   // cabecera dice la verdad. Todo es independiente y se ejecuta a la vez (los ejemplos, de
   // tres en tres), también los ficheros de prueba que demuestran que la comprobación falla.
-  const [resultados, [equivocada], [sinPermiso], [colgado, breve]] = await Promise.all([
+  const [resultados, [equivocada], [sinPermiso], [colgado, breve], visita] = await Promise.all([
     ejecutarTodos(EJEMPLOS, 3),
     ejecutarEjemplo("tests/fixtures/cabecera_equivocada.ts", { aParte: true }),
     ejecutarEjemplo("tests/fixtures/orden_equivocada.ts", { aParte: true }),
     ejecutarEjemplo("tests/fixtures/servidor_colgado.ts", { aParte: true, trasElClienteMs: 1000 }),
+    ejecutar([
+      ...["run", "--allow-run", "--allow-read", "demo.ts"],
+      ...["tests/fixtures/cabecera_equivocada.ts", "tests/fixtures/orden_equivocada.ts"],
+    ]),
   ]);
   for (const script of EJEMPLOS) {
     const resultado = resultados.get(script)!;
@@ -160,6 +164,12 @@ Deno.test("cabeceras: cada ejemplo, copiado solo a una carpeta vacía, da la @sa
       colgado.problema ?? "",
       /servidor_colgado\.ts: no terminó en 1 s después de su cliente/,
     );
+  });
+  await t.step("la visita guiada enseña cada ejemplo y acaba con 1 si uno falla", () => {
+    assert.equal(visita.code, 1);
+    assert.ok(visita.lineas.includes("$ deno run tests/fixtures/cabecera_equivocada.ts"));
+    assert.ok(visita.lineas.includes("  Cubo: 1000"), visita.stdout);
+    assert.match(visita.lineas.at(-1)!, /^Fallaron 1: tests\/fixtures\/orden_equivocada\.ts \(/);
   });
 });
 
