@@ -10,7 +10,8 @@
  * línea, y nadie puede borrar ni retitular nuestra terminal.
  *
  * Python -> Deno: socket() + bind() + listen() -> Deno.listen(); accept() -> server.accept();
- * recv(1024) -> serverConnection.read(receivedInBytes), con null al cerrar el cliente;
+ * recv(1024) -> serverConnection.read(receivedInBytes), de hasta 16 KiB, con null cuando el
+ * cliente cierra;
  * send() -> writer.write(), que envía todos los bytes (send() de Python puede enviar menos).
  *
  * Opciones: --host (por defecto 0.0.0.0: todas las interfaces, como el "" de Python) y --port
