@@ -57,10 +57,10 @@ if (import.meta.main) {
     }
 
     const eco = await recibir(client, bytes.length); // a la vez que se envía: no se atasca
-    console.log(`El servidor responde: ${decoder.decode(eco)}`);
+    print(`El servidor responde: ${decoder.decode(eco)}`);
   }
 
-  console.log("Taluego, servidor!");
+  print("Taluego, servidor!");
 
   client.close();
   Deno.exit(0); // stdin aún tiene una lectura pendiente: sin esto, la terminal esperaría otro Enter
@@ -79,10 +79,10 @@ async function input(aviso: string): Promise<string> {
   lineas ??= leerLineas(Deno.stdin.readable);
   const { done, value } = await lineas.next();
   if (done) {
-    console.log("(fin de la entrada: se envía «cerrar»)");
+    print("(fin de la entrada: se envía «cerrar»)");
     return "cerrar";
   }
-  if (!Deno.stdin.isTerminal()) console.log(value);
+  if (!Deno.stdin.isTerminal()) print(value);
   return value;
 }
 
@@ -144,6 +144,21 @@ async function conectar(host: string, port: number): Promise<Deno.TcpConn> {
     `No se pudo conectar con ${host}:${port}. ¿Está el servidor en marcha? ` +
       "Arráncalo antes en otra terminal: deno run --allow-net sockets/servidor.ts",
   );
+}
+
+/**
+ * print() de Python: escribe una línea en la salida. Hace lo que console.log(linea), sin su
+ * maquinaria de formatos (%s, objetos...), que con miles de mensajes por segundo se nota.
+ */
+function print(linea: string) {
+  const bytes = encoder.encode(linea + "\n");
+  try {
+    for (let escritos = 0; escritos < bytes.length;) {
+      escritos += Deno.stdout.writeSync(bytes.subarray(escritos));
+    }
+  } catch {
+    // Nadie lee ya nuestra salida (`| head` terminó): seguimos sin imprimir, como console.log.
+  }
 }
 
 function terminar(frase: string): never {

@@ -29,13 +29,14 @@
 
 import { parseArgs } from "node:util";
 
+const encoder = new TextEncoder();
 const ORDEN = "deno run --allow-net sockets/servidor.ts";
 
 if (import.meta.main) {
   const { host, port } = opciones();
 
   const server = escuchar(host, port);
-  console.log(`Servidor escuchando en ${server.addr.hostname}:${server.addr.port}`);
+  print(`Servidor escuchando en ${server.addr.hostname}:${server.addr.port}`);
 
   const serverConnection = await aceptar(server);
   const addresses = serverConnection.remoteAddr;
@@ -64,16 +65,16 @@ if (import.meta.main) {
         break;
       }
 
-      if (received !== "") console.log(`${addresses.hostname} dice: ${visible(received)}`);
+      if (received !== "") print(`${addresses.hostname} dice: ${visible(received)}`);
 
       await writer.write(bytes);
     }
   } catch {
     // La conexión se cortó de golpe (reset): otra forma de irse.
   }
-  if (received !== "cerrar") console.log(`${addresses.hostname} se ha ido sin decir «cerrar».`);
+  if (received !== "cerrar") print(`${addresses.hostname} se ha ido sin decir «cerrar».`);
 
-  console.log("Taluego, cliente!");
+  print("Taluego, cliente!");
 
   serverConnection.close();
   server.close();
@@ -137,6 +138,21 @@ function escuchar(host: string, port: number): Deno.TcpListener {
         : `No se puede escuchar en ${host}:${port}: ${host} no es una dirección de este ` +
           "equipo (prueba con --host 0.0.0.0 o --host 127.0.0.1).",
     );
+  }
+}
+
+/**
+ * print() de Python: escribe una línea en la salida. Hace lo que console.log(linea), sin su
+ * maquinaria de formatos (%s, objetos...), que con miles de mensajes por segundo se nota.
+ */
+function print(linea: string) {
+  const bytes = encoder.encode(linea + "\n");
+  try {
+    for (let escritos = 0; escritos < bytes.length;) {
+      escritos += Deno.stdout.writeSync(bytes.subarray(escritos));
+    }
+  } catch {
+    // Nadie lee ya nuestra salida (`| head` terminó): seguimos sin imprimir, como console.log.
   }
 }
 

@@ -33,6 +33,7 @@
 
 import { parseArgs } from "node:util";
 
+const encoder = new TextEncoder();
 const ORDEN = "deno run --allow-net sockets/servidor_multicliente.ts";
 
 /** Las conexiones abiertas, y cuándo llegó el último mensaje (para cerrar sin perder nada). */
@@ -48,7 +49,7 @@ if (import.meta.main) {
   const { host, port } = opciones();
 
   const server = escuchar(host, port);
-  console.log(`Servidor escuchando en ${server.addr.hostname}:${server.addr.port}`);
+  print(`Servidor escuchando en ${server.addr.hostname}:${server.addr.port}`);
   alPulsarCtrlC(server);
 
   let clientes = 0;
@@ -64,7 +65,7 @@ if (import.meta.main) {
 async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
   const addresses = serverConnection.remoteAddr;
   const quien = `Cliente ${numero} (${addresses.hostname}:${addresses.port})`;
-  console.log(`${quien} conectado`);
+  print(`${quien} conectado`);
   abiertas.add(serverConnection);
   serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
 
@@ -92,16 +93,16 @@ async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
         break;
       }
 
-      if (received !== "") console.log(`${quien} dice: ${visible(received)}`);
+      if (received !== "") print(`${quien} dice: ${visible(received)}`);
 
       await writer.write(bytes);
     }
   } catch {
     // La conexión se cortó de golpe (reset): otra forma de irse.
   }
-  if (received !== "cerrar" && !cerrando) console.log(`${quien} se ha ido sin decir «cerrar».`);
+  if (received !== "cerrar" && !cerrando) print(`${quien} se ha ido sin decir «cerrar».`);
 
-  console.log(`Taluego, cliente ${numero}!`);
+  print(`Taluego, cliente ${numero}!`);
 
   if (abiertas.delete(serverConnection)) serverConnection.close(); // si no, ya la cerró Ctrl+C
 }
@@ -120,9 +121,9 @@ function alPulsarCtrlC(server: Deno.TcpListener) {
     if (cerrando) Deno.exit(0); // segundo Ctrl+C: sin esperar más
     cerrando = true;
     server.close();
-    if (Deno.stdout.isTerminal()) console.log(); // la terminal ya escribió ^C: pasamos de línea
+    if (Deno.stdout.isTerminal()) print(""); // la terminal ya escribió ^C: pasamos de línea
     const n = abiertas.size;
-    console.log(
+    print(
       `Cerrando el servidor y ${n} ${n === 1 ? "conexión abierta" : "conexiones abiertas"}.`,
     );
     const inicio = performance.now();
@@ -142,7 +143,7 @@ function alPulsarCtrlC(server: Deno.TcpListener) {
       }
       anterior = ahora;
       if (abiertas.size > 0) return setTimeout(repasar, 100);
-      console.log("Taluego, clientes!");
+      print("Taluego, clientes!");
       Deno.exit(0);
     };
     repasar();
@@ -213,6 +214,21 @@ function escuchar(host: string, port: number): Deno.TcpListener {
         : `No se puede escuchar en ${host}:${port}: ${host} no es una dirección de este ` +
           "equipo (prueba con --host 0.0.0.0 o --host 127.0.0.1).",
     );
+  }
+}
+
+/**
+ * print() de Python: escribe una línea en la salida. Hace lo que console.log(linea), sin su
+ * maquinaria de formatos (%s, objetos...), que con miles de mensajes por segundo se nota.
+ */
+function print(linea: string) {
+  const bytes = encoder.encode(linea + "\n");
+  try {
+    for (let escritos = 0; escritos < bytes.length;) {
+      escritos += Deno.stdout.writeSync(bytes.subarray(escritos));
+    }
+  } catch {
+    // Nadie lee ya nuestra salida (`| head` terminó): seguimos sin imprimir, como console.log.
   }
 }
 
