@@ -13,7 +13,8 @@
  * esperando: el eco llegará cuando el servidor te atienda, y Ctrl+C termina en cualquier momento.
  *
  * Python -> Deno: socket() + connect() -> Deno.connect(); input() -> la siguiente línea de
- * Deno.stdin.readable; send() -> writer.write(), que envía todos los bytes.
+ * Deno.stdin.readable; send() -> writer.write(), que envía todos los bytes; print() ->
+ * print(), definida abajo: una línea, como console.log, pero más deprisa con líneas de megas.
  *
  * Opciones: --host (por defecto localhost) y --port (por defecto 9999).
  *

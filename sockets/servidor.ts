@@ -12,7 +12,8 @@
  * Python -> Deno: socket() + bind() + listen() -> Deno.listen(); accept() -> server.accept();
  * recv(1024) -> serverConnection.read(receivedInBytes), de hasta 16 KiB, con null cuando el
  * cliente cierra;
- * send() -> writer.write(), que envía todos los bytes (send() de Python puede enviar menos).
+ * send() -> writer.write(), que envía todos los bytes (send() de Python puede enviar menos);
+ * print() -> print(), definida abajo: una línea, como console.log, pero más deprisa.
  *
  * Opciones: --host (por defecto 0.0.0.0: todas las interfaces, como el "" de Python) y --port
  * (por defecto 9999; 0 deja que el sistema elija uno libre). Prueba también con `nc localhost 9999`.
