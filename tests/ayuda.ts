@@ -61,6 +61,7 @@ export class EnMarcha {
   /** true si se le mató por pasar de `limiteMs`. */
   colgado = false;
   #limite?: ReturnType<typeof setTimeout>;
+  #vivo = true;
   #texto = "";
   #leidas = 0;
   #terminado = false;
@@ -80,7 +81,10 @@ export class EnMarcha {
     }).spawn();
     this.proceso = proceso;
     if (limiteMs !== undefined) this.limitar(limiteMs);
-    proceso.status.finally(() => clearTimeout(this.#limite));
+    proceso.status.finally(() => {
+      this.#vivo = false;
+      clearTimeout(this.#limite);
+    });
     if (entrada !== undefined) {
       // Sin esperar: un proceso que no lee su entrada no debe bloquear a quien lo lanza.
       const escritor = proceso.stdin.getWriter();
@@ -116,6 +120,7 @@ export class EnMarcha {
   /** Desde ahora, si sigue vivo dentro de `ms`, se le mata (SIGKILL) y `colgado` es true. */
   limitar(ms: number): void {
     clearTimeout(this.#limite);
+    if (!this.#vivo) return; // ya terminó: un plazo de más solo retendría al que espera
     this.#limite = setTimeout(() => {
       this.colgado = true;
       this.senal("SIGKILL");

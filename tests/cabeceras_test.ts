@@ -220,3 +220,12 @@ Deno.test("ayuda: las líneas de un proceso, con \\n o \\r\\n, aunque lleguen a 
   assert.equal(stdout, "uno\r\ndos\nfin");
   assert.deepEqual(lineas, ["uno", "dos", "fin"]);
 });
+
+Deno.test("ayuda: un plazo puesto a un proceso que ya terminó no salta nunca", async () => {
+  // Si saltara, retendría hasta el final a quien espera (la visita guiada esperaba 60 s de más).
+  const breve = new EnMarcha(["eval", ""]);
+  assert.equal((await breve.fin()).code, 0);
+  breve.limitar(1);
+  await new Promise((pasado) => setTimeout(pasado, 50)); // 50 veces el plazo
+  assert.equal(breve.colgado, false);
+});
