@@ -44,7 +44,7 @@ let cerrando = false;
 /** Tras Ctrl+C, si ningún cliente ha enviado nada en este tiempo, ya no hay nada en camino. */
 const SILENCIO_MS = 300;
 /** Lo más que se espera a ese silencio, y después a que cada cliente cierre su lado. */
-const ESPERA_MS = 2000;
+const ESPERA_MS = 1000;
 
 if (import.meta.main) {
   const { host, port } = opciones();
@@ -104,7 +104,12 @@ async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
 
   print(`Taluego, cliente ${numero}!`);
 
-  if (abiertas.delete(serverConnection)) serverConnection.close(); // si no, ya la cerró Ctrl+C
+  abiertas.delete(serverConnection);
+  try {
+    serverConnection.close();
+  } catch {
+    // Ya la cerró Ctrl+C: el cliente no cerraba la suya.
+  }
 }
 
 // --- Cerrar sin perder nada; y lo de siempre: opciones, permiso, errores al escuchar y aceptar ---
@@ -141,8 +146,8 @@ function alPulsarCtrlC(server: Deno.TcpListener) {
         for (const conexion of abiertas) conexion.closeWrite().catch(() => {});
         avisadas = ahora;
       } else if (avisadas && ahora - avisadas > ESPERA_MS) {
-        for (const conexion of abiertas) conexion.close();
-        abiertas.clear();
+        for (const conexion of abiertas) conexion.close(); // cada conversación se despide y sale
+        avisadas = Infinity;
       }
       anterior = ahora;
       if (abiertas.size > 0) return setTimeout(repasar, 100);

@@ -117,7 +117,7 @@ Deno.test("multicliente: la regla vale para la cabecera y para dos clientes a la
   ]);
 });
 
-Deno.test("multicliente: tras 300 clientes cortados antes de ser aceptados, atiende enseguida al siguiente", async () => {
+Deno.test("multicliente: tras 300 clientes cortados antes de ser aceptados, atiende enseguida al siguiente (y SIGTERM lo despide aunque no cierre)", async () => {
   const { servidor, port } = await arrancarServidor(SCRIPT);
   // Con el servidor parado (SIGSTOP), el sistema completa las conexiones y recibe los resets:
   // al seguir (SIGCONT), accept() se encuentra 300 conexiones ya cortadas.
@@ -137,12 +137,19 @@ Deno.test("multicliente: tras 300 clientes cortados antes de ser aceptados, atie
     new Promise<boolean>((r) => reloj = setTimeout(() => r(false), 3000)),
   ]);
   clearTimeout(reloj);
-  conexion.close();
+  // Este cliente sigue conectado y sin leer (como uno que espera a que tecleen): tras SIGTERM,
+  // el servidor le cierra su lado, lo espera un rato, lo despide y termina igual.
   const { code, lineas, stderr } = await servidor.parar("SIGTERM");
+  conexion.close();
   assert.ok(aTiempo, "el cliente nuevo no tuvo su eco en 3 s");
   assert.equal(code, 0);
   assert.equal(stderr, "");
   comprobar(lineas);
+  assert.deepEqual(lineas.slice(-3), [
+    "Cerrando el servidor y 1 conexión abierta.",
+    "Taluego, cliente 1!",
+    "Taluego, clientes!",
+  ]);
 });
 
 Deno.test("multicliente: SIGTERM con 2000 mensajes en camino: cada uno tiene su eco y un cierre normal, sin reset", async () => {
