@@ -3,7 +3,8 @@
  * ejecución: 2 threads x 1.000.000 de veces acquire / `+= 1` / release, medido desde que la
  * barrera de salida suelta a los dos hasta que acaban los dos (sin contar el arranque).
  *
- * - Lock de threading.ts, en 2 workers (y, aparte, 1 worker solo: sin competencia);
+ * - Lock de threading.ts, en 2 workers (también con el JIT ya caliente: antes de medir, cada
+ *   worker da 200.000 vueltas con un Lock suyo; y, aparte, 1 worker solo: sin competencia);
  * - `Atomics.add` sin Lock: el suelo, lo más rápido que se puede sumar entre dos workers;
  * - C con `pthread_mutex` de glibc (tests/referencias/mutex.c, compilado aquí con `cc`);
  * - Python con `threading.Lock` (tests/referencias/lock.py, si hay python3).
@@ -19,8 +20,29 @@ const contador = new Value(0);
 
 const ahora = () => performance.timeOrigin + performance.now();
 
-/** Cada thread anota cuándo empieza y cuándo acaba: `tiempos[2 * yo]` y `tiempos[2 * yo + 1]`. */
-export function conLock(veces: number, tiempos: Float64Array, yo: number) {
+/**
+ * Cada thread anota cuándo empieza y cuándo acaba: `tiempos[2 * yo]` y `tiempos[2 * yo + 1]`.
+ * Con `calentar`, antes da esas vueltas con un Lock y un Value suyos (sin competencia), para
+ * que el JIT de V8 ya haya optimizado el bucle, y espera al otro en `listos` antes de medir.
+ */
+export function conLock(
+  veces: number,
+  tiempos: Float64Array,
+  yo: number,
+  calentar = 0,
+  listos?: Int32Array,
+) {
+  if (calentar > 0 && listos) {
+    const suyo = new Lock();
+    const cuenta = new Value(0);
+    for (let i = 0; i < calentar; i++) {
+      suyo.acquire();
+      cuenta.value += 1;
+      suyo.release();
+    }
+    Atomics.add(listos, 0, 1);
+    while (Atomics.load(listos, 0) < 2); // los dos calientes: salen juntos
+  }
   tiempos[2 * yo] = ahora();
   for (let i = 0; i < veces; i++) {
     lock.acquire();
@@ -38,12 +60,18 @@ export function conAtomics(veces: number, tiempos: Float64Array, yo: number) {
 }
 
 /** Mide `target` en `hilos` workers; devuelve los ms desde el primero que sale hasta el último que acaba. */
-async function medir(target: typeof conLock, hilos: number, veces: number): Promise<number> {
+async function medir(
+  target: typeof conLock,
+  hilos: number,
+  veces: number,
+  calentar = 0,
+): Promise<number> {
   const tiempos = new Float64Array(new SharedArrayBuffer(40));
+  const listos = new Int32Array(new SharedArrayBuffer(4));
   contador.value = 0;
   const threads = Array.from(
     { length: hilos },
-    (_, yo) => new Thread({ target, args: [veces, tiempos, yo] }),
+    (_, yo) => new Thread({ target, args: [veces, tiempos, yo, calentar, listos] }),
   );
   for (const t of threads) t.start();
   for (const t of threads) await t.join();
@@ -89,6 +117,7 @@ if (import.meta.main) {
 
   const filas: [string, (() => Promise<number | null>)][] = [
     ["Lock de threading.ts, 2 workers", () => medir(conLock, 2, veces)],
+    ["Lock de threading.ts, 2 workers, JIT ya caliente", () => medir(conLock, 2, veces, 200_000)],
     ["Lock de threading.ts, 1 worker (sin competencia)", () => medir(conLock, 1, veces)],
     ["Atomics.add sin Lock, 2 workers (el suelo)", () => medir(conAtomics, 2, veces)],
     ["C, pthread_mutex, 2 hilos", () => binario ? programa(binario, [String(veces)]) : null!],
@@ -118,9 +147,17 @@ if (import.meta.main) {
     );
   }
   const lockMs = mediana(medidas.get(filas[0][0])!);
-  const c = medidas.get(filas[3][0]);
-  const py = medidas.get(filas[4][0]);
-  if (c) console.log(`Lock / pthread_mutex (medianas): ${(lockMs / mediana(c)).toFixed(2)}`);
+  const calienteMs = mediana(medidas.get(filas[1][0])!);
+  const c = medidas.get(filas[4][0]);
+  const py = medidas.get(filas[5][0]);
+  if (c) {
+    const razon = (x: number) => (x / mediana(c)).toFixed(2);
+    console.log(
+      `Lock / pthread_mutex (medianas): ${razon(lockMs)}; con el JIT caliente: ${
+        razon(calienteMs)
+      }`,
+    );
+  }
   if (py) console.log(`Python / Lock (medianas): ${(mediana(py) / lockMs).toFixed(1)}`);
   if (binario) await Deno.remove(binario.replace(/\/mutex$/, ""), { recursive: true });
 }
