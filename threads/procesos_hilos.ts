@@ -21,10 +21,10 @@
  * @ejecutar deno run --allow-read --allow-run threads/procesos_hilos.ts
  * @salida
  *   Contar los primos menores que 8000000 (núcleos de este equipo: 2)
- *   1 hilo, el principal (pid 19059): 539777 primos en 1436 ms
- *   2 workers (pid 19059 y 19059): 539777 primos en 1906 ms, el 133 % del tiempo de 1 hilo
- *   2 procesos (pid 19143 y 19144) en marcha...
- *   2 procesos: 539777 primos en 1528 ms, el 106 % del tiempo de 1 hilo
+ *   1 hilo, el principal (pid 25101): 539777 primos en 1254 ms
+ *   2 workers (pid 25101 y 25101): 539777 primos en 707 ms, el 56 % del tiempo de 1 hilo
+ *   2 procesos (pid 25111 y 25112) en marcha...
+ *   2 procesos: 539777 primos en 806 ms, el 64 % del tiempo de 1 hilo
  *   Con 2 núcleos libres, repartir en 2 baja cerca del 50 %; si baja menos, otros programas ocupaban los núcleos (o la cuenta es tan corta que pesa más arrancar).
  *   Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.
  * @cambia Los pids y los tiempos cambian en cada ejecución (y cuánto más rápido, según lo libres que estén los núcleos); los primos, no.
