@@ -198,10 +198,11 @@ function sinSaltoFinal(texto: string): string {
  * debe mover el cursor, borrar la terminal ni inventarse una línea del registro.
  */
 export function visible(texto: string): string {
+  const hex = (c: string) => c.charCodeAt(0).toString(16);
   const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
   return texto.replace(
     /[\p{Cc}\u2028\u2029]/gu, // \x00-\x1f, \x7f-\x9f y los separadores de línea de Unicode
-    (c) => nombres[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+    (c) => nombres[c] ?? (c > "\xff" ? `\\u${hex(c)}` : `\\x${hex(c).padStart(2, "0")}`),
   );
 }
 

@@ -93,7 +93,7 @@ Deno.test("servidor: letras partidas entre lecturas, UTF-8 roto y un cliente que
 });
 
 Deno.test("servidor: los caracteres de control se ven escapados: un mensaje, una línea", async () => {
-  assert.equal(visible("a\nb\r\tc\x1b[2J\x07\x9b\u2028"), "a\\nb\\r\\tc\\x1b[2J\\x07\\x9b\\x2028");
+  assert.equal(visible("a\nb\r\tc\x1b[2J\x07\x9b\u2028"), "a\\nb\\r\\tc\\x1b[2J\\x07\\x9b\\u2028");
   const { servidor, conexion } = await conCliente();
   await idaYVuelta(conexion, "hola\nTaluego, cliente!\x1b]0;titulo\x07\x1b[2J");
   await enviar(conexion, "cerrar");
