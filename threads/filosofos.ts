@@ -46,9 +46,10 @@
  */
 
 import {
-  analizarOpciones,
+  bandera,
   compartido,
   entero,
+  leerOpciones,
   Lock,
   sleep,
   terminarConError,
@@ -101,34 +102,13 @@ function todosEsperan(): boolean {
   return Array.from(espera).every((t) => t !== 0);
 }
 
-/** `--veces N`, como en los demás ejemplos, y el interruptor `--interbloqueo` (sin valor). */
-function opciones(): { veces: number; interbloqueo: boolean } {
-  const script = new URL(import.meta.url).pathname.split("/").slice(-2).join("/");
-  const lectura = analizarOpciones(
-    { veces: entero(3, 1, 100, "veces que come cada filósofo") },
-    `deno run --allow-read ${script} [--interbloqueo]`,
-    Deno.args.filter((arg) => arg !== "--interbloqueo"),
-  );
-  if ("ayuda" in lectura) {
-    const interruptor = "  --interbloqueo".padEnd(30) +
-      "todos cogen antes el izquierdo: se bloquean";
-    console.log(lectura.ayuda.replace("  -h, --help", `${interruptor}\n  -h, --help`));
-    Deno.exit(0);
-  }
-  if ("error" in lectura) {
-    console.error(`${lectura.error}\nUso: ${lectura.uso}`);
-    Deno.exit(2);
-  }
-  return { veces: lectura.valores.veces, interbloqueo: Deno.args.includes("--interbloqueo") };
-}
-
-/** Espera `ms` milisegundos sin bloquear al programa principal (los joins siguen llegando). */
-const esperar = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 if (import.meta.main) {
-  const { veces, interbloqueo } = opciones();
+  const { interbloqueo, veces } = leerOpciones({
+    interbloqueo: bandera("todos cogen antes el izquierdo: se bloquean"),
+    veces: entero(3, 1, 100, "veces que come cada filósofo"),
+  });
 
-  const threads = [];
+  const threads: Thread[] = [];
   for (let f = 1; f <= FILOSOFOS; f++) {
     // Con --interbloqueo comen sin fin: tarde o temprano, todos tienen un tenedor a la vez.
     const comer = interbloqueo ? 1_000_000 : veces;
@@ -138,20 +118,20 @@ if (import.meta.main) {
   }
   for (const t of threads) t.start();
 
-  // El vigilante: cada 100 ms mira si alguien ha cogido un tenedor desde la última vez.
-  let terminados = false;
-  const fin = Promise.all(threads.map((t) => t.join())).then(() => terminados = true);
+  // El vigilante: espera a los threads de 100 ms en 100 ms (join con tiempo máximo) y, cada
+  // vez, mira si alguien ha cogido un tenedor desde la última.
+  const vivos = () => threads.filter((t) => t.is_alive());
   let visto = -1;
   let quietoDesde = performance.now();
-  while (!terminados) {
-    await Promise.race([fin, esperar(100)]);
+  while (vivos().length > 0) {
+    await vivos()[0].join(0.1);
     if (Atomics.load(progreso, 0) !== visto) {
       visto = Atomics.load(progreso, 0);
       quietoDesde = performance.now();
       continue;
     }
     const quieto = performance.now() - quietoDesde;
-    if (!terminados && todosEsperan() && quieto > 500) {
+    if (vivos().length > 0 && todosEsperan() && quieto > 500) {
       for (let f = 1; f <= FILOSOFOS; f++) {
         const suyo = Array.from(tiene).indexOf(f) + 1;
         console.log(`Filósofo ${f}: tiene el tenedor ${suyo} y espera el ${espera[f - 1]}`);
@@ -163,7 +143,7 @@ if (import.meta.main) {
       );
       Deno.exit(interbloqueo ? 0 : 1); // termina el proceso y, con él, los threads bloqueados
     }
-    if (!terminados && quieto > 10_000) {
+    if (vivos().length > 0 && quieto > 10_000) {
       terminarConError("Nadie ha cogido un tenedor en 10 s: algo va mal. Termino.");
     }
   }

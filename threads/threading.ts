@@ -6,6 +6,7 @@
  *
  *   new Thread({ target: tarea, args: [10], name: "tarea1" })   Thread(target=..., args=..., name=...)
  *   t.start(); await t.join(); t.is_alive()                      arrancar, esperar, ¿sigue vivo?
+ *   await t.join(0.5)                                            esperar como mucho 0,5 s (is_alive() dice si acabó)
  *   current_thread().name                                        "MainThread" o el nombre del thread
  *   const lock = new Lock(); lock.acquire(); lock.release()      exclusión mutua (también locked())
  *   const s = new Semaphore(2); s.acquire(); s.release()         como mucho 2 a la vez
@@ -15,8 +16,12 @@
  *   const contador = new Value(0); contador.value += 1           un número compartido (multiprocessing.Value)
  *   const huecos = compartido(10)                                10 enteros compartidos (un Int32Array)
  *   sleep(0.05); sleep(0)                                        time.sleep(): dormir 50 ms; ceder el turno
+ *   await using pool = new ThreadPoolExecutor({ max_workers: 2 })   concurrent.futures: un pool de workers
+ *   for await (const r of pool.map(tarea, [1, 2, 3])) ...       los resultados, en el orden de los datos
+ *   await pool.shutdown()                                        cerrar el pool (el `await using` lo hace solo)
  *   const { veces } = leerOpciones({ veces: entero(1000, 1, 10_000, "sumas") })   --veces N, -h
  *   texto("", ["productor", "consumidor"], "quién va lento")    una opción de texto, para leerOpciones
+ *   bandera("todos cogen antes el izquierdo")                    un interruptor sin valor (--interbloqueo)
  *   terminarConError("frase")                                    una frase en stderr y código 1
  *
  * Cómo se escribe un ejemplo (igual que en Python):
@@ -72,6 +77,12 @@
  *    `await` entre medias) forman un grupo, y cada worker del grupo, ya cargado, espera en
  *    una barrera de memoria compartida a que lleguen todos; después ejecutan su función a
  *    la vez.
+ *
+ * 5. Un pool (ThreadPoolExecutor) son unos pocos threads que no acaban tras una tarea: cada
+ *    uno coge la siguiente de una cola en memoria compartida (con `compareExchange`, así dos
+ *    nunca cogen la misma) hasta que el pool se cierra. El programa principal espera cada
+ *    resultado con `Atomics.waitAsync`, el `Atomics.wait` que se puede esperar con `await`
+ *    sin bloquear al principal.
  */
 
 // =======================================================================================
@@ -506,6 +517,8 @@ type Tarea = (...args: any[]) => unknown;
 interface Orden {
   modulo: string;
   target: string;
+  /** true: `target` es el trabajador de un pool, de este fichero (no del ejemplo). */
+  delPool: boolean;
   args: unknown[];
   registro: Entrada[];
   barrera: Int32Array;
@@ -611,15 +624,29 @@ export class Thread {
     grupo.workers.push([worker, {
       modulo: this.#modulo,
       target: this.#target.name,
+      delPool: this.#target === trabajador,
       args: empaquetar(this.#args) as unknown[],
       registro,
     }]);
   }
 
-  /** Espera a que el thread termine (en Python `t.join()`; aquí `await t.join()`). */
-  join(): Promise<void> {
-    return this.#fin ??
-      Promise.reject(new Error(`join() del thread ${this.name} antes de start()`));
+  /**
+   * Espera a que el thread termine (en Python `t.join()`; aquí `await t.join()`). Con
+   * `timeout` (segundos), como mucho ese tiempo: como en Python, vuelve sin decir por qué;
+   * después, `is_alive()` dice si el thread terminó o se acabó el tiempo.
+   */
+  join(timeout: number | null = null): Promise<void> {
+    if (!this.#fin) {
+      return Promise.reject(new Error(`join() del thread ${this.name} antes de start()`));
+    }
+    if (timeout === null) return this.#fin;
+    // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
+    // temporizador se quita después, si no, el programa esperaría a que sonara para acabar.
+    let reloj: ReturnType<typeof setTimeout> | undefined;
+    const plazo = new Promise<void>((resolve) => {
+      reloj = setTimeout(resolve, Math.max(timeout, 0) * 1000);
+    });
+    return Promise.race([this.#fin, plazo]).finally(() => clearTimeout(reloj));
   }
 
   /** ¿Está en marcha? (arrancado y sin terminar) */
@@ -644,9 +671,32 @@ function comprobarPermiso(modulo: string) {
   permisoComprobado = true;
 }
 
-/** "threads/lock.ts": la carpeta y el nombre del programa, como en su orden de ejecución. */
-function scriptDeLaOrden(): string {
-  return new URL(Deno.mainModule).pathname.split("/").slice(-2).join("/");
+/**
+ * "threads/lock.ts": el programa como se escribe en su orden de ejecución, para que el alumno
+ * pueda copiar la orden y pegarla: la ruta desde la carpeta donde está (Deno.cwd()), la ruta
+ * entera si está en otra parte, o solo el nombre si no podemos leer cuál es la carpeta.
+ *
+ * `new URL(...).pathname` no sirve: deja los espacios y los acentos codificados
+ * ("mis%20pr%C3%A1cticas"). `fileURLToPath` de node:url los deja como son. Lo cargamos solo
+ * aquí, cuando hace falta escribir la orden (un error, la ayuda): importarlo arriba costaría
+ * unos 20 ms de arranque al programa y a cada thread.
+ */
+export function scriptDeLaOrden(url = Deno.mainModule): string {
+  const { fileURLToPath } = process.getBuiltinModule("node:url") as typeof import("node:url");
+  const ruta = fileURLToPath(url);
+  const separador = Deno.build.os === "windows" ? "\\" : "/";
+  const nombre = ruta.slice(ruta.lastIndexOf(separador) + 1);
+  let carpeta: string | null = null; // Deno.cwd() no pide permiso, pero por si acaso
+  try {
+    carpeta = Deno.cwd() + separador;
+  } catch { /* sin carpeta: solo el nombre */ }
+  const script = carpeta === null
+    ? nombre
+    : ruta.startsWith(carpeta)
+    ? ruta.slice(carpeta.length)
+    : ruta;
+  // Con espacios (u otros caracteres que el shell parte), entre comillas.
+  return /^[\w\-.\/\\\u00C0-\u024F]+$/.test(script) ? script : `"${script}"`;
 }
 
 // =======================================================================================
@@ -682,7 +732,8 @@ if (enUnWorker) {
       importandoElEjemplo = true;
       const modulo: Record<string, unknown> = await import(orden.modulo);
       importandoElEjemplo = false;
-      const tarea = modulo[orden.target];
+      // El trabajador de un pool es de este fichero, y busca las tareas en el módulo.
+      const tarea = orden.delPool ? (cola: Cola) => trabajador(cola, modulo) : modulo[orden.target];
       if (typeof tarea !== "function") {
         worker.postMessage({
           error: `El thread ${self.name} no encuentra la función ${orden.target}: ` +
@@ -699,6 +750,168 @@ if (enUnWorker) {
       worker.postMessage({ error: `Error en el thread ${self.name}: ${mensaje}` });
     }
   };
+}
+
+// =======================================================================================
+// ThreadPoolExecutor: el pool de concurrent.futures
+// =======================================================================================
+
+const MAXIMO = 1000; // tareas que caben en la cola de un pool
+const LETRAS = 40; // letras que caben en el nombre de una función
+const PUESTAS = 0; // estado[0]: tareas puestas en la cola
+const COGIDAS = 1; // estado[1]: tareas que ya ha cogido algún worker
+const CERRADO = 2; // estado[2]: 1 cuando el pool se cierra
+const AVISOS = 3; // estado[3]: cambia con cada map y al cerrar (en él duermen los workers)
+
+/** La memoria compartida de un pool: la cola de tareas y sus resultados. */
+interface Cola {
+  estado: Int32Array;
+  funcion: Int32Array; // el nombre de la función de cada tarea, letra a letra
+  dato: Float64Array;
+  resultado: Float64Array;
+  hecha: Int32Array; // 1 cuando el resultado está escrito
+}
+
+/** `n` números de memoria compartida, fuera del registro: viajan en `args` (ver punto 2). */
+const enteros = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
+const reales = (n: number) => new Float64Array(new SharedArrayBuffer(8 * n));
+
+/** Escribe el nombre de la función de la tarea `i`, letra a letra (0 donde no hay letra). */
+function ponerNombre(funcion: Int32Array, i: number, nombre: string) {
+  for (let k = 0; k < LETRAS; k++) funcion[i * LETRAS + k] = nombre.charCodeAt(k) || 0;
+}
+
+function leerNombre(funcion: Int32Array, i: number): string {
+  const letras = funcion.subarray(i * LETRAS, (i + 1) * LETRAS).filter((letra) => letra !== 0);
+  return String.fromCharCode(...letras);
+}
+
+/**
+ * Lo que hace cada worker del pool hasta que se cierra: coger una tarea, hacerla, anotar el
+ * resultado. `modulo` es el del ejemplo, ya importado por el worker: de él sale la función
+ * de cada tarea, por su nombre, como el `target` de un Thread.
+ */
+async function trabajador(cola: Cola, modulo: Record<string, unknown>) {
+  const { estado, funcion, dato, resultado, hecha } = cola;
+  for (;;) {
+    const avisos = Atomics.load(estado, AVISOS);
+    const i = Atomics.load(estado, COGIDAS);
+    if (i < Atomics.load(estado, PUESTAS)) {
+      // La cogemos solo si nadie la ha cogido desde que la miramos.
+      if (Atomics.compareExchange(estado, COGIDAS, i, i + 1) !== i) continue;
+      const nombre = leerNombre(funcion, i);
+      const f = modulo[nombre];
+      if (typeof f !== "function") {
+        throw new Error(`no encuentra la función ${nombre}: escribe «export function ${nombre}»`);
+      }
+      resultado[i] = await f(dato[i]);
+      Atomics.store(hecha, i, 1);
+      Atomics.notify(hecha, i); // por si el programa principal espera este resultado
+    } else if (Atomics.load(estado, CERRADO)) {
+      return;
+    } else {
+      Atomics.wait(estado, AVISOS, avisos); // sin tareas: a dormir hasta el próximo aviso
+    }
+  }
+}
+
+/** Cuántos pools se han creado: Python numera sus threads `ThreadPoolExecutor-<pool>_<k>`. */
+let pools = 0;
+
+/**
+ * `concurrent.futures.ThreadPoolExecutor(max_workers=n)` de Python: `max_workers` threads
+ * (por defecto, uno por núcleo) que se reparten las tareas de `map`. En Python se usa con
+ * `with`; aquí con `await using`, que al salir del bloque llama a `shutdown()`:
+ *
+ *   {
+ *     await using pool = new ThreadPoolExecutor({ max_workers: 2 });
+ *     for await (const r of pool.map(contarPrimos, datos)) console.log(r);
+ *   } // aquí el pool se cierra
+ *
+ * Límites: la función de `map` está exportada (viaja por su nombre, como el `target` de un
+ * Thread), recibe un número y devuelve un número; un pool hace como mucho 1000 tareas.
+ * `modulo` casi nunca hace falta: el fichero de las funciones (por defecto, el programa).
+ */
+export class ThreadPoolExecutor {
+  readonly max_workers: number;
+  #cola: Cola = {
+    estado: enteros(4),
+    funcion: enteros(MAXIMO * LETRAS),
+    dato: reales(MAXIMO),
+    resultado: reales(MAXIMO),
+    hecha: enteros(MAXIMO),
+  };
+  #threads: Thread[] = [];
+
+  constructor(
+    { max_workers = navigator.hardwareConcurrency, modulo = Deno.mainModule }: {
+      max_workers?: number;
+      modulo?: string;
+    } = {},
+  ) {
+    if (!Number.isInteger(max_workers) || max_workers < 1) {
+      throw new Error(`max_workers debe ser un entero mayor que 0 (se recibió ${max_workers})`);
+    }
+    this.max_workers = max_workers;
+    const pool = pools++;
+    for (let k = 0; k < max_workers; k++) {
+      const name = `ThreadPoolExecutor-${pool}_${k}`; // el nombre que les da Python
+      this.#threads.push(new Thread({ target: trabajador, args: [this.#cola], name, modulo }));
+    }
+    for (const t of this.#threads) t.start();
+  }
+
+  /**
+   * Pone una tarea por dato y devuelve los resultados en el orden de los datos, cada uno en
+   * cuanto está (aunque otros, de tareas posteriores, hayan acabado antes).
+   *
+   * No comprueba aquí, en el programa principal, que `f` esté exportada: haría falta
+   * `await import(Deno.mainModule)`, y mientras el programa está en su `await` de nivel de
+   * módulo ese import espera a que el programa acabe de cargarse, que espera a ese import:
+   * no se resolvería nunca. Lo comprueba el worker, que ya tiene el módulo cargado.
+   */
+  async *map(f: (dato: number) => number, datos: Iterable<number>): AsyncGenerator<number> {
+    const { estado, funcion, dato, resultado, hecha } = this.#cola;
+    if (Atomics.load(estado, CERRADO)) throw new Error("map() de un pool ya cerrado");
+    const lista = [...datos];
+    const primera = Atomics.load(estado, PUESTAS);
+    if (primera + lista.length > MAXIMO) {
+      throw new Error(`un pool hace como mucho ${MAXIMO} tareas`);
+    }
+    if (f.name.length > LETRAS) throw new Error(`el nombre ${f.name} no cabe: ${LETRAS} letras`);
+    lista.forEach((d, k) => {
+      ponerNombre(funcion, primera + k, f.name);
+      dato[primera + k] = d;
+    });
+    Atomics.store(estado, PUESTAS, primera + lista.length);
+    this.#avisar();
+
+    for (let i = primera; i < primera + lista.length; i++) {
+      // Espera sin bloquear al principal. `Atomics.waitAsync` sola no mantiene vivo el
+      // programa de Deno (si no queda nada más pendiente, acaba sin esperarla): lo que lo
+      // mantiene vivo son los workers del pool, en marcha hasta `shutdown()`.
+      await Atomics.waitAsync(hecha, i, 0).value;
+      yield resultado[i];
+    }
+  }
+
+  /** Cierra el pool: los workers acaban lo que tengan y terminan; espera a que acaben. */
+  async shutdown(): Promise<void> {
+    Atomics.store(this.#cola.estado, CERRADO, 1);
+    this.#avisar();
+    for (const t of this.#threads) await t.join();
+  }
+
+  /** Lo que hace `await using` al salir del bloque (el final del `with` de Python). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  /** Despierta a los workers dormidos: hay tareas nuevas, o el pool se cierra. */
+  #avisar() {
+    Atomics.add(this.#cola.estado, AVISOS, 1);
+    Atomics.notify(this.#cola.estado, AVISOS);
+  }
 }
 
 // =======================================================================================
@@ -720,6 +933,15 @@ export interface Texto {
   ayuda: string;
 }
 
+/** Un interruptor sin valor: false si no se escribe, true con `--nombre`. */
+export interface Bandera {
+  bandera: true;
+  ayuda: string;
+}
+
+/** Lo que puede ser cada opción de `leerOpciones`. */
+export type Opcion = Entero | Texto | Bandera;
+
 /** `--nombre N`: un entero entre `min` y `max`. Con `ayuda` "", es interna: no sale en el uso. */
 export function entero(defecto: number, min: number, max: number, ayuda: string): Entero {
   return { defecto, min, max, ayuda };
@@ -730,7 +952,14 @@ export function texto(defecto: string, valores: string[], ayuda: string): Texto 
   return { defecto, valores, ayuda };
 }
 
-type Valores<O> = { [K in keyof O]: O[K] extends Entero ? number : string };
+/** `--nombre`, sin valor: un interruptor (el `action="store_true"` de argparse). */
+export function bandera(ayuda: string): Bandera {
+  return { bandera: true, ayuda };
+}
+
+type Valores<O> = {
+  [K in keyof O]: O[K] extends Entero ? number : O[K] extends Bandera ? boolean : string;
+};
 
 /** El resultado de leer las opciones, sin terminar el programa (para probarlo). */
 export type Lectura<O> =
@@ -738,24 +967,55 @@ export type Lectura<O> =
   | { error: string; uso: string }
   | { ayuda: string };
 
+/** Lo que se escribe tras `--nombre` en el uso y en la ayuda: `N`, `a|b`, `X` o nada. */
+function valorDe(o: Opcion): string {
+  if ("bandera" in o) return "";
+  if ("min" in o) return " N";
+  return ` ${o.valores.length ? o.valores.join("|") : "X"}`;
+}
+
 /** La línea de uso: `deno run --allow-read threads/x.ts [--veces N]`. */
-function lineaDeUso(opciones: Record<string, Entero | Texto>, orden: string): string {
-  const partes = Object.entries(opciones).filter(([, o]) => o.ayuda !== "").map(([nombre, o]) =>
-    "min" in o ? `[--${nombre} N]` : `[--${nombre} ${o.valores.length ? o.valores.join("|") : "X"}]`
-  );
+function lineaDeUso(opciones: Record<string, Opcion>, orden: string): string {
+  const partes = Object.entries(opciones).filter(([, o]) => o.ayuda !== "")
+    .map(([nombre, o]) => `[--${nombre}${valorDe(o)}]`);
   return [orden, ...partes].join(" ");
 }
 
 /**
  * Lee las opciones de `args` sin terminar el programa. `orden` es cómo se ejecuta el script
- * (`deno run --allow-read threads/carrera.ts`).
+ * (`deno run --allow-read threads/carrera.ts`), o una función que la da: solo se llama si
+ * hace falta escribir el uso (un error, la ayuda).
  */
-export function analizarOpciones<O extends Record<string, Entero | Texto>>(
+export function analizarOpciones<O extends Record<string, Opcion>>(
   opciones: O,
-  orden: string,
+  orden: string | (() => string),
   args: string[],
 ): Lectura<O> {
-  const uso = lineaDeUso(opciones, orden);
+  const resultado = leerArgs(opciones, args);
+  if (resultado.valores) return { valores: resultado.valores };
+  const uso = lineaDeUso(opciones, typeof orden === "string" ? orden : orden());
+  return resultado.error !== undefined ? { error: resultado.error, uso } : {
+    ayuda: `Uso: ${uso}\nOpciones:\n${lineasDeAyuda(opciones).join("\n")}`,
+  };
+}
+
+/** Cada opción visible con su valor por defecto, una por línea, para `--help`. */
+function lineasDeAyuda(opciones: Record<string, Opcion>): string[] {
+  const visibles = Object.entries(opciones).filter(([, o]) => o.ayuda !== "");
+  const lineas = visibles.map(([nombre, o]) => {
+    const rango = "min" in o ? `; de ${o.min} a ${o.max}` : "";
+    const defecto = "bandera" in o ? "no" : o.defecto === "" ? "ninguno" : o.defecto;
+    return `  --${nombre}${valorDe(o)}`.padEnd(30) + `${o.ayuda} (por defecto: ${defecto}${rango})`;
+  });
+  lineas.push("  -h, --help".padEnd(30) + "muestra esta ayuda");
+  return lineas;
+}
+
+/** Lee `args`: los valores, o el error (una frase), o que se ha pedido la ayuda. */
+function leerArgs<O extends Record<string, Opcion>>(
+  opciones: O,
+  args: string[],
+): { valores?: Valores<O>; error?: string } {
   // Las leemos a mano en vez de con `parseArgs` de node:util: cargar node:util cuesta unos
   // 30 ms de arranque en cada thread. Y así `--veces -1` es el valor -1 (fuera de rango), no
   // «falta el valor» seguido de una opción -1, como lo entiende parseArgs.
@@ -768,46 +1028,44 @@ export function analizarOpciones<O extends Record<string, Entero | Texto>>(
       const igual = arg.indexOf("=");
       const nombre = igual < 0 ? arg.slice(2) : arg.slice(2, igual);
       if (!Object.hasOwn(opciones, nombre)) {
-        return { error: `Opción desconocida: --${nombre}`, uso };
+        return { error: `Opción desconocida: --${nombre}` };
+      }
+      if ("bandera" in opciones[nombre]) {
+        if (igual >= 0) {
+          return { error: `--${nombre} no lleva valor: escribe solo --${nombre}` };
+        }
+        leidos[nombre] = true;
+        continue;
       }
       const valor = igual < 0 ? args[++i] : arg.slice(igual + 1);
       if (valor === undefined || valor.startsWith("--")) {
-        return { error: `Falta el valor de la opción --${nombre}`, uso };
+        return { error: `Falta el valor de la opción --${nombre}` };
       }
       leidos[nombre] = valor;
     } else if (arg.startsWith("-")) {
-      return { error: `Opción desconocida: ${arg}`, uso };
+      return { error: `Opción desconocida: ${arg}` };
     } else {
-      return { error: `Argumento inesperado: ${arg} (las opciones empiezan por --)`, uso };
+      return { error: `Argumento inesperado: ${arg} (las opciones empiezan por --)` };
     }
   }
 
-  if (leidos.help) {
-    const visibles = Object.entries(opciones).filter(([, o]) => o.ayuda !== "");
-    const lineas = visibles.map(([nombre, o]) => {
-      const rango = "min" in o ? `; de ${o.min} a ${o.max}` : "";
-      const valor = "min" in o ? "N" : o.valores.length ? o.valores.join("|") : "X";
-      const defecto = o.defecto === "" ? "ninguno" : o.defecto;
-      return `  --${nombre} ${valor}`.padEnd(30) + `${o.ayuda} (por defecto: ${defecto}${rango})`;
-    });
-    lineas.push("  -h, --help".padEnd(30) + "muestra esta ayuda");
-    return { ayuda: `Uso: ${uso}\nOpciones:\n${lineas.join("\n")}` };
-  }
+  if (leidos.help) return {}; // ni valores ni error: la ayuda
 
-  const valores: Record<string, number | string> = {};
+  const valores: Record<string, number | string | boolean> = {};
   for (const [nombre, o] of Object.entries(opciones)) {
     const leido = leidos[nombre];
-    if (typeof leido !== "string") {
+    if ("bandera" in o) {
+      valores[nombre] = leido === true;
+    } else if (typeof leido !== "string") {
       valores[nombre] = o.defecto;
     } else if ("min" in o) {
       if (!/^-?\d+$/.test(leido)) {
-        return { error: `--${nombre} debe ser un número entero (se recibió "${leido}")`, uso };
+        return { error: `--${nombre} debe ser un número entero (se recibió "${leido}")` };
       }
       const numero = Number(leido);
       if (numero < o.min || numero > o.max) {
         return {
           error: `--${nombre} ${leido} está fuera de rango: debe estar entre ${o.min} y ${o.max}`,
-          uso,
         };
       }
       valores[nombre] = numero;
@@ -815,7 +1073,6 @@ export function analizarOpciones<O extends Record<string, Entero | Texto>>(
       if (o.valores.length && !o.valores.includes(leido)) {
         return {
           error: `--${nombre} debe ser ${o.valores.join(" o ")} (se recibió "${leido}")`,
-          uso,
         };
       }
       valores[nombre] = leido;
@@ -829,13 +1086,13 @@ export function analizarOpciones<O extends Record<string, Entero | Texto>>(
  * código 2, sin traza. Con `-h` o `--help`: la ayuda y código 0. `permisos`: los de la orden
  * de ejecución, para el uso (por defecto `--allow-read`).
  */
-export function leerOpciones<O extends Record<string, Entero | Texto>>(
+export function leerOpciones<O extends Record<string, Opcion>>(
   opciones: O,
   permisos = "--allow-read",
 ): Valores<O> {
   const lectura = analizarOpciones(
     opciones,
-    `deno run ${permisos} ${scriptDeLaOrden()}`,
+    () => `deno run ${permisos} ${scriptDeLaOrden()}`,
     Deno.args,
   );
   if ("ayuda" in lectura) {
