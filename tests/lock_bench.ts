@@ -13,6 +13,7 @@
  * (--allow-write: la carpeta temporal donde se compila el programa de C.)
  */
 
+import { fileURLToPath } from "node:url";
 import { entero, leerOpciones, Lock, Thread, Value } from "../threads/threading.ts";
 
 const lock = new Lock();
@@ -94,7 +95,7 @@ async function programa(orden: string, args: string[]): Promise<number | null> {
 
 async function compilarC(): Promise<string | null> {
   const carpeta = await Deno.makeTempDir({ prefix: "lock_bench_" });
-  const fuente = new URL("./referencias/mutex.c", import.meta.url).pathname;
+  const fuente = fileURLToPath(new URL("./referencias/mutex.c", import.meta.url));
   const binario = `${carpeta}/mutex`;
   const { success } = await new Deno.Command("cc", {
     args: ["-O2", "-pthread", fuente, "-o", binario],
@@ -113,7 +114,7 @@ if (import.meta.main) {
 
   const binario = await compilarC();
   if (!binario) console.log("(sin cc: no se mide el pthread_mutex de C)");
-  const python = new URL("./referencias/lock.py", import.meta.url).pathname;
+  const python = fileURLToPath(new URL("./referencias/lock.py", import.meta.url));
 
   const filas: [string, (() => Promise<number | null>)][] = [
     ["Lock de threading.ts, 2 workers", () => medir(conLock, 2, veces)],
