@@ -1,16 +1,22 @@
-// threads/threading.ts: las opciones (sin procesos) y Thread, Lock, Semaphore y Condition
-// con workers de verdad dentro del proceso del test (las tareas están en threads_tareas.ts).
+// threads/threading.ts: las opciones (sin procesos) y Thread, Lock, Semaphore, Condition y
+// ThreadPoolExecutor con workers de verdad dentro del proceso del test (las tareas están en
+// threads_tareas.ts; las del pool, en este fichero, que los workers del pool importan).
 import assert from "node:assert/strict";
+import { pathToFileURL } from "node:url";
 import { ejecutar } from "./ayuda.ts";
 import {
   analizarOpciones,
+  bandera,
   compartido,
   Condition,
+  current_thread,
   entero,
   Lock,
+  scriptDeLaOrden,
   Semaphore,
   texto,
   Thread,
+  ThreadPoolExecutor,
   Value,
 } from "../threads/threading.ts";
 import {
@@ -225,4 +231,139 @@ Deno.test("Thread: una tarea que lanza un error o que no está exportada, una fr
     "El thread tarea1 no encuentra la función tareaSinExport: " +
       "escribe «export function tareaSinExport» para que el thread pueda usarla.\n",
   );
+});
+
+Deno.test("Thread: join(timeout) vuelve al acabarse el tiempo con el thread vivo, o antes si acaba", async () => {
+  contador.value = 0;
+  const t = hilo(dormirYSumar, 0.5);
+  t.start();
+  let antes = performance.now();
+  await t.join(0.05);
+  const esperado = performance.now() - antes;
+  assert.equal(t.is_alive(), true, "con 0,05 s el thread (0,5 s) sigue vivo");
+  assert.ok(esperado >= 45, `esperó ${esperado} ms`);
+  antes = performance.now();
+  await t.join(10); // acaba mucho antes: no espera los 10 s (ni deja el temporizador puesto)
+  assert.equal(t.is_alive(), false);
+  assert.ok(performance.now() - antes < 5000);
+  assert.equal(contador.value, 1000);
+  await t.join(0); // ya terminado: vuelve enseguida
+  await t.join(); // y sin timeout, como siempre
+  await assert.rejects(hilo(dormirYSumar, 0).join(1), /antes de start\(\)/);
+});
+
+// ---------------------------------------------------------------------------------------
+// ThreadPoolExecutor: sus tareas están aquí mismo (los workers del pool importan este fichero)
+// ---------------------------------------------------------------------------------------
+
+const esteModulo = import.meta.url;
+/** [tareas terminadas, y el dato de cada una en el orden en que terminaron...] */
+const terminadas = compartido(16);
+/** 1 cuando termina la última tarea: la primera la espera, así termina la última. */
+const ultimaHecha = compartido(1);
+
+/**
+ * Devuelve el doble de `x` y anota cuándo terminó. La tarea 1 espera (como mucho 5 s) a que
+ * termine la 5: con dos workers, termina la última, y aun así su resultado sale el primero.
+ */
+export function dobleAlFinal(x: number): number {
+  if (x === 1) Atomics.wait(ultimaHecha, 0, 0, 5000);
+  const orden = Atomics.add(terminadas, 0, 1) + 1;
+  terminadas[orden] = x;
+  if (x === 5) {
+    Atomics.store(ultimaHecha, 0, 1);
+    Atomics.notify(ultimaHecha, 0);
+  }
+  return 2 * x;
+}
+
+/** El número de worker del pool que hace la tarea (`ThreadPoolExecutor-<pool>_<k>`: k), o -1. */
+export function quienSoy(_x: number): number {
+  const nombre = current_thread().name.match(/^ThreadPoolExecutor-\d+_(\d+)$/);
+  return nombre ? Number(nombre[1]) : -1;
+}
+
+Deno.test("ThreadPoolExecutor: los resultados en el orden de las tareas aunque terminen en otro", async () => {
+  terminadas.fill(0);
+  ultimaHecha[0] = 0;
+  await using pool = new ThreadPoolExecutor({ max_workers: 2, modulo: esteModulo });
+  const resultados = [];
+  for await (const r of pool.map(dobleAlFinal, [1, 2, 3, 4, 5])) {
+    if (resultados.length === 0) {
+      assert.equal(terminadas[0], 5, "el primer resultado sale cuando ya han terminado las 5");
+    }
+    resultados.push(r);
+  }
+  assert.deepEqual(resultados, [2, 4, 6, 8, 10]);
+  assert.equal(terminadas[5], 1, "la tarea 1 terminó la última");
+  assert.deepEqual([...terminadas.slice(1, 5)].sort(), [2, 3, 4, 5]);
+  // Un segundo map en el mismo pool sigue la cola; los datos pueden tener decimales.
+  const otros = [];
+  for await (const r of pool.map(dobleAlFinal, [0.25, -3])) otros.push(r);
+  assert.deepEqual(otros, [0.5, -6]);
+});
+
+Deno.test("ThreadPoolExecutor: max_workers workers con nombres como en Python; shutdown() lo cierra", async () => {
+  const pool = new ThreadPoolExecutor({ max_workers: 3, modulo: esteModulo });
+  assert.equal(pool.max_workers, 3);
+  const workers = [];
+  for await (const k of pool.map(quienSoy, Array(30).fill(0))) workers.push(k);
+  assert.equal(workers.length, 30);
+  assert.ok(workers.every((k) => k >= 0 && k < 3), workers.join(", "));
+  await pool.shutdown(); // espera a que acaben sus workers (si no, el test los vería vivos)
+  await assert.rejects(pool.map(quienSoy, [1]).next(), /pool ya cerrado/);
+});
+
+Deno.test("ThreadPoolExecutor: por defecto, un worker por núcleo; max_workers 0 es un error", async () => {
+  assert.throws(() => new ThreadPoolExecutor({ max_workers: 0 }), /max_workers debe ser un entero/);
+  {
+    await using pool = new ThreadPoolExecutor({ modulo: esteModulo });
+    assert.equal(pool.max_workers, navigator.hardwareConcurrency);
+  } // aquí se cierra: el test acaba sin workers vivos
+});
+
+// ---------------------------------------------------------------------------------------
+// bandera y la orden de ejecución
+// ---------------------------------------------------------------------------------------
+
+Deno.test("opciones: bandera(), sin valor: false por defecto, true escrita, --x=1 es un error", () => {
+  const conBandera = {
+    interbloqueo: bandera("todos cogen antes el izquierdo"),
+    veces: entero(3, 1, 100, "veces"),
+  };
+  let pedida = 0;
+  const orden = () => (pedida++, "deno run --allow-read threads/f.ts");
+  const leer = (...args: string[]) => analizarOpciones(conBandera, orden, args);
+  assert.deepEqual(leer(), { valores: { interbloqueo: false, veces: 3 } });
+  assert.deepEqual(leer("--veces", "2", "--interbloqueo"), {
+    valores: { interbloqueo: true, veces: 2 },
+  });
+  assert.equal(pedida, 0, "sin error ni ayuda, la orden no hace falta");
+  const uso = "deno run --allow-read threads/f.ts [--interbloqueo] [--veces N]";
+  assert.deepEqual(leer("--interbloqueo=1"), {
+    error: "--interbloqueo no lleva valor: escribe solo --interbloqueo",
+    uso,
+  });
+  assert.deepEqual(leer("--interbloqueo", "1"), {
+    error: "Argumento inesperado: 1 (las opciones empiezan por --)",
+    uso,
+  });
+  assert.deepEqual(leer("-h"), {
+    ayuda: [
+      `Uso: ${uso}`,
+      "Opciones:",
+      "  --interbloqueo              todos cogen antes el izquierdo (por defecto: no)",
+      "  --veces N                   veces (por defecto: 3; de 1 a 100)",
+      "  -h, --help                  muestra esta ayuda",
+    ].join("\n"),
+  });
+});
+
+Deno.test("la orden del programa: ruta desde la carpeta actual, sin %20 y entre comillas si hace falta", () => {
+  const aqui = (ruta: string) => pathToFileURL(`${Deno.cwd()}/${ruta}`).href;
+  assert.equal(scriptDeLaOrden(aqui("threads/pool.ts")), "threads/pool.ts");
+  assert.equal(scriptDeLaOrden(aqui("pool.ts")), "pool.ts");
+  assert.equal(scriptDeLaOrden(aqui("clase/threads/año.ts")), "clase/threads/año.ts");
+  assert.equal(scriptDeLaOrden(aqui("mis prácticas/pool.ts")), '"mis prácticas/pool.ts"');
+  assert.equal(scriptDeLaOrden("file:///otra%20parte/pool.ts"), '"/otra parte/pool.ts"');
 });

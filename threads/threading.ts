@@ -23,6 +23,7 @@
  *   texto("", ["productor", "consumidor"], "quién va lento")    una opción de texto, para leerOpciones
  *   bandera("todos cogen antes el izquierdo")                    un interruptor sin valor (--interbloqueo)
  *   terminarConError("frase")                                    una frase en stderr y código 1
+ *   scriptDeLaOrden()                                            "threads/pool.ts": el programa, para una orden
  *
  * Cómo se escribe un ejemplo (igual que en Python):
  *
