@@ -26,21 +26,21 @@
  * @python Apartado 2 «Threads», más allá del capítulo: la cena de los filósofos (un Lock por tenedor)
  * @ejecutar deno run --allow-read threads/filosofos.ts
  * @salida
- *   Filósofo 5 come (1 de 3)
  *   Filósofo 4 come (1 de 3)
  *   Filósofo 3 come (1 de 3)
  *   Filósofo 2 come (1 de 3)
+ *   Filósofo 1 come (1 de 3)
  *   Filósofo 4 come (2 de 3)
  *   Filósofo 3 come (2 de 3)
  *   Filósofo 2 come (2 de 3)
- *   Filósofo 1 come (1 de 3)
+ *   Filósofo 5 come (1 de 3)
  *   Filósofo 4 come (3 de 3)
  *   Filósofo 3 come (3 de 3)
- *   Filósofo 5 come (2 de 3)
  *   Filósofo 2 come (3 de 3)
  *   Filósofo 1 come (2 de 3)
- *   Filósofo 5 come (3 de 3)
+ *   Filósofo 5 come (2 de 3)
  *   Filósofo 1 come (3 de 3)
+ *   Filósofo 5 come (3 de 3)
  *   Comieron todos: 5 filósofos, 3 veces cada uno
  * @cambia Quién come antes cambia en cada ejecución; cada filósofo come siempre sus 3 veces.
  */

@@ -25,15 +25,15 @@
  *   ThreadPoolExecutor-0_0: hay 1229 primos por debajo de 10000
  *   ThreadPoolExecutor-0_1: hay 33860 primos por debajo de 400000
  *   ThreadPoolExecutor-0_1: hay 3245 primos por debajo de 30000
- *   ThreadPoolExecutor-0_0: hay 17984 primos por debajo de 200000
- *   ThreadPoolExecutor-0_0: hay 669 primos por debajo de 5000
  *   Tarea 1: 33860 primos por debajo de 400000
  *   Tarea 2: 2262 primos por debajo de 20000
  *   Tarea 3: 25997 primos por debajo de 300000
  *   Tarea 4: 1229 primos por debajo de 10000
+ *   ThreadPoolExecutor-0_1: hay 9592 primos por debajo de 100000
+ *   ThreadPoolExecutor-0_1: hay 669 primos por debajo de 5000
+ *   ThreadPoolExecutor-0_0: hay 17984 primos por debajo de 200000
  *   Tarea 5: 17984 primos por debajo de 200000
  *   Tarea 6: 3245 primos por debajo de 30000
- *   ThreadPoolExecutor-0_1: hay 9592 primos por debajo de 100000
  *   Tarea 7: 9592 primos por debajo de 100000
  *   Tarea 8: 669 primos por debajo de 5000
  *   Pool cerrado tras 8 tareas (max_workers: 2)
