@@ -589,7 +589,12 @@ export class Thread {
     if (this.#fin) {
       throw new Error(`el thread ${this.name} ya se arrancó: un thread solo arranca una vez`);
     }
-    if (enUnWorker) throw new Error("los threads se arrancan desde el programa principal");
+    if (enUnWorker) {
+      throw new Error(
+        "los threads se arrancan desde el programa principal: " +
+          "pon el código que los arranca dentro de «if (import.meta.main)»",
+      );
+    }
     comprobarPermiso(this.#modulo);
 
     // El worker empieza en este fichero (threading.ts), no en el ejemplo.
