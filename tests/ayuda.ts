@@ -48,6 +48,8 @@ export interface Opciones {
   entrada?: string;
   /** Si sigue vivo pasado este tiempo, se le mata (SIGKILL) y `colgado` pasa a ser true. */
   limiteMs?: number;
+  /** Variables de entorno además de `NO_COLOR=1` (`{ TERM: "dumb" }` en una terminal). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -70,11 +72,11 @@ export class EnMarcha {
   #stderr: Promise<string>;
 
   constructor(args: string[], stdin: "piped" | "null" = "null", opciones: Opciones = {}) {
-    const { programa = Deno.execPath(), cwd = raiz, entrada, limiteMs } = opciones;
+    const { programa = Deno.execPath(), cwd = raiz, entrada, limiteMs, env } = opciones;
     const proceso = new Deno.Command(programa, {
       args,
       cwd,
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", ...env },
       stdin: entrada === undefined ? stdin : "piped",
       stdout: "piped",
       stderr: "piped",
@@ -99,22 +101,42 @@ export class EnMarcha {
         const { lineas, resto } = partir(trozo);
         if (lineas.length === 0) {
           pendiente += resto;
-          continue;
+        } else {
+          lineas[0] = pendiente + lineas[0];
+          pendiente = resto;
+          this.#anotar(lineas);
         }
-        lineas[0] = pendiente + lineas[0];
-        pendiente = resto;
-        this.#anotar(lineas);
+        this.#avisar();
       }
       this.#terminado = true;
       this.#anotar(pendiente === "" ? [] : [pendiente]);
+      this.#avisar();
     })();
     this.#stderr = new Response(proceso.stderr).text();
   }
 
   #anotar(lineas: string[]) {
     this.lineas.push(...lineas.map((linea) => linea.replace(/\r$/, "")));
+  }
+
+  /** Despierta a quien espera una línea o un texto: ha llegado algo (o el final). */
+  #avisar() {
     this.#novedad.resolve();
     this.#novedad = Promise.withResolvers<void>();
+  }
+
+  /** Todo lo que ha escrito en stdout hasta ahora, tal cual (con una línea a medias al final). */
+  get texto(): string {
+    return this.#texto;
+  }
+
+  /** Espera a que su stdout contenga `texto` (aunque no acabe la línea); false si terminó antes. */
+  async hastaTexto(texto: string): Promise<boolean> {
+    while (!this.#texto.includes(texto)) {
+      if (this.#terminado) return false;
+      await this.#novedad.promise;
+    }
+    return true;
   }
 
   /** Desde ahora, si sigue vivo dentro de `ms`, se le mata (SIGKILL) y `colgado` es true. */
@@ -178,8 +200,26 @@ export class EnMarcha {
  * Ejecuta `deno <args>` desde la raíz del proyecto y espera a que termine. Con `entrada`,
  * se la da por stdin (y cierra stdin); sin ella, stdin no existe (como en CI).
  */
-export function ejecutar(args: string[], entrada?: string): Promise<Resultado> {
-  return new EnMarcha(args, "null", { entrada }).fin();
+export function ejecutar(
+  args: string[],
+  entrada?: string,
+  opciones: Opciones = {},
+): Promise<Resultado> {
+  return new EnMarcha(args, "null", { ...opciones, entrada }).fin();
+}
+
+/** `taskset` fija los núcleos de un proceso: solo existe en Linux. */
+export const hayTaskset = Deno.build.os === "linux";
+
+/**
+ * `taskset -c 0 deno <args>`: el proceso entero, con sus workers, en el núcleo 0. Así se
+ * prueba un portátil de un núcleo en una máquina de varios.
+ */
+export function ejecutarEnUnNucleo(args: string[], opciones: Opciones = {}): Promise<Resultado> {
+  return ejecutar(["-c", "0", Deno.execPath(), ...args], undefined, {
+    ...opciones,
+    programa: "taskset",
+  });
 }
 
 /** Ejecuta un script de threads/ con el único permiso que necesita: --allow-read. */

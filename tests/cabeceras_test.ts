@@ -1,10 +1,12 @@
-// La documentación no puede desviarse del código: cada cabecera se ejecuta y se compara, y la
-// lista de ejemplos, el README, deno.json y los tests hablan de los mismos scripts.
+// La documentación no puede desviarse del código: la lista de ejemplos, el README, deno.json y
+// los tests hablan de los mismos scripts, y el test de cada ejemplo ejecuta su cabecera
+// (`ejecutarCabecera`, una vez en toda la suite) y le aplica su regla. Aquí, además, se prueba
+// que esa comprobación falla cuando debe.
 import assert from "node:assert/strict";
 import { EJEMPLOS } from "../demo.ts";
 import {
   compararSalida,
-  type Ejecucion,
+  ejecutarCabecera,
   ejecutarEjemplo,
   enmascarar,
   leerCabecera,
@@ -64,6 +66,9 @@ Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coi
     else if (!leer(test).includes(`leerCabecera("${script}")`)) {
       // La regla de cada script vive en su test, que la aplica también a la muestra.
       faltas.push(`${test}: no aplica su regla a la cabecera: leerCabecera("${script}").salida`);
+    } else if (EJEMPLOS.includes(script) && !leer(test).includes(`ejecutarCabecera("${script}")`)) {
+      // Y la ejecuta (un servidor, con su cliente): la única vez que la suite la ejecuta.
+      faltas.push(`${test}: no ejecuta su cabecera: ejecutarCabecera("${script}")`);
     }
   }
 
@@ -89,71 +94,36 @@ Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coi
   if (faltas.length > 0) assert.fail(`No coinciden:\n- ${faltas.join("\n- ")}`);
 });
 
-/**
- * El que más tarda (segundos de cálculo, en workers y en procesos) empieza el primero: así los
- * demás se ejecutan a su lado, en vez de esperarlo al final.
- */
-const LARGOS = ["threads/procesos_hilos.ts"];
-
-/** Ejecuta varios ejemplos a la vez (como mucho `aLaVez`), cada uno copiado a parte. */
-async function ejecutarTodos(lista: string[], aLaVez: number) {
-  const resultados = new Map<string, Ejecucion[] | Error>();
-  const pendientes = lista.toSorted((a, b) =>
-    Number(LARGOS.includes(b)) - Number(LARGOS.includes(a))
-  );
-  const trabajador = async () => {
-    for (let script; (script = pendientes.shift()) !== undefined;) {
-      resultados.set(script, await ejecutarEjemplo(script, { aParte: true }).catch((e) => e));
-    }
-  };
-  await Promise.all(Array.from({ length: aLaVez }, trabajador));
-  return resultados;
-}
-
-Deno.test("cabeceras: cada ejemplo, copiado solo a una carpeta vacía, da la @salida que promete", async (t) => {
-  // Copiar y ejecutar es una sola prueba: la orden funciona en la carpeta de clase y la
-  // cabecera dice la verdad. Todo es independiente y se ejecuta a la vez (los ejemplos, de
-  // tres en tres), también los ficheros de prueba que demuestran que la comprobación falla.
-  const [resultados, [equivocada], [sinPermiso], [colgado, breve], visita] = await Promise.all([
-    ejecutarTodos(EJEMPLOS, 3),
-    ejecutarEjemplo("tests/fixtures/cabecera_equivocada.ts", { aParte: true }),
-    ejecutarEjemplo("tests/fixtures/orden_equivocada.ts", { aParte: true }),
+Deno.test("cabeceras: la comprobación de una cabecera falla cuando debe, y dice por qué", async (t) => {
+  // Los ejemplos de verdad los ejecuta su test; aquí, ficheros de prueba hechos para fallar,
+  // todos a la vez.
+  const [equivocada, sinPermiso, [colgado, breve], visita] = await Promise.all([
+    ejecutarCabecera("tests/fixtures/cabecera_equivocada.ts").then(
+      () => assert.fail("una cabecera equivocada pasó"),
+      (error: Error) => error.message,
+    ),
+    ejecutarCabecera("tests/fixtures/orden_equivocada.ts").then(
+      () => assert.fail("una orden sin permiso pasó"),
+      (error: Error) => error.message,
+    ),
     ejecutarEjemplo("tests/fixtures/servidor_colgado.ts", { aParte: true, trasElClienteMs: 1000 }),
     ejecutar([
       ...["run", "--allow-run", "--allow-read", "demo.ts"],
       ...["tests/fixtures/cabecera_equivocada.ts", "tests/fixtures/orden_equivocada.ts"],
     ]),
   ]);
-  for (const script of EJEMPLOS) {
-    const resultado = resultados.get(script)!;
-    const ctrlCEnWindows = !(resultado instanceof Error) && resultado.some((e) => e.aviso);
-    await t.step({
-      name: script,
-      ignore: ctrlCEnWindows, // el aviso lo explica: Windows no puede enviar Ctrl+C
-      fn() {
-        if (resultado instanceof Error) throw resultado;
-        const fallos = resultado.flatMap(({ cabecera, problema, lineas }) => {
-          if (problema) return [problema];
-          const diferencia = compararSalida(cabecera.salida, lineas);
-          return diferencia ? [`${cabecera.script}: ${diferencia}`] : [];
-        });
-        if (fallos.length > 0) assert.fail(fallos.join("\n"));
-      },
-    });
-  }
 
   await t.step("una cabecera equivocada no pasa, y se dice qué líneas difieren", () => {
-    assert.equal(equivocada.problema, null);
     assert.equal(
-      compararSalida(equivocada.cabecera.salida, equivocada.lineas),
-      "la salida real no tiene las líneas de la cabecera (comparadas sin orden, con los " +
-        "números como #):\n  solo en la cabecera:\n    Cuadrado: 100\n  solo en la real:\n" +
-        "    Cubo: 1000",
+      equivocada,
+      "tests/fixtures/cabecera_equivocada.ts: la salida real no tiene las líneas de la " +
+        "cabecera (comparadas sin orden, con los números como #):\n  solo en la cabecera:\n" +
+        "    Cuadrado: 100\n  solo en la real:\n    Cubo: 1000",
     );
   });
   await t.step("una orden sin el permiso que necesita no pasa: código 1", () => {
     assert.match(
-      sinPermiso.problema ?? "",
+      sinPermiso,
       /^tests\/fixtures\/orden_equivocada\.ts: terminó con código 1: .*--allow-read/s,
     );
   });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { ejecutar, EnMarcha } from "./ayuda.ts";
 import { leerCabecera } from "./cabeceras.ts";
 import { aTiempo, Participante } from "./chat_participante.ts";
-import { EnLaTerminal, hayTerminal } from "./udp_terminal.ts";
+import { CTRL_C, CTRL_D, ENTER, hayTerminal, Terminal } from "./terminal.ts";
 
 const CLIENTE = ["run", "--allow-net", "sockets/cliente_chat.ts"];
 
@@ -88,47 +88,45 @@ Deno.test({
   ignore: !hayTerminal,
   fn: async () => {
     const { servidor, port } = await arrancarChat();
-    const terminales: EnLaTerminal[] = [];
+    const terminales: Terminal[] = [];
     try {
       const entrar = async (nombre: string) => {
-        const terminal = new EnLaTerminal([...CLIENTE, "--port", port]);
+        const terminal = new Terminal([...CLIENTE, "--port", port]);
         terminales.push(terminal);
-        assert.ok(await terminal.hasta("¿Cómo te llamas?"), terminal.texto);
-        await terminal.teclear(`${nombre}\r`);
-        assert.ok(await terminal.hasta(`Hola, ${nombre}.`), terminal.texto);
+        await terminal.esperar("¿Cómo te llamas?");
+        await terminal.teclear(nombre + ENTER);
+        await terminal.esperar(`Hola, ${nombre}.`);
         return terminal;
       };
       const [ana, berta, carlos, dani] = await Promise.all(
         ["Ana", "Berta", "Carlos", "Dani"].map(entrar),
       );
-      const sale = async (terminal: EnLaTerminal, teclas: string) => {
-        const desde = performance.now();
+      /** Teclea y espera a que termine: su código, o null si sigue en marcha 1 s después. */
+      const sale = async (terminal: Terminal, teclas: string) => {
         await terminal.teclear(teclas);
-        return await terminal.fin(desde);
+        return await terminal.fin(1000);
       };
       const [cerrar, ctrlD, ctrlC] = await Promise.all([
-        sale(ana, "cerrar\r"),
-        sale(berta, "\x04"),
-        sale(carlos, "\x03"),
+        sale(ana, "cerrar" + ENTER),
+        sale(berta, CTRL_D),
+        sale(carlos, CTRL_C),
       ]);
       // Dani sigue dentro: el servidor se cierra (SIGTERM) y Dani termina solo.
-      const desde = performance.now();
       await servidor.parar("SIGTERM");
-      const cierre = await dani.fin(desde);
-      for (const { ms } of [cerrar, ctrlD, ctrlC, cierre]) assert.ok(ms < 1000, `${ms} ms`);
-      assert.equal(cerrar.code, 0);
-      assert.match(ana.texto, /Taluego, Ana!\r\n$/);
-      assert.equal(ctrlD.code, 0);
-      assert.match(berta.texto, /Taluego, Berta!\r\n$/);
-      assert.notEqual(ctrlC.code, 0); // Ctrl+C interrumpe, sin despedida
-      assert.equal(cierre.code, 0);
+      const cierre = await dani.fin(1000);
+      assert.equal(cerrar, 0, ana.salida);
+      assert.match(ana.salida, /Taluego, Ana!\r\n$/);
+      assert.equal(ctrlD, 0, berta.salida);
+      assert.match(berta.salida, /Taluego, Berta!\r\n$/);
+      assert.ok(ctrlC !== null && ctrlC !== 0, `Ctrl+C interrumpe, sin despedida: ${ctrlC}`);
+      assert.equal(cierre, 0, dani.salida);
       assert.match(
-        dani.texto,
+        dani.salida,
         /El chat se cierra\.\r\n\(el servidor ha cerrado la conexión\)\r\n$/,
       );
-      for (const terminal of terminales) assert.doesNotMatch(terminal.texto, /error|Uncaught/);
+      for (const terminal of terminales) assert.doesNotMatch(terminal.salida, /error|Uncaught/);
     } finally {
-      for (const terminal of terminales) await terminal.parar();
+      for (const terminal of terminales) await terminal[Symbol.asyncDispose]();
       await servidor.parar("SIGKILL");
     }
   },

@@ -5,7 +5,7 @@ import dgram from "node:dgram";
 import { once } from "node:events";
 import { ejecutar, EnMarcha } from "./ayuda.ts";
 import { leerCabecera } from "./cabeceras.ts";
-import { EnLaTerminal, hayTerminal } from "./udp_terminal.ts";
+import { CTRL_C, CTRL_D, ENTER, hayTerminal, Terminal } from "./terminal.ts";
 
 const CLIENTE = ["run", "--allow-net", "sockets/cliente_udp.ts"];
 const NO_RESPONDE = /^El servidor no ha respondido en un segundo\. ¿Está en marcha en /;
@@ -101,20 +101,19 @@ Deno.test({
     const servidor = await servidorDelTest((texto) => [texto]);
     try {
       const sesion = async (ultima: string) => {
-        const terminal = new EnLaTerminal([...CLIENTE, "--port", servidor.port]);
-        assert.ok(await terminal.hasta("Mensaje a enviar: "), terminal.texto);
-        await terminal.teclear("hola\r");
-        assert.ok(await terminal.hasta("El servidor responde: hola"), terminal.texto);
-        assert.ok(await terminal.hasta("Mensaje a enviar: "), terminal.texto);
-        const desde = performance.now();
+        await using terminal = new Terminal([...CLIENTE, "--port", servidor.port]);
+        await terminal.esperar("Mensaje a enviar: ");
+        await terminal.teclear("hola" + ENTER);
+        await terminal.esperar("El servidor responde: hola\r\nMensaje a enviar: ");
         await terminal.teclear(ultima);
-        return { ...await terminal.fin(desde), texto: terminal.texto };
+        // Termina en menos de un segundo, o `code` es null.
+        return { code: await terminal.fin(1000), texto: terminal.salida };
       };
       const [cerrar, ctrlD, ctrlC] = await Promise.all(
-        ["cerrar\r", "\x04", "\x03"].map(sesion),
+        ["cerrar" + ENTER, CTRL_D, CTRL_C].map(sesion),
       );
-      for (const { ms, texto } of [cerrar, ctrlD, ctrlC]) {
-        assert.ok(ms < 1000, `terminó en ${ms.toFixed(0)} ms:\n${texto}`);
+      for (const { code, texto } of [cerrar, ctrlD, ctrlC]) {
+        assert.notEqual(code, null, `sigue en marcha un segundo después:\n${texto}`);
         assert.doesNotMatch(texto, /error|Uncaught/);
       }
       assert.equal(cerrar.code, 0);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ejecutar, ejecutarThreads } from "./ayuda.ts";
-import { leerCabecera } from "./cabeceras.ts";
+import { ejecutar } from "./ayuda.ts";
+import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 /** La regla: Cuadrado y Cubo una vez cada uno, en cualquier orden, y "Fin del programa" el último. */
 function comprobar(lineas: string[]) {
@@ -11,10 +11,7 @@ function comprobar(lineas: string[]) {
 
 Deno.test("cuadrado_cubo: Cuadrado y Cubo, y Fin del programa siempre el último (también en la cabecera)", async () => {
   comprobar(leerCabecera("threads/cuadrado_cubo.ts").salida);
-  const { code, lineas, stderr } = await ejecutarThreads("cuadrado_cubo.ts");
-  assert.equal(stderr, "");
-  assert.equal(code, 0);
-  comprobar(lineas);
+  comprobar(await ejecutarCabecera("threads/cuadrado_cubo.ts"));
 });
 
 Deno.test("cuadrado_cubo: sin --allow-read lo explica en español, con la orden, y sale con 1", async () => {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { lineasDe, raiz } from "./ayuda.ts";
-import { leerCabecera } from "./cabeceras.ts";
-import { hayTaskset } from "./threads_ayuda.ts";
+import { ejecutar, ejecutarEnUnNucleo, ejecutarThreads, hayTaskset } from "./ayuda.ts";
+import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 /** La regla sin --interbloqueo: cada filósofo come sus `veces`, en orden, y lo dice el final. */
 function comprobarComida(lineas: string[], veces: number) {
@@ -40,24 +39,18 @@ function comprobarInterbloqueo(lineas: string[]) {
  * se le mata y el test falla: el ejemplo no puede colgar una clase.
  */
 async function filosofos(unNucleo: boolean, ...args: string[]) {
-  const deno = [Deno.execPath(), "run", "--allow-read", "threads/filosofos.ts", ...args];
-  const [programa, ...resto] = unNucleo ? ["taskset", "-c", "0", ...deno] : deno;
-  const { code, stdout, stderr } = await new Deno.Command(programa, {
-    args: resto,
-    cwd: raiz,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    signal: AbortSignal.timeout(15_000),
-  }).output();
-  const texto = new TextDecoder().decode(stderr);
-  assert.equal(code, 0, `código ${code} (¿colgado y terminado a los 15 s?): ${texto}`);
-  return lineasDe(new TextDecoder().decode(stdout));
+  const orden = ["run", "--allow-read", "threads/filosofos.ts", ...args];
+  const { code, lineas, stderr } = unNucleo
+    ? await ejecutarEnUnNucleo(orden, { limiteMs: 15_000 })
+    : await ejecutar(orden, undefined, { limiteMs: 15_000 });
+  assert.equal(code, 0, `código ${code} (¿colgado y terminado a los 15 s?): ${stderr}`);
+  return lineas;
 }
 
 Deno.test("filosofos: en orden comen todos; con --interbloqueo se detecta y acaba con 0 (también en un núcleo)", async () => {
   comprobarComida(leerCabecera("threads/filosofos.ts").salida, 3);
   const [comen, bloqueados, comenUno, bloqueadosUno] = await Promise.all([
-    filosofos(false),
+    ejecutarCabecera("threads/filosofos.ts"),
     filosofos(false, "--interbloqueo"),
     hayTaskset ? filosofos(true, "--veces", "2") : null,
     hayTaskset ? filosofos(true, "--interbloqueo") : null,
@@ -85,19 +78,12 @@ Deno.test("filosofos: las reglas rechazan salidas imposibles", () => {
   );
 });
 
-Deno.test("filosofos: una opción mal escrita o --veces 0, una frase y código 2", async () => {
-  const errores = [["--veces", "0"], ["--interbloquear"]].map((args) =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", "threads/filosofos.ts", ...args],
-      cwd: raiz,
-      stdin: "null",
-    }).output()
+Deno.test("filosofos: una opción mal escrita, una frase y código 2", async () => {
+  // Las opciones se prueban a fondo en threading_test.ts: aquí, un caso de punta a punta.
+  const { code, stderr } = await ejecutarThreads("filosofos.ts", "--interbloquear");
+  assert.equal(code, 2);
+  assert.match(
+    stderr,
+    /^Opción desconocida: --interbloquear[^\n]*\nUso: deno run --allow-read threads\/filosofos\.ts \[--interbloqueo\] \[--veces N\]\n$/,
   );
-  for (const { code, stderr } of await Promise.all(errores)) {
-    assert.equal(code, 2);
-    assert.match(
-      new TextDecoder().decode(stderr),
-      /^(--veces 0 está fuera de rango|Opción desconocida: --interbloquear)[^\n]*\nUso: deno run --allow-read threads\/filosofos\.ts \[--interbloqueo\] \[--veces N\]\n$/,
-    );
-  }
 });

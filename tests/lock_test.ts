@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { ejecutar } from "./ayuda.ts";
-import { leerCabecera } from "./cabeceras.ts";
-import { ejecutarEnUnNucleo, hayTaskset } from "./threads_ayuda.ts";
+import { ejecutarEnUnNucleo, hayTaskset } from "./ayuda.ts";
+import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 /** La regla: dos bloques enteros de 5 líneas y el contador exacto. */
 function comprobar(lineas: string[], veces: number) {
@@ -12,28 +11,20 @@ function comprobar(lineas: string[], veces: number) {
   assert.equal(lineas[10], `Contador: ${2 * veces} (esperado ${2 * veces})`);
 }
 
-/** Ejecuta lock.ts, con `taskset -c 0` (un solo núcleo) si `unNucleo`. */
-async function lock(unNucleo: boolean, ...args: string[]) {
-  const orden = ["run", "--allow-read", "threads/lock.ts", ...args];
-  const { code, lineas, stderr } = unNucleo
-    ? await ejecutarEnUnNucleo(orden)
-    : await ejecutar(orden);
-  assert.equal(code, 0, stderr);
-  return lineas;
-}
-
 Deno.test("lock: dos bloques enteros y el contador exacto (también en la cabecera)", async () => {
   comprobar(leerCabecera("threads/lock.ts").salida, 500);
-  // Y otra más corta, a la vez (threading_test.ts prueba el Lock a fondo sin arrancar procesos).
-  const [normal, corta] = await Promise.all([lock(false), lock(false, "--veces", "10")]);
-  comprobar(normal, 500);
-  comprobar(corta, 10);
+  // threading_test.ts prueba el Lock a fondo sin arrancar procesos.
+  comprobar(await ejecutarCabecera("threads/lock.ts"), 500);
 });
 
 Deno.test({
   name: "lock: en un solo núcleo (taskset -c 0), igual de exacto",
   ignore: !hayTaskset,
   async fn() {
-    comprobar(await lock(true, "--veces", "100"), 100);
+    const { code, lineas, stderr } = await ejecutarEnUnNucleo(
+      ["run", "--allow-read", "threads/lock.ts", "--veces", "100"],
+    );
+    assert.equal(code, 0, stderr);
+    comprobar(lineas, 100);
   },
 });

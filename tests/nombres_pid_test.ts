@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { ejecutarThreads } from "./ayuda.ts";
-import { leerCabecera } from "./cabeceras.ts";
+import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 /** La regla: el principal primero, cada tarea su nombre antes que su pid, y un solo pid. */
 function comprobar(lineas: string[]) {
@@ -23,7 +22,5 @@ function comprobar(lineas: string[]) {
 
 Deno.test("nombres_pid: nombre de cada thread y el mismo pid en los tres (también en la cabecera)", async () => {
   comprobar(leerCabecera("threads/nombres_pid.ts").salida);
-  const { code, lineas, stderr } = await ejecutarThreads("nombres_pid.ts");
-  assert.equal(code, 0, stderr);
-  comprobar(lineas);
+  comprobar(await ejecutarCabecera("threads/nombres_pid.ts"));
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ejecutarThreads } from "./ayuda.ts";
-import { leerCabecera } from "./cabeceras.ts";
+import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 /**
  * La regla: con 20 elementos o menos, cada uno se pone antes de sacarse, se pone y se saca
@@ -42,7 +42,7 @@ async function productorConsumidor(...args: string[]) {
 
 Deno.test("productor_consumidor: cada elemento se pone antes de sacarse, una vez y en orden (también en la cabecera)", async () => {
   comprobar(leerCabecera("threads/productor_consumidor.ts").salida, 10, 3);
-  comprobar(await productorConsumidor(), 10, 3);
+  comprobar(await ejecutarCabecera("threads/productor_consumidor.ts"), 10, 3);
   assert.throws(
     () => comprobar(["Consumidor: saca 1", "Productor: pone 1", "", ""], 1, 3),
     /se saca antes de ponerse/,

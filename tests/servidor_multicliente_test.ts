@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
 import { arrancarServidor, bytesDe, ejecutar, enviar, lineasDe, recibir } from "./ayuda.ts";
-import { leerCabecera } from "./cabeceras.ts";
+import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 import { resetear } from "./sockets_ayuda.ts";
 import { hayTerminal, Terminal } from "./terminal.ts";
 import { leerOpciones } from "../sockets/servidor_multicliente.ts";
+
+/**
+ * En Windows, `kill()` termina un proceso en seco (no hay SIGTERM, SIGINT ni SIGSTOP que
+ * manejar): los tests que envían una señal y esperan una salida limpia se saltan allí.
+ */
+const enWindows = Deno.build.os === "windows";
 
 const SCRIPT = "sockets/servidor_multicliente.ts";
 
@@ -51,6 +57,20 @@ function comprobar(lineas: string[]) {
   assert.equal(despedidos.size, conectados.size, "un cliente sin despedida");
 }
 
+Deno.test({
+  name: "multicliente: la orden de la cabecera, con cliente.ts y Ctrl+C, cumple la regla",
+  ignore: Deno.build.os === "windows", // allí no se puede enviar Ctrl+C a otro proceso
+  async fn() {
+    const lineas = await ejecutarCabecera("sockets/servidor_multicliente.ts");
+    comprobar(lineas);
+    assert.deepEqual(lineas.slice(-3), [
+      "^C",
+      "Cerrando el servidor y 0 conexiones abiertas.",
+      "Taluego, clientes!",
+    ]);
+  },
+});
+
 /** Envía un mensaje y espera su eco exacto. */
 async function idaYVuelta(conexion: Deno.Conn, mensaje: string | Uint8Array) {
   const bytes = typeof mensaje === "string" ? bytesDe(mensaje) : mensaje;
@@ -68,122 +88,136 @@ async function final(conexion: Deno.Conn): Promise<string | null> {
   }
 }
 
-Deno.test("multicliente: la regla vale para la cabecera y para dos clientes a la vez; «cerrar» solo cierra el suyo", async () => {
-  comprobar(leerCabecera("sockets/servidor_multicliente.ts").salida);
-  const ejemplo = [
-    "Servidor escuchando en 0.0.0.0:9999",
-    "Cliente 1 (127.0.0.1:5000) conectado",
-    "Cliente 1 (127.0.0.1:5000) dice: hola",
-    "^C",
-    "Cerrando el servidor y 1 conexión abierta.",
-    "Taluego, cliente 1!",
-    "Taluego, clientes!",
-  ];
-  comprobar(ejemplo);
-  assert.throws(() => comprobar(ejemplo.with(4, "Cerrando el servidor y 0 conexiones abiertas.")));
-  assert.throws(() => comprobar(ejemplo.with(2, "Cliente 2 (127.0.0.1:5000) dice: hola")));
-  assert.throws(() => comprobar(ejemplo.with(2, "Cliente 1 (127.0.0.1:5000) dice: a\nb")));
+Deno.test(
+  "multicliente: la regla vale para la cabecera y para dos clientes a la vez; «cerrar» solo cierra el suyo",
+  { ignore: enWindows },
+  async () => {
+    comprobar(leerCabecera("sockets/servidor_multicliente.ts").salida);
+    const ejemplo = [
+      "Servidor escuchando en 0.0.0.0:9999",
+      "Cliente 1 (127.0.0.1:5000) conectado",
+      "Cliente 1 (127.0.0.1:5000) dice: hola",
+      "^C",
+      "Cerrando el servidor y 1 conexión abierta.",
+      "Taluego, cliente 1!",
+      "Taluego, clientes!",
+    ];
+    comprobar(ejemplo);
+    assert.throws(() =>
+      comprobar(ejemplo.with(4, "Cerrando el servidor y 0 conexiones abiertas."))
+    );
+    assert.throws(() => comprobar(ejemplo.with(2, "Cliente 2 (127.0.0.1:5000) dice: hola")));
+    assert.throws(() => comprobar(ejemplo.with(2, "Cliente 1 (127.0.0.1:5000) dice: a\nb")));
 
-  const { servidor, port } = await arrancarServidor(SCRIPT);
-  const a = await Deno.connect({ hostname: "127.0.0.1", port });
-  assert.match((await servidor.linea())!, /^Cliente 1 \(127\.0\.0\.1:\d+\) conectado$/);
-  const b = await Deno.connect({ hostname: "127.0.0.1", port });
-  assert.match((await servidor.linea())!, /^Cliente 2 \(127\.0\.0\.1:\d+\) conectado$/);
-  await idaYVuelta(b, "soy b"); // b habla mientras a espera
-  await idaYVuelta(a, "soy a\x1b[2J\nTaluego, clientes!"); // un mensaje, una línea
-  await enviar(a, "cerrar");
-  assert.equal(await final(a), null); // el servidor cierra la conexión de a
-  a.close();
-  await idaYVuelta(b, "sigo aquí"); // b no se ha enterado
-  b.close(); // b se va sin decir «cerrar»
-  while (!servidor.lineas.includes("Taluego, cliente 2!")) {
-    if ((await servidor.linea()) === null) break;
-  }
-  const { code, lineas, stderr } = await servidor.parar("SIGINT");
-  assert.equal(code, 0, stderr);
-  assert.equal(stderr, "");
-  comprobar(lineas);
-  assert.deepEqual(lineas.slice(1).map((linea) => linea.replace(/:\d+\)/, ")")), [
-    "Cliente 1 (127.0.0.1) conectado",
-    "Cliente 2 (127.0.0.1) conectado",
-    "Cliente 2 (127.0.0.1) dice: soy b",
-    "Cliente 1 (127.0.0.1) dice: soy a\\x1b[2J\\nTaluego, clientes!",
-    "Taluego, cliente 1!",
-    "Cliente 2 (127.0.0.1) dice: sigo aquí",
-    "Cliente 2 (127.0.0.1) se ha ido sin decir «cerrar».",
-    "Taluego, cliente 2!",
-    "Cerrando el servidor y 0 conexiones abiertas.",
-    "Taluego, clientes!",
-  ]);
-});
-
-Deno.test("multicliente: tras 300 clientes cortados antes de ser aceptados, atiende enseguida al siguiente (y SIGTERM lo despide aunque no cierre)", async () => {
-  const { servidor, port } = await arrancarServidor(SCRIPT);
-  // Con el servidor parado (SIGSTOP), el sistema completa las conexiones y recibe los resets:
-  // al seguir (SIGCONT), accept() se encuentra 300 conexiones ya cortadas.
-  servidor.proceso.kill("SIGSTOP");
-  try {
-    for (let tanda = 0; tanda < 3; tanda++) {
-      await Promise.all(Array.from({ length: 100 }, () => resetear(port)));
+    const { servidor, port } = await arrancarServidor(SCRIPT);
+    const a = await Deno.connect({ hostname: "127.0.0.1", port });
+    assert.match((await servidor.linea())!, /^Cliente 1 \(127\.0\.0\.1:\d+\) conectado$/);
+    const b = await Deno.connect({ hostname: "127.0.0.1", port });
+    assert.match((await servidor.linea())!, /^Cliente 2 \(127\.0\.0\.1:\d+\) conectado$/);
+    await idaYVuelta(b, "soy b"); // b habla mientras a espera
+    await idaYVuelta(a, "soy a\x1b[2J\nTaluego, clientes!"); // un mensaje, una línea
+    await enviar(a, "cerrar");
+    assert.equal(await final(a), null); // el servidor cierra la conexión de a
+    a.close();
+    await idaYVuelta(b, "sigo aquí"); // b no se ha enterado
+    b.close(); // b se va sin decir «cerrar»
+    while (!servidor.lineas.includes("Taluego, cliente 2!")) {
+      if ((await servidor.linea()) === null) break;
     }
-  } finally {
-    servidor.proceso.kill("SIGCONT");
-  }
-  const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
-  // Antes esperaba 100 ms por cada reset (30 s). El límite solo evita colgar el test.
-  let reloj: ReturnType<typeof setTimeout> | undefined;
-  const aTiempo = await Promise.race([
-    idaYVuelta(conexion, "¿hay alguien?").then(() => true),
-    new Promise<boolean>((r) => reloj = setTimeout(() => r(false), 3000)),
-  ]);
-  clearTimeout(reloj);
-  // Este cliente sigue conectado y sin leer (como uno que espera a que tecleen): tras SIGTERM,
-  // el servidor le cierra su lado, lo espera un rato, lo despide y termina igual.
-  const { code, lineas, stderr } = await servidor.parar("SIGTERM");
-  conexion.close();
-  assert.ok(aTiempo, "el cliente nuevo no tuvo su eco en 3 s");
-  assert.equal(code, 0);
-  assert.equal(stderr, "");
-  comprobar(lineas);
-  assert.deepEqual(lineas.slice(-3), [
-    "Cerrando el servidor y 1 conexión abierta.",
-    "Taluego, cliente 1!",
-    "Taluego, clientes!",
-  ]);
-});
+    const { code, lineas, stderr } = await servidor.parar("SIGINT");
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, "");
+    comprobar(lineas);
+    assert.deepEqual(lineas.slice(1).map((linea) => linea.replace(/:\d+\)/, ")")), [
+      "Cliente 1 (127.0.0.1) conectado",
+      "Cliente 2 (127.0.0.1) conectado",
+      "Cliente 2 (127.0.0.1) dice: soy b",
+      "Cliente 1 (127.0.0.1) dice: soy a\\x1b[2J\\nTaluego, clientes!",
+      "Taluego, cliente 1!",
+      "Cliente 2 (127.0.0.1) dice: sigo aquí",
+      "Cliente 2 (127.0.0.1) se ha ido sin decir «cerrar».",
+      "Taluego, cliente 2!",
+      "Cerrando el servidor y 0 conexiones abiertas.",
+      "Taluego, clientes!",
+    ]);
+  },
+);
 
-Deno.test("multicliente: SIGTERM con 2000 mensajes en camino: cada uno tiene su eco y un cierre normal, sin reset", async () => {
-  const CLIENTES = 2000;
-  const { servidor, port } = await arrancarServidor(SCRIPT);
-  const conexiones = await Promise.all(
-    Array.from({ length: CLIENTES }, async (_, c) => {
-      const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
-      await idaYVuelta(conexion, `hola ${c}`); // aceptado y conversando
-      return conexion;
-    }),
-  );
-  // Con el servidor parado, cada cliente envía su mensaje y llega SIGTERM: al seguir, el
-  // servidor tiene a la vez la señal y 2000 mensajes sin leer.
-  servidor.proceso.kill("SIGSTOP");
-  try {
-    await Promise.all(conexiones.map((conexion, c) => enviar(conexion, `adiós ${c}`)));
-    servidor.proceso.kill("SIGTERM");
-  } finally {
-    servidor.proceso.kill("SIGCONT");
-  }
-  const finales = await Promise.all(conexiones.map(async (conexion, c) => {
-    const eco = new TextDecoder().decode(await recibir(conexion, bytesDe(`adiós ${c}`).length));
-    const cierre = await final(conexion);
+Deno.test(
+  "multicliente: tras 300 clientes cortados antes de ser aceptados, atiende enseguida al siguiente (y SIGTERM lo despide aunque no cierre)",
+  { ignore: enWindows },
+  async () => {
+    const { servidor, port } = await arrancarServidor(SCRIPT);
+    // Con el servidor parado (SIGSTOP), el sistema completa las conexiones y recibe los resets:
+    // al seguir (SIGCONT), accept() se encuentra 300 conexiones ya cortadas.
+    servidor.proceso.kill("SIGSTOP");
+    try {
+      for (let tanda = 0; tanda < 3; tanda++) {
+        await Promise.all(Array.from({ length: 100 }, () => resetear(port)));
+      }
+    } finally {
+      servidor.proceso.kill("SIGCONT");
+    }
+    const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
+    // Antes esperaba 100 ms por cada reset (30 s). El límite solo evita colgar el test.
+    let reloj: ReturnType<typeof setTimeout> | undefined;
+    const aTiempo = await Promise.race([
+      idaYVuelta(conexion, "¿hay alguien?").then(() => true),
+      new Promise<boolean>((r) => reloj = setTimeout(() => r(false), 3000)),
+    ]);
+    clearTimeout(reloj);
+    // Este cliente sigue conectado y sin leer (como uno que espera a que tecleen): tras SIGTERM,
+    // el servidor le cierra su lado, lo espera un rato, lo despide y termina igual.
+    const { code, lineas, stderr } = await servidor.parar("SIGTERM");
     conexion.close();
-    return eco === `adiós ${c}` ? cierre : `eco «${eco}»`;
-  }));
-  const { code, lineas, stderr } = await servidor.fin();
-  assert.equal(code, 0, stderr);
-  assert.deepEqual(finales.filter((cierre) => cierre !== null), []);
-  comprobar(lineas);
-  assert.ok(lineas.includes(`Cerrando el servidor y ${CLIENTES} conexiones abiertas.`));
-  assert.equal(lineas.filter((linea) => / dice: adiós \d+$/.test(linea)).length, CLIENTES);
-});
+    assert.ok(aTiempo, "el cliente nuevo no tuvo su eco en 3 s");
+    assert.equal(code, 0);
+    assert.equal(stderr, "");
+    comprobar(lineas);
+    assert.deepEqual(lineas.slice(-3), [
+      "Cerrando el servidor y 1 conexión abierta.",
+      "Taluego, cliente 1!",
+      "Taluego, clientes!",
+    ]);
+  },
+);
+
+Deno.test(
+  "multicliente: SIGTERM con 2000 mensajes en camino: cada uno tiene su eco y un cierre normal, sin reset",
+  { ignore: enWindows },
+  async () => {
+    const CLIENTES = 2000;
+    const { servidor, port } = await arrancarServidor(SCRIPT);
+    const conexiones = await Promise.all(
+      Array.from({ length: CLIENTES }, async (_, c) => {
+        const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
+        await idaYVuelta(conexion, `hola ${c}`); // aceptado y conversando
+        return conexion;
+      }),
+    );
+    // Con el servidor parado, cada cliente envía su mensaje y llega SIGTERM: al seguir, el
+    // servidor tiene a la vez la señal y 2000 mensajes sin leer.
+    servidor.proceso.kill("SIGSTOP");
+    try {
+      await Promise.all(conexiones.map((conexion, c) => enviar(conexion, `adiós ${c}`)));
+      servidor.proceso.kill("SIGTERM");
+    } finally {
+      servidor.proceso.kill("SIGCONT");
+    }
+    const finales = await Promise.all(conexiones.map(async (conexion, c) => {
+      const eco = new TextDecoder().decode(await recibir(conexion, bytesDe(`adiós ${c}`).length));
+      const cierre = await final(conexion);
+      conexion.close();
+      return eco === `adiós ${c}` ? cierre : `eco «${eco}»`;
+    }));
+    const { code, lineas, stderr } = await servidor.fin();
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(finales.filter((cierre) => cierre !== null), []);
+    comprobar(lineas);
+    assert.ok(lineas.includes(`Cerrando el servidor y ${CLIENTES} conexiones abiertas.`));
+    assert.equal(lineas.filter((linea) => / dice: adiós \d+$/.test(linea)).length, CLIENTES);
+  },
+);
 
 Deno.test("multicliente: opciones (--port -1, -h, --help) y puerto ocupado, como servidor.ts", async () => {
   assert.deepEqual(leerOpciones([]), { host: "0.0.0.0", port: 9999 });

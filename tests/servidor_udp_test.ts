@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { once } from "node:events";
 import { ejecutar, EnMarcha } from "./ayuda.ts";
-import { leerCabecera } from "./cabeceras.ts";
+import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 /**
  * La regla de cualquier salida correcta: primero "Servidor UDP escuchando en <host>:<puerto>",
@@ -41,8 +41,14 @@ Deno.test("servidor_udp: la muestra de la cabecera cumple la regla", () => {
   assert.throws(() => comprobarServidor(["Servidor UDP escuchando en 0.0.0.0:9999", "hola"]));
 });
 
+Deno.test("servidor_udp: la orden de la cabecera, con cliente_udp.ts y su @entrada, cumple la regla", async () => {
+  const lineas = await ejecutarCabecera("sockets/servidor_udp.ts");
+  comprobarServidor(lineas);
+  assert.match(lineas[1], /^127\.0\.0\.1:\d+ dice: hola$/);
+});
+
 Deno.test("servidor_udp: devuelve cada datagrama a quien lo envió y «cerrar» lo termina", async () => {
-  // Con la orden de su cabecera (copiarlo solo a una carpeta vacía lo prueba cabeceras_test.ts).
+  // Con la orden de su cabecera (copiado solo a una carpeta vacía, en el test de arriba).
   const [, ...args] = leerCabecera("sockets/servidor_udp.ts").ejecutar.split(" ");
   const servidor = new EnMarcha([...args, "--host", "127.0.0.1", "--port", "0"]);
   const ana = await socketDelTest();

@@ -1,15 +1,18 @@
 // Una terminal de verdad para los tests: un script en marcha dentro de una pseudo-terminal,
-// donde se teclea como una persona (Enter, Ctrl+D, Ctrl+C) y se lee lo que se vería.
+// donde se teclea como una persona (Enter, Ctrl+D, Ctrl+C) y se lee lo que se vería. Con una
+// tubería, un programa que deja una lectura del teclado pendiente termina igual; en una
+// terminal se queda esperando otro Enter. Por eso estos tests teclean en una terminal.
 //
 // Usa `script` de util-linux (`script -qfec "<orden>" /dev/null`), que está en cualquier
-// Linux: lo tecleado llega a la pseudo-terminal, cuyo sistema de líneas hace lo de siempre
-// (Ctrl+D acaba la entrada, Ctrl+C envía SIGINT). Solo Linux: los tests que la usan se saltan
-// en otros sistemas (`ignore: !hayTerminal`).
+// Linux, lanzado con `EnMarcha` como cualquier otro proceso: lo tecleado llega a la
+// pseudo-terminal, cuyo sistema de líneas hace lo de siempre (Ctrl+D acaba la entrada, Ctrl+C
+// envía SIGINT), y `-e` devuelve el código del programa. Solo Linux: los tests que la usan se
+// saltan en otros sistemas (`ignore: !hayTerminal`).
 
-import { raiz } from "./ayuda.ts";
+import { EnMarcha } from "./ayuda.ts";
 
 /** ¿Se puede abrir una pseudo-terminal aquí? (Linux con `script` de util-linux.) */
-export const hayTerminal = Deno.build.os === "linux" && (() => {
+export const hayTerminal: boolean = Deno.build.os === "linux" && (() => {
   try {
     return new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
       .outputSync().success;
@@ -23,84 +26,66 @@ export const ENTER = "\r";
 export const CTRL_C = "\x03";
 export const CTRL_D = "\x04";
 
-/** `deno <args>` en marcha dentro de una pseudo-terminal. */
+/** Espera una promesa como mucho `ms`: su valor, o `undefined` si no llegó a tiempo. */
+async function enPlazo<T>(promesa: Promise<T>, ms: number): Promise<T | undefined> {
+  let reloj: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promesa,
+      new Promise<undefined>((r) => reloj = setTimeout(() => r(undefined), Math.max(ms, 0))),
+    ]);
+  } finally {
+    clearTimeout(reloj);
+  }
+}
+
+/** `deno <args>` en marcha dentro de una pseudo-terminal, desde la raíz del proyecto. */
 export class Terminal implements AsyncDisposable {
-  readonly proceso: Deno.ChildProcess;
-  /** Todo lo que se ha visto en la terminal (con \r\n, como la envía la terminal). */
-  salida = "";
-  #escritor: WritableStreamDefaultWriter<Uint8Array>;
-  #novedad = Promise.withResolvers<void>();
-  #leida: Promise<void>;
+  readonly enMarcha: EnMarcha;
+  #teclado: WritableStreamDefaultWriter<Uint8Array>;
 
   constructor(args: string[]) {
     const orden = [Deno.execPath(), ...args].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`)
       .join(" ");
-    const proceso = new Deno.Command("script", {
-      args: ["-qfec", orden, "/dev/null"],
-      cwd: raiz,
-      env: { NO_COLOR: "1", TERM: "dumb" },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    this.proceso = proceso;
-    this.#escritor = proceso.stdin.getWriter();
-    this.#leida = (async () => {
-      for await (const trozo of proceso.stdout.pipeThrough(new TextDecoderStream())) {
-        this.salida += trozo;
-        this.#novedad.resolve();
-        this.#novedad = Promise.withResolvers<void>();
-      }
-      this.#novedad.resolve();
-    })();
-    proceso.stderr.cancel();
+    this.enMarcha = new EnMarcha(["-qfec", orden, "/dev/null"], "piped", {
+      programa: "script",
+      env: { TERM: "dumb" },
+    });
+    this.#teclado = this.enMarcha.proceso.stdin.getWriter();
+  }
+
+  /** Todo lo que se ha visto en la terminal (el eco de lo tecleado incluido, con \r\n). */
+  get salida(): string {
+    return this.enMarcha.texto;
   }
 
   /** Espera a que la terminal muestre `texto` (falla si no aparece en `ms`). */
   async esperar(texto: string, ms = 10_000): Promise<void> {
-    const limite = Date.now() + ms;
-    while (!this.salida.includes(texto)) {
-      const quedan = limite - Date.now();
-      let reloj: ReturnType<typeof setTimeout> | undefined;
-      const aTiempo = await Promise.race([
-        this.#novedad.promise.then(() => true),
-        new Promise<boolean>((r) => reloj = setTimeout(() => r(false), Math.max(quedan, 0))),
-      ]);
-      clearTimeout(reloj);
-      if (!aTiempo) throw new Error(`la terminal no mostró «${texto}»; mostró:\n${this.salida}`);
+    if (!await enPlazo(this.enMarcha.hastaTexto(texto), ms)) {
+      throw new Error(`la terminal no mostró «${texto}»; mostró:\n${this.salida}`);
     }
   }
 
   /** Teclea `texto` (las teclas especiales, con ENTER, CTRL_C, CTRL_D). */
   async teclear(texto: string): Promise<void> {
-    await this.#escritor.write(new TextEncoder().encode(texto));
+    await this.#teclado.write(new TextEncoder().encode(texto));
   }
 
   /**
    * Espera a que el programa termine, como mucho `ms`: devuelve su código, o `null` si seguía
-   * en marcha (y entonces lo termina).
+   * en marcha (se le termina al cerrar la terminal).
    */
   async fin(ms: number): Promise<number | null> {
-    let reloj: ReturnType<typeof setTimeout> | undefined;
-    const estado = await Promise.race([
-      this.proceso.status,
-      new Promise<null>((r) => reloj = setTimeout(() => r(null), ms)),
-    ]);
-    clearTimeout(reloj);
-    if (estado === null) return null;
-    await this.#leida;
+    const estado = await enPlazo(this.enMarcha.proceso.status, ms);
+    if (estado === undefined) return null;
+    await this.enMarcha.fin(); // y toda su salida leída
     return estado.code;
   }
 
-  /** Cierra todo: el teclado, y el proceso si sigue en marcha. */
+  /** Cierra todo: el proceso si sigue en marcha, y el teclado. */
   async [Symbol.asyncDispose]() {
-    try {
-      this.proceso.kill("SIGKILL");
-    } catch {
-      // ya había terminado
-    }
-    await this.#escritor.close().catch(() => {});
-    await this.proceso.status;
-    await this.#leida;
+    this.enMarcha.senal("SIGKILL");
+    await this.#teclado.close().catch(() => {});
+    await this.enMarcha.fin();
   }
 }

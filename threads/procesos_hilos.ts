@@ -3,7 +3,7 @@
  *
  * El capítulo explica que con varios núcleos los procesos se ejecutan de verdad a la vez y
  * que los hilos comparten el proceso que los crea. Aquí se ve con números: contar los primos
- * menores que 8.000.000 primero en el hilo principal, después repartido entre 2 workers
+ * menores que 4.000.000 primero en el hilo principal, después repartido entre 2 workers
  * (hilos de este mismo proceso: el mismo pid) y después entre 2 procesos nuevos
  * (`Deno.Command` ejecuta este mismo script con `--parte`: cada uno con su pid).
  *
@@ -20,11 +20,11 @@
  * @python Apartado 2 «Threads», primer párrafo: multiprocesamiento (procesos) frente a multihilo (threads), getpid()
  * @ejecutar deno run --allow-read --allow-run threads/procesos_hilos.ts
  * @salida
- *   Contar los primos menores que 8000000 (núcleos de este equipo: 2)
- *   1 hilo, el principal (pid 25101): 539777 primos en 1254 ms
- *   2 workers (pid 25101 y 25101): 539777 primos en 707 ms, el 56 % del tiempo de 1 hilo
- *   2 procesos (pid 25111 y 25112) en marcha...
- *   2 procesos: 539777 primos en 806 ms, el 64 % del tiempo de 1 hilo
+ *   Contar los primos menores que 4000000 (núcleos de este equipo: 2)
+ *   1 hilo, el principal (pid 9233): 283146 primos en 676 ms
+ *   2 workers (pid 9233 y 9233): 283146 primos en 395 ms, el 58 % del tiempo de 1 hilo
+ *   2 procesos (pid 9259 y 9260) en marcha...
+ *   2 procesos: 283146 primos en 474 ms, el 70 % del tiempo de 1 hilo
  *   Con 2 núcleos libres, repartir en 2 baja cerca del 50 %; si baja menos, otros programas ocupaban los núcleos (o la cuenta es tan corta que pesa más arrancar).
  *   Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.
  * @cambia Los pids y los tiempos cambian en cada ejecución (y cuánto más rápido, según lo libres que estén los núcleos); los primos, no.
@@ -81,7 +81,7 @@ function comparar(solo: number, repartido: number): string {
 if (import.meta.main) {
   const permisos = "--allow-read --allow-run";
   const { limite, parte } = leerOpciones({
-    limite: entero(8_000_000, 2, 1_000_000_000, "contar los primos menores que este número"),
+    limite: entero(4_000_000, 2, 1_000_000_000, "contar los primos menores que este número"),
     parte: entero(-1, 0, 1, ""), // interna: así se lanza cada proceso hijo
   }, permisos);
 
