@@ -1,0 +1,4 @@
+// La segunda mitad de la suite: ver tests/todos.ts.
+import { importarTests } from "./todos.ts";
+
+await importarTests(2, 2);
