@@ -227,23 +227,20 @@ export function ejecutarThreads(script: string, ...args: string[]): Promise<Resu
   return ejecutar(["run", "--allow-read", `threads/${script}`, ...args]);
 }
 
+/** La orden de un servidor de sockets/ en 127.0.0.1 y en `port` (0: el que elija el sistema). */
+export function ordenServidor(script: string, port: number | string = 0): string[] {
+  return ["run", "--allow-net", script, "--host", "127.0.0.1", "--port", String(port)];
+}
+
 /**
- * Arranca servidor.ts (u otro servidor con las mismas opciones) en 127.0.0.1 con un puerto
- * que elige el sistema, espera su línea "... escuchando en 127.0.0.1:<puerto>" y devuelve el
- * puerto.
+ * Arranca servidor.ts (u otro servidor con las mismas opciones: todos los de sockets/) en
+ * 127.0.0.1 con un puerto que elige el sistema, espera su línea
+ * "... escuchando en 127.0.0.1:<puerto>" y devuelve el puerto.
  */
 export async function arrancarServidor(
   script = "sockets/servidor.ts",
 ): Promise<{ servidor: EnMarcha; port: number }> {
-  const servidor = new EnMarcha([
-    "run",
-    "--allow-net",
-    script,
-    "--host",
-    "127.0.0.1",
-    "--port",
-    "0",
-  ]);
+  const servidor = new EnMarcha(ordenServidor(script));
   const lista = await servidor.linea();
   const port = puertoDe(lista);
   if (!port) {

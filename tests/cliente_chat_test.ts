@@ -1,7 +1,7 @@
 // cliente_chat.ts de verdad, contra servidor_chat.ts: recibe mientras espera al teclado,
 // tecleando en una terminal y con una tubería, y los errores de siempre en español.
 import assert from "node:assert/strict";
-import { ejecutar, EnMarcha } from "./ayuda.ts";
+import { arrancarServidor, ejecutar, EnMarcha } from "./ayuda.ts";
 import { leerCabecera } from "./cabeceras.ts";
 import { aTiempo, Participante } from "./chat_participante.ts";
 import { CTRL_C, CTRL_D, ENTER, hayTerminal, Terminal } from "./terminal.ts";
@@ -30,12 +30,8 @@ export function comprobarClienteChat(lineas: string[]): void {
 }
 
 async function arrancarChat() {
-  const servidor = new EnMarcha([
-    ...["run", "--allow-net", "sockets/servidor_chat.ts", "--host", "127.0.0.1", "--port", "0"],
-  ]);
-  const port = (await servidor.linea())?.match(/127\.0\.0\.1:(\d+)$/)?.[1];
-  if (!port) throw new Error(`el servidor no arrancó: ${(await servidor.parar("SIGKILL")).stderr}`);
-  return { servidor, port };
+  const { servidor, port } = await arrancarServidor("sockets/servidor_chat.ts");
+  return { servidor, port: String(port) };
 }
 
 Deno.test("cliente_chat: la muestra de la cabecera cumple la regla", () => {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { once } from "node:events";
-import { ejecutar, EnMarcha } from "./ayuda.ts";
+import { arrancarServidor, ejecutar } from "./ayuda.ts";
 import { leerCabecera } from "./cabeceras.ts";
 import { CTRL_C, CTRL_D, ENTER, hayTerminal, Terminal } from "./terminal.ts";
 
@@ -49,14 +49,10 @@ Deno.test("cliente_udp: la muestra de la cabecera cumple la regla", () => {
 });
 
 Deno.test("cliente_udp: con servidor_udp.ts, cada mensaje y su eco; «cerrar» termina los dos", async () => {
-  const servidor = new EnMarcha([
-    ...["run", "--allow-net", "sockets/servidor_udp.ts", "--host", "127.0.0.1", "--port", "0"],
-  ]);
+  const { servidor, port } = await arrancarServidor("sockets/servidor_udp.ts");
   try {
-    const port = (await servidor.linea())?.match(/127\.0\.0\.1:(\d+)$/)?.[1];
-    assert.ok(port, "el servidor no arrancó");
     const entrada = ["hola", "ñandú €", "cerrar"];
-    const cliente = await ejecutar([...CLIENTE, "--port", port], entrada.join("\n") + "\n");
+    const cliente = await ejecutar([...CLIENTE, "--port", String(port)], entrada.join("\n") + "\n");
     assert.equal(cliente.code, 0, cliente.stderr);
     comprobarCliente(entrada, cliente.lineas);
     assert.ok(!cliente.lineas.some((linea) => NO_RESPONDE.test(linea)), cliente.stdout);

@@ -1,7 +1,7 @@
 // servidor_chat.ts de verdad: clientes por TCP real en 127.0.0.1, que se hablan, se cortan,
 // dejan de leer, y un SIGTERM que cierra a todos.
 import assert from "node:assert/strict";
-import { ejecutar, EnMarcha } from "./ayuda.ts";
+import { arrancarServidor, ejecutar, ordenServidor } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 import { aTiempo, Participante } from "./chat_participante.ts";
 
@@ -48,14 +48,7 @@ export function comprobarServidorChat(lineas: string[]): void {
   ]);
 }
 
-async function arrancarChat() {
-  const servidor = new EnMarcha([
-    ...["run", "--allow-net", "sockets/servidor_chat.ts", "--host", "127.0.0.1", "--port", "0"],
-  ]);
-  const port = Number((await servidor.linea())?.match(/127\.0\.0\.1:(\d+)$/)?.[1]);
-  if (!port) throw new Error(`el servidor no arrancó: ${(await servidor.parar("SIGKILL")).stderr}`);
-  return { servidor, port };
-}
+const arrancarChat = () => arrancarServidor("sockets/servidor_chat.ts");
 
 Deno.test("servidor_chat: la muestra de la cabecera cumple la regla", () => {
   const { salida } = leerCabecera("sockets/servidor_chat.ts");
@@ -195,15 +188,7 @@ Deno.test("servidor_chat: opciones mal puestas, sin permiso o con el puerto ocup
       ejecutar(["run", "--allow-net", script, "--port", "-1"]),
       ejecutar(["run", "--allow-net", script, "--help"]),
       ejecutar(["run", script]),
-      ejecutar([
-        "run",
-        "--allow-net",
-        script,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        `${ocupado.addr.port}`,
-      ]),
+      ejecutar(ordenServidor(script, ocupado.addr.port)),
     ]);
     assert.equal(fuera.code, 2);
     assert.match(fuera.stderr, /^--port debe ser un número de 0 a 65535 \(no "-1"\)\.\nUso: /);

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { arrancarServidor, bytesDe, ejecutar, enviar, lineasDe, recibir } from "./ayuda.ts";
+import {
+  arrancarServidor,
+  bytesDe,
+  ejecutar,
+  enviar,
+  lineasDe,
+  ordenServidor,
+  recibir,
+} from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 import { resetear } from "./sockets_ayuda.ts";
 import { hayTerminal, Terminal } from "./terminal.ts";
@@ -234,15 +242,7 @@ Deno.test("multicliente: opciones (--port -1, -h, --help) y puerto ocupado, como
   using ocupado = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const [mal, enUso] = await Promise.all([
     ejecutar(["run", "--allow-net", SCRIPT, "--port", "-1"]),
-    ejecutar([
-      "run",
-      "--allow-net",
-      SCRIPT,
-      "--host",
-      "127.0.0.1",
-      "--port",
-      `${ocupado.addr.port}`,
-    ]),
+    ejecutar(ordenServidor(SCRIPT, ocupado.addr.port)),
   ]);
   assert.equal(mal.code, 2);
   assert.equal(mal.stderr, `--port -1 está fuera de rango: debe ser de 0 a 65535.\n${uso}\n`);
