@@ -7,8 +7,9 @@
  * (hilos de este mismo proceso: el mismo pid) y después entre 2 procesos nuevos
  * (`Deno.Command` ejecuta este mismo script con `--parte`: cada uno con su pid).
  *
- * Con 2 núcleos libres, los workers y los procesos tardan poco más de la mitad. Con un solo
- * núcleo, o con los núcleos ocupados por otros programas, no ganan tiempo: el programa da
+ * Con 2 núcleos libres, los workers y los procesos tardan algo más de la mitad (arrancarlos
+ * también cuesta, y un proceso más que un worker). Con un solo núcleo, o con los núcleos
+ * ocupados por otros programas, no ganan tiempo: el programa da
  * cada tiempo en % del de 1 hilo y explica qué esperar. En Python no pasaría con threads: el GIL (un cerrojo global de CPython) deja
  * ejecutar Python a un solo thread cada vez, así que dos threads que calculan tardan lo
  * mismo que uno, y para calcular en paralelo hacen falta procesos (`multiprocessing`). Los
