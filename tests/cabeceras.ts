@@ -1,6 +1,8 @@
 /**
  * La cabecera de cada ejemplo: leerla, ejecutar su orden y comparar lo que sale con lo que
- * promete. La usan los tests (tests/cabeceras_test.ts) y la visita guiada (demo.ts).
+ * promete. La usan el test de cada ejemplo (`ejecutarCabecera`, una vez por ejemplo en toda
+ * la suite), tests/cabeceras_test.ts (que todo coincide y que la comprobación falla cuando
+ * debe) y la visita guiada (demo.ts).
  *
  * Formato (un comentario /** ... *\/ al principio del script):
  *   primera línea   qué muestra el ejemplo
