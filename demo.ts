@@ -53,6 +53,10 @@ function mostrar(ejecucion: Ejecucion) {
 
 if (import.meta.main) {
   // Sin argumentos, todos; con argumentos, solo esos: deno task demo threads/lock.ts
+  if (Deno.args.some((arg) => arg.startsWith("-"))) {
+    console.log("Uso: deno task demo [sockets/x.ts threads/y.ts ...]  (sin scripts, todos)");
+    Deno.exit(Deno.args.every((arg) => arg === "-h" || arg === "--help") ? 0 : 2);
+  }
   const lista = Deno.args.length > 0 ? Deno.args : EJEMPLOS;
   const inicio = performance.now();
   const fallidos: string[] = [];
@@ -78,5 +82,8 @@ if (import.meta.main) {
     console.log(`\nFallaron ${fallidos.length}: ${fallidos.join(", ")} (${segundos} s).`);
     Deno.exit(1);
   }
-  console.log(`\nLos ${lista.length} ejemplos terminaron bien (${segundos} s).`);
+  const cuantos = lista.length === 1
+    ? "El ejemplo terminó"
+    : `Los ${lista.length} ejemplos terminaron`;
+  console.log(`\n${cuantos} bien (${segundos} s).`);
 }

@@ -33,7 +33,7 @@
 
 import { parseArgs } from "node:util";
 
-const ORDEN = "deno run --allow-net sockets/cliente.ts";
+const ORDEN = `deno run --allow-net ${ruta("cliente.ts")}`;
 
 const encoder = new TextEncoder();
 let lineas: AsyncGenerator<string> | undefined; // las líneas de stdin, al leer la primera
@@ -143,7 +143,7 @@ async function conectar(host: string, port: number): Promise<Deno.TcpConn> {
   }
   terminar(
     `No se pudo conectar con ${host}:${port}. ¿Está el servidor en marcha? ` +
-      "Arráncalo antes en otra terminal: deno run --allow-net sockets/servidor.ts",
+      `Arráncalo antes en otra terminal: deno run --allow-net ${ruta("servidor.ts")}`,
   );
 }
 
@@ -239,4 +239,10 @@ export function leerOpciones(
     return { texto: `${frase}\n${uso}`, code: 2 };
   }
   return { host: values.host, port };
+}
+
+/** La ruta de un script de esta carpeta, para una orden: `sockets/x.ts`, o `x.ts` si se copió suelto. */
+function ruta(fichero: string): string {
+  const carpeta = new URL(".", import.meta.url).pathname.split("/").at(-2);
+  return carpeta === "sockets" ? `sockets/${fichero}` : fichero;
 }

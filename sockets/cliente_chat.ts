@@ -82,7 +82,7 @@ async function conectar(host: string, port: number): Promise<Deno.TcpConn> {
   }
   terminar(
     `No se pudo conectar con ${host}:${port}. ¿Está el servidor en marcha? Arráncalo antes ` +
-      "en otra terminal: deno run --allow-net sockets/servidor_chat.ts",
+      `en otra terminal: deno run --allow-net ${ruta("servidor_chat.ts")}`,
   );
 }
 
@@ -125,7 +125,7 @@ function terminar(frase: string): never {
 
 /** --host y --port (y -h/--help), con los errores de uso en una frase y código 2. */
 function leerOpciones(): { host: string; port: number } {
-  const orden = "deno run --allow-net sockets/cliente_chat.ts";
+  const orden = `deno run --allow-net ${ruta("cliente_chat.ts")}`;
   const uso = `Uso: ${orden} [--host localhost] [--port 9999]`;
   function errorDeUso(frase: string): never {
     console.error(`${frase}\n${uso}`);
@@ -175,4 +175,10 @@ function leerOpciones(): { host: string; port: number } {
     terminar(`Falta el permiso de red. Ejecuta: ${orden}`);
   }
   return { host: values.host, port };
+}
+
+/** La ruta de un script de esta carpeta, para una orden: `sockets/x.ts`, o `x.ts` si se copió suelto. */
+function ruta(fichero: string): string {
+  const carpeta = new URL(".", import.meta.url).pathname.split("/").at(-2);
+  return carpeta === "sockets" ? `sockets/${fichero}` : fichero;
 }

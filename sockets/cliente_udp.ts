@@ -172,7 +172,7 @@ function terminar(frase: string): never {
 
 /** --host y --port (y -h/--help), con los errores de uso en una frase y código 2. */
 function leerOpciones(): { host: string; port: number } {
-  const orden = "deno run --allow-net sockets/cliente_udp.ts";
+  const orden = `deno run --allow-net ${ruta("cliente_udp.ts")}`;
   const uso = `Uso: ${orden} [--host localhost] [--port 9999]`;
   function errorDeUso(frase: string): never {
     console.error(`${frase}\n${uso}`);
@@ -222,4 +222,10 @@ function leerOpciones(): { host: string; port: number } {
     terminar(`Falta el permiso de red. Ejecuta: ${orden}`);
   }
   return { host: values.host, port };
+}
+
+/** La ruta de un script de esta carpeta, para una orden: `sockets/x.ts`, o `x.ts` si se copió suelto. */
+function ruta(fichero: string): string {
+  const carpeta = new URL(".", import.meta.url).pathname.split("/").at(-2);
+  return carpeta === "sockets" ? `sockets/${fichero}` : fichero;
 }

@@ -32,7 +32,7 @@ import { parseArgs } from "node:util";
 
 const encoder = new TextEncoder();
 let porEscribir = ""; // lo que print() aún no ha escrito
-const ORDEN = "deno run --allow-net sockets/servidor.ts";
+const ORDEN = `deno run --allow-net ${ruta("servidor.ts")}`;
 
 if (import.meta.main) {
   const { host, port } = opciones();
@@ -252,4 +252,10 @@ export function leerOpciones(
     return { texto: `${frase}\n${uso}`, code: 2 };
   }
   return { host: values.host, port };
+}
+
+/** La ruta de un script de esta carpeta, para una orden: `sockets/x.ts`, o `x.ts` si se copió suelto. */
+function ruta(fichero: string): string {
+  const carpeta = new URL(".", import.meta.url).pathname.split("/").at(-2);
+  return carpeta === "sockets" ? `sockets/${fichero}` : fichero;
 }

@@ -35,7 +35,7 @@ import { parseArgs } from "node:util";
 
 const encoder = new TextEncoder();
 let porEscribir = ""; // lo que print() aún no ha escrito
-const ORDEN = "deno run --allow-net sockets/servidor_multicliente.ts";
+const ORDEN = `deno run --allow-net ${ruta("servidor_multicliente.ts")}`;
 
 /** Las conexiones abiertas, y cuándo llegó el último mensaje (para cerrar sin perder nada). */
 const abiertas = new Set<Deno.TcpConn>();
@@ -335,4 +335,10 @@ export function leerOpciones(
     return { texto: `${frase}\n${uso}`, code: 2 };
   }
   return { host: values.host, port };
+}
+
+/** La ruta de un script de esta carpeta, para una orden: `sockets/x.ts`, o `x.ts` si se copió suelto. */
+function ruta(fichero: string): string {
+  const carpeta = new URL(".", import.meta.url).pathname.split("/").at(-2);
+  return carpeta === "sockets" ? `sockets/${fichero}` : fichero;
 }

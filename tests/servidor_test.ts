@@ -215,3 +215,22 @@ Deno.test({
     await servidor.fin();
   },
 });
+
+Deno.test("servidor y cliente copiados sueltos (sin carpeta sockets/): las órdenes que sugieren, sin sockets/", async () => {
+  const carpeta = await Deno.makeTempDir();
+  try {
+    for (const script of ["servidor.ts", "cliente.ts"]) {
+      await Deno.copyFile(new URL(`../sockets/${script}`, import.meta.url), `${carpeta}/${script}`);
+    }
+    const [sinPermiso, sinServidor] = await Promise.all([
+      ejecutar(["run", "servidor.ts"], undefined, { cwd: carpeta }),
+      ejecutar(["run", "--allow-net", "cliente.ts", "--port", "1"], "", { cwd: carpeta }),
+    ]);
+    assert.equal(sinPermiso.code, 1);
+    assert.match(sinPermiso.stderr, /Ejecuta: deno run --allow-net servidor\.ts\n$/);
+    assert.equal(sinServidor.code, 1);
+    assert.match(sinServidor.stderr, /otra terminal: deno run --allow-net servidor\.ts/);
+  } finally {
+    await Deno.remove(carpeta, { recursive: true });
+  }
+});

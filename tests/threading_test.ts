@@ -103,7 +103,7 @@ Deno.test("opciones: de verdad, en un script: error con código 2 y sin traza, -
   assert.equal(malo.code, 2);
   assert.equal(
     malo.stderr,
-    "--veces -1 está fuera de rango: debe estar entre 1 y 100000\n" +
+    "--veces -1 está fuera de rango: debe estar entre 1 y 10000\n" +
       "Uso: deno run --allow-read threads/lock.ts [--veces N]\n",
   );
   assert.equal(ayuda.code, 0);

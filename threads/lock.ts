@@ -62,7 +62,7 @@ export function sumar(veces: number) {
 }
 
 if (import.meta.main) {
-  const { veces } = leerOpciones({ veces: entero(500, 1, 100_000, "sumas de cada thread") });
+  const { veces } = leerOpciones({ veces: entero(500, 1, 10_000, "sumas de cada thread") });
 
   const t1 = new Thread({ target: task1 });
   const t2 = new Thread({ target: task2 });
