@@ -58,7 +58,7 @@ if (import.meta.main) {
     }
 
     const eco = await recibir(client, bytes.length); // a la vez que se envía: no se atasca
-    print(`El servidor responde: ${decoder.decode(eco)}`);
+    print(`El servidor responde: ${visible(decoder.decode(eco))}`); // \x1b a la vista
   }
 
   print("Taluego, servidor!");
@@ -245,4 +245,17 @@ export function leerOpciones(
 function ruta(fichero: string): string {
   const carpeta = new URL(".", import.meta.url).pathname.split("/").at(-2);
   return carpeta === "sockets" ? `sockets/${fichero}` : fichero;
+}
+
+/**
+ * Los caracteres de control, a la vista (\n, \r, \t, \x1b...): lo que envía otro equipo no
+ * debe mover el cursor, borrar la terminal ni inventarse una línea.
+ */
+export function visible(texto: string): string {
+  const hex = (c: string) => c.charCodeAt(0).toString(16);
+  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  return texto.replace(
+    /[\p{Cc}\u2028\u2029]/gu, // \x00-\x1f, \x7f-\x9f y los separadores de línea de Unicode
+    (c) => nombres[c] ?? (c > "\xff" ? `\\u${hex(c)}` : `\\x${hex(c).padStart(2, "0")}`),
+  );
 }

@@ -3,7 +3,7 @@ import { arrancarServidor, ejecutar, lineasDe, raiz } from "./ayuda.ts";
 import { leerCabecera } from "./cabeceras.ts";
 import { ServidorEco } from "./sockets_ayuda.ts";
 import { CTRL_C, CTRL_D, ENTER, hayTerminal, Terminal } from "./terminal.ts";
-import { leerOpciones } from "../sockets/cliente.ts";
+import { leerOpciones, visible } from "../sockets/cliente.ts";
 
 const CLIENTE = ["run", "--allow-net", "sockets/cliente.ts"];
 
@@ -210,4 +210,8 @@ Deno.test({
       "No hay permiso para conectar con localhost:9999. Ejecuta: deno run --allow-net sockets/cliente.ts",
     ]);
   },
+});
+
+Deno.test("cliente: el eco se muestra con los caracteres de control a la vista (\\x1b, \\n, \\u2028)", () => {
+  assert.equal(visible("a\x1b[2Jb\r\n\t\u2028ñ€"), "a\\x1b[2Jb\\r\\n\\t\\u2028ñ€");
 });
