@@ -39,7 +39,7 @@ let saliendo = false; // hemos dicho «cerrar» (o se acabó la entrada): el ser
 
 // Una tarea muestra lo que llega (recv)...
 const recibir = (async () => {
-  for await (const linea of leerLineas(client)) console.log(escapar(linea));
+  for await (const linea of leerLineas(client)) console.log(visible(linea));
 })();
 
 // ...y la otra envía lo que se teclea (input + send), a la vez.
@@ -109,9 +109,9 @@ async function* leerLineas(origen: Deno.Conn | typeof Deno.stdin): AsyncGenerato
 }
 
 /** Lo que envía otro equipo, con los caracteres de control a la vista (\n, \x1b). */
-function escapar(texto: string): string {
-  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+function visible(texto: string): string {
   const hex = (c: string) => c.charCodeAt(0).toString(16);
+  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
   return texto.replace(
     /[\p{Cc}\u2028\u2029]/gu, // \x00-\x1f, \x7f-\x9f y los separadores de línea de Unicode
     (c) => nombres[c] ?? (c > "\xff" ? `\\u${hex(c)}` : `\\x${hex(c).padStart(2, "0")}`),

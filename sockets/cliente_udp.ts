@@ -106,8 +106,8 @@ async function recvfrom(message: string, ms: number): Promise<string | null> {
   const limite = Date.now() + ms;
   while (true) {
     for (let data; (data = llegados.shift()) !== undefined;) {
-      if (data === message) return escapar(data);
-      console.log(`(eco que llegó tarde: ${escapar(data)})`);
+      if (data === message) return visible(data);
+      console.log(`(eco que llegó tarde: ${visible(data)})`);
     }
     if (Date.now() >= limite) return null;
     let temporizador: ReturnType<typeof setTimeout> | undefined;
@@ -120,9 +120,9 @@ async function recvfrom(message: string, ms: number): Promise<string | null> {
 }
 
 /** Lo que envía otro equipo, con los caracteres de control a la vista (\n, \x1b). */
-function escapar(texto: string): string {
-  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+function visible(texto: string): string {
   const hex = (c: string) => c.charCodeAt(0).toString(16);
+  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
   return texto.replace(
     /[\p{Cc}\u2028\u2029]/gu, // \x00-\x1f, \x7f-\x9f y los separadores de línea de Unicode
     (c) => nombres[c] ?? (c > "\xff" ? `\\u${hex(c)}` : `\\x${hex(c).padStart(2, "0")}`),

@@ -71,7 +71,7 @@ async function atenderCliente(cliente: Cliente, numero: number) {
     for await (const received of lineas) {
       if (received === "cerrar") break;
       if (received === "") continue; // un Enter sin texto no se envía a nadie
-      const mensaje = `${cliente.nombre}: ${escapar(received)}`;
+      const mensaje = `${cliente.nombre}: ${visible(received)}`;
       console.log(mensaje);
       difundir(mensaje, cliente);
     }
@@ -83,7 +83,7 @@ async function atenderCliente(cliente: Cliente, numero: number) {
 
 /** El nombre (el de la primera línea, o «Cliente N»), el saludo y el aviso a los demás. */
 function entrar(cliente: Cliente, nombre: string, numero: number) {
-  nombre = escapar(nombre.trim()).slice(0, 20);
+  nombre = visible(nombre.trim()).slice(0, 20);
   const usado = [...clientes].some((otro) => otro.nombre === nombre);
   // «Cliente N» lo pone solo el servidor: así dos clientes nunca se llaman igual.
   const vale = nombre !== "" && !usado && !/^Cliente \d+$/.test(nombre);
@@ -232,9 +232,9 @@ async function* leerLineas(conexion: Deno.Conn): AsyncGenerator<string> {
  * Lo que envía un cliente se muestra con los caracteres de control a la vista (\n, \x1b):
  * así no puede mover el cursor ni borrar la terminal de nadie, ni inventarse una línea.
  */
-function escapar(texto: string): string {
-  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+function visible(texto: string): string {
   const hex = (c: string) => c.charCodeAt(0).toString(16);
+  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
   return texto.replace(
     /[\p{Cc}\u2028\u2029]/gu, // \x00-\x1f, \x7f-\x9f y los separadores de línea de Unicode
     (c) => nombres[c] ?? (c > "\xff" ? `\\u${hex(c)}` : `\\x${hex(c).padStart(2, "0")}`),

@@ -47,7 +47,7 @@ for await (const [receivedInBytes, addresses] of on(server, "message")) {
     break;
   }
 
-  console.log(`${addresses.address}:${addresses.port} dice: ${escapar(received)}`);
+  console.log(`${addresses.address}:${addresses.port} dice: ${visible(received)}`);
 
   server.send(receivedInBytes, addresses.port, addresses.address); // el eco, a quien lo envió
 }
@@ -63,9 +63,9 @@ server.close();
  * así no puede mover el cursor ni borrar nuestra terminal, ni inventarse una línea del
  * registro con un salto de línea. Un mensaje, una línea.
  */
-function escapar(texto: string): string {
-  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+function visible(texto: string): string {
   const hex = (c: string) => c.charCodeAt(0).toString(16);
+  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
   return texto.replace(
     /[\p{Cc}\u2028\u2029]/gu, // \x00-\x1f, \x7f-\x9f y los separadores de línea de Unicode
     (c) => nombres[c] ?? (c > "\xff" ? `\\u${hex(c)}` : `\\x${hex(c).padStart(2, "0")}`),

@@ -234,3 +234,30 @@ Deno.test("servidor y cliente copiados sueltos (sin carpeta sockets/): las órde
     await Deno.remove(carpeta, { recursive: true });
   }
 });
+
+Deno.test("sockets/: las funciones de ayuda repetidas (cada script se copia solo) son iguales en cada copia", () => {
+  // Cada script de sockets/ tiene que funcionar copiado solo, así que algunas funciones de
+  // ayuda están escritas en varios. Si se arregla una, este test pide arreglarlas todas.
+  const repetidas = ["visible", "ruta", "terminar", "seFue", "sinSaltoFinal", "sendall"];
+  const copias = new Map<string, Map<string, string>>(); // nombre -> texto -> scripts
+  for (const { name } of Deno.readDirSync(new URL("../sockets/", import.meta.url))) {
+    const texto = Deno.readTextFileSync(new URL(`../sockets/${name}`, import.meta.url));
+    for (const nombre of repetidas) {
+      const funcion = texto.match(
+        new RegExp(`^(?:export )?(?:async )?function ${nombre}\\b[\\s\\S]*?^\\}`, "m"),
+      )?.[0].replace(/^export /, "");
+      if (!funcion) continue;
+      const textos = copias.get(nombre) ?? new Map<string, string>();
+      textos.set(funcion, `${textos.get(funcion) ?? ""} ${name}`.trim());
+      copias.set(nombre, textos);
+    }
+  }
+  assert.ok((copias.get("visible")?.size ?? 0) > 0, "no se encontró visible() en sockets/");
+  for (const [nombre, textos] of copias) {
+    assert.equal(
+      textos.size,
+      1,
+      `${nombre}() es distinta según el script: ${[...textos.values()].join(" | ")}`,
+    );
+  }
+});
