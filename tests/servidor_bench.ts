@@ -13,6 +13,12 @@
 // que los servidores: así se mide el servidor y no el cliente. Con taskset, el servidor va en
 // el núcleo 1 y la carga en el 0. Las rondas alternan los servidores, para que un rato de
 // máquina ocupada no caiga entero sobre uno. La salida de cada servidor va a /dev/null.
+//
+// La columna «mínimo» es el suelo de Deno: tests/referencias/eco_minimo.ts, el eco más corto
+// posible (read() y write(), sin imprimir ni decodificar). Lo que separa «deno» de «mínimo» es
+// lo que cuesta lo nuestro (imprimir cada mensaje, las letras partidas, los caracteres de
+// control); lo que separa «mínimo» de C, lo que cuesta el propio Deno (cada read() y write() es
+// una operación asíncrona que pasa por su bucle de eventos y por epoll).
 
 import { parseArgs } from "node:util";
 import { raiz } from "./ayuda.ts";
@@ -133,7 +139,9 @@ async function comparar(
   console.log(`\n${titulo} (carga de la máquina al empezar: ${carga()})`);
   const nombres = Object.keys(servidores);
   const columnas = nombres.map((n) => n.padStart(24)).join("");
-  console.log(`  ronda  ${columnas}   deno/python   deno/C`);
+  const razones = [["deno", "python"], ["deno", "C"], ["mínimo", "python"], ["mínimo", "C"]]
+    .filter(([a, b]) => a in servidores && b in servidores);
+  console.log(`  ronda  ${columnas}${razones.map(([a, b]) => `  ${a}/${b}`).join("")}`);
   const medidas: Record<string, Medida[]> = Object.fromEntries(nombres.map((n) => [n, []]));
   for (let ronda = 1; ronda <= rondas; ronda++) {
     const fila: string[] = [];
@@ -142,14 +150,11 @@ async function comparar(
       medidas[nombre].push(m);
       fila.push(`${m.porSegundo} msg/s ${m.mediana.toFixed(0).padStart(4)} µs`.padStart(24));
     }
-    const ultima = (nombre: string) => medidas[nombre]?.at(-1)?.porSegundo;
-    const razon = (otro: string) => {
-      const [d, o] = [ultima("deno"), ultima(otro)];
-      return (d && o ? (d / o).toFixed(2) : "-").padStart(otro.length + 6);
-    };
-    console.log(
-      `  ${String(ronda).padStart(5)}  ${fila.join("")}  ${razon("python")}  ${razon("C")}`,
+    const ultima = (nombre: string) => medidas[nombre].at(-1)!.porSegundo;
+    const cocientes = razones.map(([a, b]) =>
+      (ultima(a) / ultima(b)).toFixed(2).padStart(a.length + b.length + 3)
     );
+    console.log(`  ${String(ronda).padStart(5)}  ${fila.join("")}${cocientes.join("")}`);
   }
   console.log(`  (carga de la máquina al acabar: ${carga()}; µs: mediana de la ida y vuelta)`);
 }
@@ -157,8 +162,11 @@ async function comparar(
 const deno = (script: string) => [Deno.execPath(), "run", "--allow-net", script];
 const delPython = (script: string) => ["python3", `${referencias}/${script}`, "PUERTO"];
 
+// El suelo: el eco más corto que se puede escribir en Deno (sin imprimir ni decodificar).
+const minimo = [...deno(`${referencias}/eco_minimo.ts`), "PUERTO"];
 const unCliente: Record<string, string[]> = {
   deno: [...deno(values.deno), "--host", "127.0.0.1", "--port", "PUERTO"],
+  "mínimo": minimo,
 };
 if (python) unCliente.python = delPython("servidor.py");
 unCliente.C = [`${carpeta}/eco`, "PUERTO"];
@@ -174,6 +182,7 @@ await comparar(
 
 const muchos: Record<string, string[]> = {
   deno: [...deno(values["deno-multi"]), "--host", "127.0.0.1", "--port", "PUERTO"],
+  "mínimo": [...minimo, "muchos"],
 };
 if (python) muchos.python = delPython("servidor_hilos.py");
 muchos.C = [`${carpeta}/eco`, "PUERTO", "epoll"];
