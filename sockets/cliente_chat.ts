@@ -177,8 +177,15 @@ function leerOpciones(): { host: string; port: number } {
   return { host: values.host, port };
 }
 
-/** La ruta de un script de esta carpeta, para una orden: `sockets/x.ts`, o `x.ts` si se copió suelto. */
+/**
+ * La ruta de un script de esta carpeta para una orden que se pueda pegar donde estamos: vista
+ * desde la carpeta actual (`sockets/x.ts`, o `x.ts` dentro de sockets/), o entera si no cuelga
+ * de ella. Con espacios, entre comillas.
+ */
 function ruta(fichero: string): string {
-  const carpeta = new URL(".", import.meta.url).pathname.split("/").at(-2);
-  return carpeta === "sockets" ? `sockets/${fichero}` : fichero;
+  const separador = Deno.build.os === "windows" ? "\\" : "/";
+  const carpeta = `${import.meta.dirname}${separador}`;
+  const actual = `${Deno.cwd()}${separador}`;
+  const script = (carpeta.startsWith(actual) ? carpeta.slice(actual.length) : carpeta) + fichero;
+  return /^[\w\-.\/\\\u00C0-\u024F]+$/.test(script) ? script : `"${script}"`;
 }

@@ -5,6 +5,7 @@ import {
   ejecutar,
   enviar,
   lineasDe,
+  raiz,
   recibir,
   recibirHastaElFinal,
 } from "./ayuda.ts";
@@ -259,5 +260,24 @@ Deno.test("sockets/: las funciones de ayuda repetidas (cada script se copia solo
       1,
       `${nombre}() es distinta según el script: ${[...textos.values()].join(" | ")}`,
     );
+  }
+});
+
+Deno.test("servidor: la orden que sugiere se puede pegar allí donde se ejecutó, dentro o fuera de sockets/", async () => {
+  const fuera = await Deno.makeTempDir();
+  try {
+    for (
+      const [cwd, script] of [[`${raiz}sockets`, "servidor.ts"], [
+        fuera,
+        `${raiz}sockets/servidor.ts`,
+      ]]
+    ) {
+      const { code, stderr } = await ejecutar(["run", script], undefined, { cwd });
+      assert.equal(code, 1);
+      const sugerido = stderr.match(/Ejecuta: deno run --allow-net (\S+)\n$/)?.[1];
+      assert.equal(sugerido, script, `desde ${cwd}: ${stderr}`);
+    }
+  } finally {
+    await Deno.remove(fuera, { recursive: true });
   }
 });
