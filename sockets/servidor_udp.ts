@@ -149,7 +149,7 @@ function leerOpciones(): { host: string; port: number } {
   // Antes de usar la red: sin permiso, Deno preguntaría en inglés (o fallaría con una traza).
   const donde = values.host.includes(":") ? `[${values.host}]` : values.host; // IPv6: [::1]
   if (Deno.permissions.querySync({ name: "net", host: `${donde}:${port}` }).state !== "granted") {
-    terminar(`Falta el permiso de red. Ejecuta: ${orden}`);
+    terminar(`No hay permiso para escuchar en ${donde}:${port}. Ejecuta: ${orden}`);
   }
   return { host: values.host, port };
 }

@@ -95,7 +95,7 @@ Deno.test("servidor_udp: una opción mal puesta, -h, sin permiso o con el puerto
     assert.equal(sinPermiso.code, 1);
     assert.equal(
       sinPermiso.stderr,
-      "Falta el permiso de red. Ejecuta: deno run --allow-net sockets/servidor_udp.ts\n",
+      "No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net sockets/servidor_udp.ts\n",
     );
     assert.equal(enUso.code, 1);
     assert.match(enUso.stderr, /^El puerto UDP \d+ ya está en uso: ¿hay otro servidor abierto\?/);
