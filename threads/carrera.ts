@@ -12,6 +12,8 @@
  * turno en ese punto, como si el sistema cambiara de thread justo entre los dos pasos: así
  * la carrera se ve en cada ejecución, con un núcleo o con varios. lock.ts la arregla.
  *
+ * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ *
  * @python Apartado 2 «Threads», tercer ejemplo: task1, task2 sin Lock (condición de carrera)
  * @ejecutar deno run --allow-read threads/carrera.ts
  * @salida

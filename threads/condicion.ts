@@ -16,6 +16,8 @@
  * cuando había 40, volver a dormirse, y dejar dormido al de 30 que sí podía: con esperas de
  * distintas condiciones, `notify_all()`.
  *
+ * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ *
  * @python Apartado 2 «Threads», más allá del capítulo: threading.Condition, wait() en un while, notify_all()
  * @ejecutar deno run --allow-read threads/condicion.ts
  * @salida

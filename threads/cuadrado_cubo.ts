@@ -7,6 +7,8 @@
  * módulo, como hace el `multiprocessing` de Python. `join()` espera a que el thread termine
  * (con `await`); por eso "Fin del programa" sale siempre el último.
  *
+ * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ *
  * @python Apartado 2 «Threads», primer ejemplo: printSquare, printCube, Thread(target, args), start(), join()
  * @ejecutar deno run --allow-read threads/cuadrado_cubo.ts
  * @salida

@@ -23,6 +23,8 @@
  * come y los suelta. Con la misma pausa, todos comen hasta el final. (Otra solución:
  * `Semaphore(4)`, como mucho 4 a la mesa.)
  *
+ * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ *
  * @python Apartado 2 «Threads», más allá del capítulo: la cena de los filósofos (un Lock por tenedor)
  * @ejecutar deno run --allow-read threads/filosofos.ts
  * @salida

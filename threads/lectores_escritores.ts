@@ -22,6 +22,8 @@
  * las líneas salen en el orden real). Cada lector lee durante 20 ms (duerme dentro), así que
  * los lectores coinciden también con un solo núcleo.
  *
+ * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ *
  * @python Apartado 2 «Threads», más allá del capítulo: Lock y Semaphore en el problema de los lectores y los escritores
  * @ejecutar deno run --allow-read threads/lectores_escritores.ts
  * @salida

@@ -17,6 +17,8 @@
  * el pool (una cola en memoria compartida y `Atomics.waitAsync`) se lee en threading.ts. Como
  * el `target` de un Thread, la función viaja por su nombre: por eso lleva `export`.
  *
+ * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ *
  * @python Apartado 2 «Threads», más allá del capítulo: concurrent.futures.ThreadPoolExecutor y pool.map
  * @ejecutar deno run --allow-read threads/pool.ts
  * @salida

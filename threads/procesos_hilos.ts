@@ -18,6 +18,8 @@
  * vez), y no comparten memoria. Un proceso hijo no muere con su padre: si paras el programa
  * (Ctrl+C o SIGTERM) mientras cuentan, el padre termina antes a sus hijos.
  *
+ * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ *
  * @python Apartado 2 «Threads», primer párrafo: multiprocesamiento (procesos) frente a multihilo (threads), getpid()
  * @ejecutar deno run --allow-read --allow-run threads/procesos_hilos.ts
  * @salida

@@ -13,6 +13,8 @@
  * Opciones: --elementos N (10), --capacidad K (3) y --lento productor|consumidor (uno de los
  * dos se para 1 ms antes de cada elemento: así se ve el búfer vacío o lleno).
  *
+ * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ *
  * @python Apartado 2 «Threads», más allá del capítulo: Thread, Semaphore y Lock en el problema del productor y el consumidor
  * @ejecutar deno run --allow-read threads/productor_consumidor.ts
  * @salida

@@ -12,6 +12,8 @@
  * cuadra (sube 1 al entrar, baja 1 al salir, nunca pasa de 2). El semáforo se crea en el
  * programa principal (depende de --plazas), así que se pasa a cada thread en `args`.
  *
+ * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ *
  * @python Apartado 2 «Threads», los semáforos que menciona: Semaphore(2), acquire(), release()
  * @ejecutar deno run --allow-read threads/semaforo.ts
  * @salida

@@ -21,6 +21,8 @@
  *
  * `cambios` cuenta las veces que el cerrojo pasó de uno a otro: los tres se turnan de verdad.
  *
+ * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ *
  * @python Apartado 2 «Threads», más allá del capítulo: el Lock del cuarto ejemplo con el cerrojo del runtime (Web Locks)
  * @ejecutar deno run --allow-read threads/web_locks.ts
  * @salida
