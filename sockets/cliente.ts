@@ -12,6 +12,10 @@
  * no llega en 2 segundos (el servidor atiende a otro cliente, o está parado), lo avisa y sigue
  * esperando: el eco llegará cuando el servidor te atienda, y Ctrl+C termina en cualquier momento.
  *
+ * Mientras esperas a teclear, el cliente vigila la conexión: si el servidor la cierra (Ctrl+C
+ * en su terminal), lo dice al momento, sin esperar a tu Enter, y termina con 0, porque la
+ * conversación acabó con normalidad; si la corta de golpe (un reset), lo dice y sale con 1.
+ *
  * Python -> Deno: socket() + connect() -> Deno.connect(); input() -> la siguiente línea de
  * Deno.stdin.readable; send() -> writer.write(), que envía todos los bytes; print() ->
  * print(), definida abajo: una línea, como console.log, pero más deprisa con líneas de megas.
@@ -37,6 +41,8 @@ const ORDEN = `deno run --allow-net ${ruta("cliente.ts")}`;
 
 const encoder = new TextEncoder();
 let lineas: AsyncGenerator<string> | undefined; // las líneas de stdin, al leer la primera
+let adelantada: Promise<number | null> | undefined; // la lectura de vigilar(), hasta recibir()
+const primerByte = new Uint8Array(1); // el byte que lee vigilar()
 
 if (import.meta.main) {
   const { host, port } = opciones();
@@ -46,7 +52,7 @@ if (import.meta.main) {
   const decoder = new TextDecoder();
 
   while (true) {
-    const message = await input("Mensaje a enviar: ");
+    const message = await input("Mensaje a enviar: ", client); // y vigila la conexión
     if (message === "") continue; // una línea vacía no envía nada: no habría eco que esperar
 
     const bytes = encoder.encode(message);
@@ -72,36 +78,65 @@ if (import.meta.main) {
 /**
  * `input()` de Python: muestra el aviso y devuelve la línea siguiente. Si la entrada se acaba
  * (Ctrl+D), devuelve «cerrar». Con una tubería nada se ve al teclear, así que repetimos la
- * línea leída: la salida queda igual que en la terminal.
+ * línea leída: la salida queda igual que en la terminal. Mientras espera la línea, vigila la
+ * conexión (ver vigilar(), abajo): si el servidor se va, lo dice y termina ya.
  */
-async function input(aviso: string): Promise<string> {
+async function input(aviso: string, client: Deno.TcpConn): Promise<string> {
   // Si nadie lee nuestra salida (`| head -c 5` ya terminó), acabamos sin ruido.
   await Deno.stdout.write(encoder.encode(aviso)).catch(() => Deno.exit(0));
   lineas ??= leerLineas(Deno.stdin.readable);
-  const { done, value } = await lineas.next();
+  const siguiente = lineas.next();
+  // Lo que pase antes: que llegue la línea o que el servidor cierre (o corte) la conexión.
+  const antes = await Promise.race([siguiente.then(() => "línea"), vigilar(client)]);
+  if (antes === "cerrada") servidorSeFue();
+  if (antes === "cortada") {
+    print(""); // el aviso quedó a medias: la frase, en su línea
+    servidorCortado();
+  }
+  const { done, value } = await siguiente;
   if (done) {
     print("(fin de la entrada: se envía «cerrar»)");
     return "cerrar";
   }
-  if (!Deno.stdin.isTerminal()) print(value);
-  return value;
+  const linea = value.replace(/\r?\n?$/, ""); // sin el \n (ni el \r de Windows)
+  if (!Deno.stdin.isTerminal()) print(linea);
+  // Ctrl+D tras escribir algo entrega la línea sin Enter: la terminal no ha pasado de línea.
+  else if (!value.endsWith("\n")) print("");
+  return linea;
 }
 
-/** Las líneas de un flujo de bytes, una a una, sin el \n (ni el \r de Windows). */
+/**
+ * Las líneas de un flujo de bytes, una a una, como readline() de Python: cada una con su \n,
+ * y la última sin él si el flujo se acaba antes (Ctrl+D tras escribir algo).
+ */
 async function* leerLineas(flujo: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   let pendiente = "";
   for await (const trozo of flujo.pipeThrough(new TextDecoderStream())) {
     const partes = trozo.split("\n");
     partes[0] = pendiente + partes[0];
     pendiente = partes.pop()!;
-    for (const linea of partes) yield linea.replace(/\r$/, "");
+    for (const linea of partes) yield linea + "\n";
   }
-  if (pendiente !== "") yield pendiente.replace(/\r$/, "");
+  if (pendiente !== "") yield pendiente;
 }
 
 /**
- * Recibe el eco: exactamente `n` bytes, que pueden llegar en varios trozos. Si en 2 segundos
- * no llega nada, lo avisa una vez y sigue esperando.
+ * Vigilar la conexión mientras esperamos al teclado. Si el servidor se va mientras escribes,
+ * el sistema nos lo dice en cuanto leemos de la conexión: read() devuelve null si la cerró
+ * con normalidad, o falla si la cortó de golpe. Así que, mientras esperamos la línea, dejamos
+ * una lectura de 1 byte en marcha. Casi siempre ese byte acaba siendo el primero del eco del
+ * mensaje que vas a enviar; si llega antes (un servidor que habla sin que le pregunten), se
+ * guarda igual. Ningún byte se pierde ni cambia de sitio: recibir() empieza siempre por él.
+ */
+function vigilar(client: Deno.TcpConn): Promise<"cerrada" | "cortada" | "habla"> {
+  adelantada ??= client.read(primerByte);
+  return adelantada.then((leidos) => leidos === null ? "cerrada" : "habla", () => "cortada");
+}
+
+/**
+ * Recibe el eco: exactamente `n` bytes, que pueden llegar en varios trozos. El primero, de la
+ * lectura que dejó vigilar(), si la hay. Si en 2 segundos no llega nada, lo avisa una vez y
+ * sigue esperando.
  */
 async function recibir(client: Deno.TcpConn, n: number): Promise<Uint8Array> {
   const eco = new Uint8Array(n);
@@ -113,7 +148,14 @@ async function recibir(client: Deno.TcpConn, n: number): Promise<Uint8Array> {
     );
   }, 2000);
   for (let recibidos = 0; recibidos < n;) {
-    const leidos = await client.read(eco.subarray(recibidos)).catch(() => null);
+    let leidos;
+    if (adelantada) {
+      leidos = await adelantada.catch(servidorCortado);
+      if (leidos) eco[recibidos] = primerByte[0];
+      adelantada = undefined;
+    } else {
+      leidos = await client.read(eco.subarray(recibidos)).catch(servidorCortado);
+    }
     if (leidos === null) servidorCerrado();
     clearTimeout(aviso);
     recibidos += leidos;
@@ -121,9 +163,22 @@ async function recibir(client: Deno.TcpConn, n: number): Promise<Uint8Array> {
   return eco;
 }
 
-/** El servidor se fue a mitad de la conversación: no se puede seguir. */
+/** El servidor cerró la conexión mientras escribías: la conversación ha terminado, sin más. */
+function servidorSeFue(): never {
+  print(""); // el aviso «Mensaje a enviar: » quedó a medias: pasamos de línea
+  print("El servidor ha cerrado la conexión: la conversación ha terminado.");
+  print("Taluego, servidor!");
+  Deno.exit(0); // sin esperar al Enter que nunca llegará: la lectura del teclado queda a medias
+}
+
+/** El servidor se fue sin devolver el eco: el mensaje se ha perdido, no se puede seguir. */
 function servidorCerrado(): never {
   terminar("El servidor ha cerrado la conexión: no se puede seguir.");
+}
+
+/** La conexión se cortó de golpe (reset): no es un final normal. */
+function servidorCortado(): never {
+  terminar("Se ha cortado la conexión con el servidor: no se puede seguir.");
 }
 
 /**

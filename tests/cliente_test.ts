@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import net from "node:net";
 import { arrancarServidor, ejecutar, lineasDe, raiz } from "./ayuda.ts";
 import { leerCabecera } from "./cabeceras.ts";
 import { ServidorEco } from "./sockets_ayuda.ts";
@@ -110,10 +111,38 @@ Deno.test("cliente: sin servidor, o con un nombre que no existe, lo dice en una 
 Deno.test("cliente: si el servidor se va a mitad de la conversación, lo dice y sale con 1", async () => {
   using servidor = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const cliente = ejecutar([...CLIENTE, "--port", String(servidor.addr.port)], "hola\ncerrar\n");
-  (await servidor.accept()).close(); // acepta y se va sin devolver el eco
+  const conexion = await servidor.accept();
+  await conexion.read(new Uint8Array(16)); // recibe «hola»...
+  conexion.close(); // ...y se va sin devolver el eco: el cliente lo esperaba
   const { code, stderr } = await cliente;
   assert.equal(code, 1);
   assert.equal(stderr, "El servidor ha cerrado la conexión: no se puede seguir.\n");
+});
+
+Deno.test("cliente: los bytes de un servidor que habla sin que le pregunten salen todos y en orden", async () => {
+  // Saluda nada más aceptar y después hace de eco: el saludo va delante de los ecos, y
+  // vigilar la conexión mientras se espera al teclado no debe perder ni cambiar de sitio nada.
+  using servidor = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const entrada = ["uno", "dos", "tres", "cuatro", "cinco"];
+  const cliente = ejecutar(
+    [...CLIENTE, "--port", String(servidor.addr.port)],
+    `${entrada.join("\n")}\ncerrar\n`,
+  );
+  const conexion = await servidor.accept();
+  const escritor = conexion.writable.getWriter();
+  await escritor.write(new TextEncoder().encode("[hola]"));
+  const buffer = new Uint8Array(1024);
+  for (let leidos; (leidos = await conexion.read(buffer)) !== null;) {
+    const trozo = buffer.slice(0, leidos);
+    if (new TextDecoder().decode(trozo).endsWith("cerrar")) break;
+    await escritor.write(trozo);
+  }
+  conexion.close();
+  const { code, stderr, lineas } = await cliente;
+  assert.equal(code, 0, stderr);
+  const ecos = lineas.filter((linea) => linea.startsWith("El servidor responde: "))
+    .map((linea) => linea.slice("El servidor responde: ".length));
+  assert.equal(ecos.join(""), `[hola]${entrada.join("")}`.slice(0, entrada.join("").length));
 });
 
 Deno.test("cliente: con la salida cortada (| head -c 5) termina sin traza", async () => {
@@ -214,4 +243,105 @@ Deno.test({
 
 Deno.test("cliente: el eco se muestra con los caracteres de control a la vista (\\x1b, \\n, \\u2028)", () => {
   assert.equal(visible("a\x1b[2Jb\r\n\t\u2028ñ€"), "a\\x1b[2Jb\\r\\n\\t\\u2028ñ€");
+});
+
+/**
+ * Un servidor eco que, cuando se le pide, corta de golpe (reset) a los clientes que tiene,
+ * como un equipo que se apaga o un cortafuegos: el cliente no lee un final, sino un error.
+ */
+async function servidorQueCorta() {
+  const conexiones = new Set<net.Socket>();
+  const servidor = net.createServer((conexion) => {
+    conexiones.add(conexion);
+    conexion.on("data", (datos) => conexion.write(datos));
+    conexion.on("error", () => {});
+    conexion.on("close", () => conexiones.delete(conexion));
+  });
+  await new Promise<void>((listo) => servidor.listen(0, "127.0.0.1", listo));
+  return {
+    port: (servidor.address() as net.AddressInfo).port,
+    parar: () => {
+      for (const conexion of conexiones) conexion.resetAndDestroy();
+      servidor.close();
+    },
+  };
+}
+
+Deno.test({
+  name:
+    "cliente: en una terminal, sin teclear nada, si el servidor se para (Ctrl+C, SIGTERM, muerto o un reset) lo dice y termina ya",
+  ignore: !hayTerminal,
+  async fn() {
+    // El cliente envía «hola», recibe su eco y se queda esperando al teclado. Entonces se para
+    // el servidor. Antes, el cliente no se enteraba hasta el siguiente Enter.
+    const cierreNormal =
+      /Mensaje a enviar: \r\nEl servidor ha cerrado la conexión: la conversación ha terminado\.\r\nTaluego, servidor!\r\n$/;
+    const casos = [
+      { script: "sockets/servidor_multicliente.ts", senal: "SIGINT" },
+      { script: "sockets/servidor_multicliente.ts", senal: "SIGTERM" },
+      { script: "sockets/servidor.ts", senal: "SIGINT" }, // sin manejador: muere y el sistema cierra
+      { script: "", senal: "reset" },
+    ] as const;
+    await Promise.all(casos.map(async ({ script, senal }) => {
+      const nombre = `${script || "servidor que corta"} con ${senal}`;
+      const servidor = script ? await arrancarServidor(script) : undefined;
+      const cortador = script ? undefined : await servidorQueCorta();
+      const port = servidor?.port ?? cortador!.port;
+      try {
+        await using terminal = new Terminal([...CLIENTE, "--port", String(port)]);
+        await terminal.esperar("Mensaje a enviar: ");
+        await terminal.teclear("hola" + ENTER);
+        await terminal.esperar("El servidor responde: hola\r\nMensaje a enviar: ");
+        if (servidor) servidor.servidor.senal(senal as Deno.Signal);
+        else cortador!.parar();
+        // El servidor tarda hasta 0,3 s en cerrar (espera a que callen los clientes); 5 s solo
+        // evita colgar el test: sin vigilar la conexión, el cliente no termina nunca.
+        const code = await terminal.fin(5000);
+        assert.notEqual(code, null, `${nombre}: el cliente sigue esperando:\n${terminal.salida}`);
+        if (senal === "reset") {
+          assert.equal(code, 1, nombre);
+          assert.match(
+            terminal.salida,
+            /Mensaje a enviar: \r\nSe ha cortado la conexión con el servidor: no se puede seguir\.\r\n$/,
+          );
+        } else {
+          assert.equal(code, 0, nombre);
+          assert.match(terminal.salida, cierreNormal, nombre);
+        }
+        if (script === "sockets/servidor_multicliente.ts") {
+          const { code, lineas } = await servidor!.servidor.fin();
+          assert.equal(code, 0);
+          assert.deepEqual(lineas.slice(-3), [
+            "Cerrando el servidor y 1 conexión abierta.",
+            "Taluego, cliente 1!",
+            "Taluego, clientes!",
+          ]);
+        }
+      } finally {
+        await servidor?.servidor.parar("SIGKILL");
+        cortador?.parar();
+      }
+    }));
+  },
+});
+
+Deno.test({
+  name:
+    "cliente: en una terminal, Ctrl+D tras escribir algo envía lo escrito y el eco sale en su línea",
+  ignore: !hayTerminal,
+  async fn() {
+    using servidor = new ServidorEco();
+    await using terminal = new Terminal([...CLIENTE, "--port", String(servidor.port)]);
+    await terminal.esperar("Mensaje a enviar: ");
+    // El primer Ctrl+D entrega «abc» sin salto de línea; el segundo, el fin de la entrada.
+    await terminal.teclear("abc" + CTRL_D + CTRL_D);
+    assert.equal(await terminal.fin(5000), 0, terminal.salida);
+    assert.deepEqual(lineasDe(terminal.salida.replaceAll("\r\n", "\n")), [
+      "Mensaje a enviar: abc",
+      "El servidor responde: abc",
+      "Mensaje a enviar: (fin de la entrada: se envía «cerrar»)",
+      "Taluego, servidor!",
+    ]);
+    assert.deepEqual(await Promise.all(servidor.conversaciones), [["abc", "cerrar"]]);
+  },
 });
