@@ -8,8 +8,10 @@
  * a la otra porque las dos esperan con `await` (en Python harían falta dos threads, o
  * asyncio).
  *
- * La primera línea que escribes es tu nombre. «cerrar» o Ctrl+D (fin de la entrada) es salir
- * del chat: el servidor se despide y cierra, y el cliente termina; Ctrl+C termina sin más.
+ * La primera línea que escribes es tu nombre. Si ya lo usa otro, el servidor te pide otro
+ * («Ana» ya está en el chat: escribe otro nombre.) y lo siguiente que escribes vuelve a ser tu
+ * nombre. «cerrar» o Ctrl+D (fin de la entrada) es salir del chat: el servidor se despide y
+ * cierra, y el cliente termina; Ctrl+C termina sin más.
  * Funciona tecleando y con una tubería (`printf 'Ana\nhola\n' | deno run ...`). Lo que
  * llega se muestra con los caracteres de control escapados (\x1b), por si acaso.
  *
@@ -75,6 +77,7 @@ async function conectar(host: string, port: number): Promise<Deno.TcpConn> {
     try {
       return await Deno.connect({ hostname: direccion, port });
     } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) sinPermiso(host, port); // --allow-net=otro
       if (!(error instanceof Deno.errors.ConnectionRefused)) {
         terminar(`No se encuentra el equipo «${host}»: ese nombre no existe o no se resuelve.`);
       }
@@ -121,6 +124,12 @@ function visible(texto: string): string {
 function terminar(frase: string): never {
   console.error(frase);
   Deno.exit(1);
+}
+
+/** Sin permiso de red (o con uno para otro equipo): la orden con el permiso, sin traza. */
+function sinPermiso(host: string, port: number): never {
+  const orden = `deno run --allow-net ${ruta("cliente_chat.ts")}`;
+  terminar(`No hay permiso para conectar con ${host}:${port}. Ejecuta: ${orden}`);
 }
 
 /** --host y --port (y -h/--help), con los errores de uso en una frase y código 2. */
@@ -172,7 +181,7 @@ function leerOpciones(): { host: string; port: number } {
   // Antes de usar la red: sin permiso, Deno preguntaría en inglés (o fallaría con una traza).
   const donde = values.host.includes(":") ? `[${values.host}]` : values.host; // IPv6: [::1]
   if (Deno.permissions.querySync({ name: "net", host: `${donde}:${port}` }).state !== "granted") {
-    terminar(`Falta el permiso de red. Ejecuta: ${orden}`);
+    sinPermiso(values.host, port);
   }
   return { host: values.host, port };
 }

@@ -2,10 +2,12 @@
  * Servidor de chat: cada línea que envía un cliente les llega a todos los demás con su nombre.
  *
  * Es el servidor del capítulo para muchos clientes que, en vez de recibir su propio eco, se
- * hablan entre sí. Al conectarse, el servidor pregunta el nombre: la primera línea que llega
- * es el nombre (si está vacío o ya lo usa otro, se queda en «Cliente N», con N el número de
- * conexión). Después, cada línea va a los demás como `<nombre>: <texto>`, y todos ven quién
- * entra y quién sale. «cerrar», o cerrar la conexión, es salir del chat.
+ * hablan entre sí. Al conectarse, el servidor pregunta el nombre, y la línea que llega es el
+ * nombre. Si ya lo usa otro, el servidor lo dice y pide otro: la línea siguiente vuelve a ser
+ * un nombre, hasta que llega uno libre. Una línea vacía es «Cliente N», con N el número de
+ * conexión (ese nombre solo lo pone el servidor). Quien se va mientras elige no llega a
+ * entrar: nadie lo ve. Ya dentro, cada línea va a los demás como `<nombre>: <texto>`, y todos
+ * ven quién entra y quién sale. «cerrar», o cerrar la conexión, es salir del chat.
  *
  * Cada cliente es una tarea asíncrona, como en servidor_multicliente.ts: mientras una espera a
  * su cliente, las demás siguen. Enviar a los demás nunca espera a nadie: cada envío se pone en
@@ -18,7 +20,9 @@
  *
  * Python -> Deno: lo de servidor.ts (socket() + bind() + listen() -> Deno.listen(); accept()
  * -> server.accept()), con un thread por cliente en Python -> una tarea asíncrona aquí;
- * send() a cada uno de los demás -> writer.write() sin esperar a que termine.
+ * send() a cada uno de los demás -> writer.write() sin esperar a que termine. Con threads,
+ * mirar si un nombre está libre y apuntarlo pedirían un Lock (dos clientes podrían elegir el
+ * mismo a la vez); aquí corre una sola tarea cada vez, y entre mirar y apuntar no hay await.
  *
  * Opciones: --host (por defecto 0.0.0.0, todas las interfaces) y --port (por defecto 9999;
  * 0 deja que el sistema elija uno libre).
@@ -44,8 +48,8 @@ const { host, port } = leerOpciones();
 const server = escuchar(host, port);
 console.log(`Servidor de chat escuchando en ${server.addr.hostname}:${server.addr.port}`);
 
-/** Quién está dentro del chat: su nombre y su conexión. */
-const clientes = new Set<Cliente>();
+/** Quién está dentro del chat: cada nombre, con la conexión de quien lo lleva. */
+const clientes = new Map<string, Cliente>();
 let cerrando = false;
 
 Deno.addSignalListener("SIGINT", cerrarTodo);
@@ -64,10 +68,13 @@ async function atenderCliente(cliente: Cliente, numero: number) {
   try {
     cliente.enviar("Bienvenido al chat. ¿Cómo te llamas?");
     const lineas = leerLineas(cliente.conexion);
-    const primera = await lineas.next();
-    if (primera.done || primera.value === "cerrar") return cliente.despedir();
+    // Cada línea es un nombre, hasta que uno está libre. Quien se va antes no deja rastro.
+    let nombre = await lineas.next();
+    while (!nombre.done && nombre.value !== "cerrar" && !entrar(cliente, nombre.value, numero)) {
+      nombre = await lineas.next();
+    }
+    if (nombre.done || nombre.value === "cerrar") return cliente.despedir();
 
-    entrar(cliente, primera.value, numero);
     for await (const received of lineas) {
       if (received === "cerrar") break;
       if (received === "") continue; // un Enter sin texto no se envía a nadie
@@ -81,28 +88,38 @@ async function atenderCliente(cliente: Cliente, numero: number) {
   salir(cliente, motivo);
 }
 
-/** El nombre (el de la primera línea, o «Cliente N»), el saludo y el aviso a los demás. */
-function entrar(cliente: Cliente, nombre: string, numero: number) {
+/**
+ * Entra con `nombre` si está libre (vacío: «Cliente N») y avisa a todos; si no, le pide otro
+ * nombre y devuelve false. Mirar si está libre y entrar van seguidos, sin await en medio: dos
+ * clientes que piden el mismo nombre a la vez nunca lo consiguen los dos.
+ */
+function entrar(cliente: Cliente, nombre: string, numero: number): boolean {
   nombre = visible(nombre.trim()).slice(0, 20);
-  const usado = [...clientes].some((otro) => otro.nombre === nombre);
-  // «Cliente N» lo pone solo el servidor: así dos clientes nunca se llaman igual.
-  const vale = nombre !== "" && !usado && !/^Cliente \d+$/.test(nombre);
-  cliente.nombre = vale ? nombre : `Cliente ${numero}`;
-  if (usado) cliente.enviar(`${nombre} ya está en el chat: tú serás ${cliente.nombre}.`);
-  clientes.add(cliente);
+  if (/^Cliente \d+$/.test(nombre)) { // «Cliente N» lo pone solo el servidor
+    cliente.enviar(`«${nombre}» es un nombre que pone el servidor: escribe otro nombre.`);
+    return false;
+  }
+  if (clientes.has(nombre)) {
+    cliente.enviar(`«${nombre}» ya está en el chat: escribe otro nombre.`);
+    return false;
+  }
+  cliente.nombre = nombre || `Cliente ${numero}`;
+  clientes.set(cliente.nombre, cliente);
 
   const { hostname, port } = cliente.conexion.remoteAddr;
   console.log(
     `${cliente.nombre} (${hostname}:${port}) entra en el chat (${clientes.size} dentro)`,
   );
-  const dentro = [...clientes].map((otro) => otro.nombre).join(", ");
+  const dentro = [...clientes.keys()].join(", ");
   cliente.enviar(`Hola, ${cliente.nombre}. En el chat: ${dentro}. Para salir, «cerrar».`);
   difundir(`${cliente.nombre} entra en el chat.`, cliente);
+  return true;
 }
 
 /** Sale del chat (una sola vez): se avisa a los demás y se cierra su conexión. */
 function salir(cliente: Cliente, motivo = "") {
-  if (cerrando || !clientes.delete(cliente)) return cliente.cortar(); // ya había salido
+  if (cerrando || clientes.get(cliente.nombre) !== cliente) return cliente.cortar(); // no estaba
+  clientes.delete(cliente.nombre);
   const porque = motivo ? `: ${motivo}` : "";
   console.log(`${cliente.nombre} sale del chat${porque} (quedan ${clientes.size})`);
   difundir(`${cliente.nombre} sale del chat${porque}.`, cliente);
@@ -112,7 +129,7 @@ function salir(cliente: Cliente, motivo = "") {
 
 /** Envía una línea a todos menos a `quien` (sin esperar a ninguno). */
 function difundir(linea: string, quien: Cliente) {
-  for (const cliente of clientes) {
+  for (const cliente of clientes.values()) {
     if (cliente !== quien) cliente.enviar(linea);
   }
 }
@@ -126,7 +143,9 @@ async function cerrarTodo() {
   const n = clientes.size;
   console.log(`Cerrando el chat con ${n} ${n === 1 ? "cliente" : "clientes"} dentro.`);
   // Cada uno recibe lo que tenía pendiente y el aviso, con un segundo como mucho.
-  const despedidas = [...clientes].map((cliente) => cliente.despedir("El chat se cierra."));
+  const despedidas = [...clientes.values()].map((cliente) =>
+    cliente.despedir("El chat se cierra.")
+  );
   await Promise.race([Promise.all(despedidas), new Promise((fin) => setTimeout(fin, 1000))]);
   console.log("Taluego, clientes!");
   Deno.exit(0);
@@ -317,7 +336,7 @@ function leerOpciones(): { host: string; port: number } {
   // Antes de usar la red: sin permiso, Deno preguntaría en inglés (o fallaría con una traza).
   const donde = values.host.includes(":") ? `[${values.host}]` : values.host; // IPv6: [::1]
   if (Deno.permissions.querySync({ name: "net", host: `${donde}:${port}` }).state !== "granted") {
-    terminar(`Falta el permiso de red. Ejecuta: ${orden}`);
+    terminar(`No hay permiso para escuchar en ${donde}:${port}. Ejecuta: ${orden}`);
   }
   return { host: values.host, port };
 }

@@ -27,10 +27,14 @@ export class Participante {
     this.cerrada = leer ? this.#leer() : Promise.resolve(true);
   }
 
+  /** Se conecta, sin decir nada todavía (si `leer`, lee todo lo que le llega). */
+  static async conectar(port: number, leer = true): Promise<Participante> {
+    return new Participante(await Deno.connect({ hostname: "127.0.0.1", port }), leer);
+  }
+
   /** Se conecta y dice su nombre; espera al saludo (si `leer`; si no, no lee nunca). */
   static async entrar(port: number, nombre: string, leer = true): Promise<Participante> {
-    const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
-    const participante = new Participante(conexion, leer);
+    const participante = await Participante.conectar(port, leer);
     await participante.decir(nombre);
     if (leer) await participante.hasta((linea) => linea.startsWith("Hola, "));
     return participante;

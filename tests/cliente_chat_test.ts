@@ -9,16 +9,20 @@ import { CTRL_C, CTRL_D, ENTER, hayTerminal, Terminal } from "./terminal.ts";
 const CLIENTE = ["run", "--allow-net", "sockets/cliente_chat.ts"];
 
 /**
- * La regla de lo que muestra el cliente: la pregunta del nombre, el saludo con quién está,
- * lo que dicen y hacen los demás (sin caracteres de control) y, al final, la despedida del
- * servidor o el aviso de que cerró.
+ * La regla de lo que muestra el cliente: la pregunta del nombre, otra petición de nombre por
+ * cada nombre que no valía, el saludo con quién está, lo que dicen y hacen los demás (sin
+ * caracteres de control) y, al final, la despedida del servidor o el aviso de que cerró.
  */
 export function comprobarClienteChat(lineas: string[]): void {
   assert.equal(lineas[0], "Bienvenido al chat. ¿Cómo te llamas?");
-  const [, nombre] = lineas[1]?.match(/^Hola, (.+)\. En el chat: .+\. Para salir, «cerrar»\.$/) ??
+  let i = 1;
+  const otroNombre =
+    /^«.+» (ya está en el chat|es un nombre que pone el servidor): escribe otro nombre\.$/;
+  while (otroNombre.test(lineas[i] ?? "")) i++;
+  const [, nombre] = lineas[i]?.match(/^Hola, (.+)\. En el chat: .+\. Para salir, «cerrar»\.$/) ??
     [];
-  assert.ok(nombre, `el saludo: ${lineas[1]}`);
-  for (const linea of lineas.slice(2, -1)) {
+  assert.ok(nombre, `el saludo: ${lineas[i]}`);
+  for (const linea of lineas.slice(i + 1, -1)) {
     assert.match(linea, /^(.+: |.+ (entra en|sale de)l chat|El chat se cierra\.$)/, linea);
     assert.doesNotMatch(linea, /\p{Cc}/u);
     assert.ok(!linea.startsWith(`${nombre}: `), `su propio mensaje no vuelve: ${linea}`);
@@ -38,6 +42,9 @@ Deno.test("cliente_chat: la muestra de la cabecera cumple la regla", () => {
   const { salida } = leerCabecera("sockets/cliente_chat.ts");
   comprobarClienteChat(salida);
   assert.throws(() => comprobarClienteChat(salida.toSpliced(2, 0, "Ana: hola a todos")));
+  // Con un nombre ocupado antes, también vale; un mensaje antes del saludo, no.
+  comprobarClienteChat(salida.toSpliced(1, 0, "«Ana» ya está en el chat: escribe otro nombre."));
+  assert.throws(() => comprobarClienteChat(salida.toSpliced(1, 0, "Berta: hola")));
 });
 
 Deno.test("cliente_chat: muestra lo que llega mientras espera al teclado, y envía lo que se escribe", async () => {
@@ -80,7 +87,7 @@ Deno.test("cliente_chat: muestra lo que llega mientras espera al teclado, y env�
 
 Deno.test({
   name:
-    "cliente_chat: tecleando en una terminal, «cerrar», Ctrl+D, Ctrl+C y el cierre del servidor lo terminan en menos de un segundo",
+    "cliente_chat: tecleando en una terminal, un nombre ocupado se pide otra vez; «cerrar», Ctrl+D, Ctrl+C y el cierre del servidor lo terminan en menos de un segundo",
   ignore: !hayTerminal,
   fn: async () => {
     const { servidor, port } = await arrancarChat();
@@ -94,9 +101,17 @@ Deno.test({
         await terminal.esperar(`Hola, ${nombre}.`);
         return terminal;
       };
-      const [ana, berta, carlos, dani] = await Promise.all(
-        ["Ana", "Berta", "Carlos", "Dani"].map(entrar),
-      );
+      const [ana, berta, carlos] = await Promise.all(["Ana", "Berta", "Carlos"].map(entrar));
+      // Dani teclea un nombre que ya está: se le pide otro, y lo siguiente es su nombre.
+      const dani = new Terminal([...CLIENTE, "--port", port]);
+      terminales.push(dani);
+      await dani.esperar("¿Cómo te llamas?");
+      await dani.teclear("Ana" + ENTER);
+      await dani.esperar("Ana\r\n«Ana» ya está en el chat: escribe otro nombre.\r\n");
+      await dani.teclear("Dani" + ENTER);
+      await dani.esperar("Dani\r\nHola, Dani. En el chat: "); // los tres, en el orden en que entraron
+      await ana.esperar("Dani entra en el chat.");
+      assert.doesNotMatch(ana.salida, /Cliente|: Dani/, "Dani no entra como «Cliente N»");
       /** Teclea y espera a que termine: su código, o null si sigue en marcha 1 s después. */
       const sale = async (terminal: Terminal, teclas: string) => {
         await terminal.teclear(teclas);
@@ -132,11 +147,12 @@ Deno.test("cliente_chat: sin servidor, opciones mal puestas, nombre que no exist
   const libre = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = `${libre.addr.port}`;
   libre.close(); // un puerto donde ya no escucha nadie
-  const [sinServidor, fuera, nombre, sinPermiso] = await Promise.all([
+  const [sinServidor, fuera, nombre, sinPermiso, otroPermiso] = await Promise.all([
     ejecutar([...CLIENTE, "--port", port], "Ana\n"),
     ejecutar([...CLIENTE, "--port", "-1"]),
     ejecutar([...CLIENTE, "--host", "no-existe.invalid"]),
     ejecutar(["run", "sockets/cliente_chat.ts"]),
+    ejecutar(["run", `--allow-net=localhost:${port}`, "sockets/cliente_chat.ts", "--port", port]),
   ]);
   assert.equal(sinServidor.code, 1);
   assert.match(
@@ -148,5 +164,10 @@ Deno.test("cliente_chat: sin servidor, opciones mal puestas, nombre que no exist
   assert.equal(nombre.code, 1);
   assert.match(nombre.stderr, /^No se encuentra el equipo «no-existe\.invalid»/);
   assert.equal(sinPermiso.code, 1);
-  assert.match(sinPermiso.stderr, /^Falta el permiso de red\. Ejecuta: deno run --allow-net /);
+  assert.equal(
+    sinPermiso.stderr,
+    "No hay permiso para conectar con localhost:9999. Ejecuta: deno run --allow-net sockets/cliente_chat.ts\n",
+  );
+  assert.equal(otroPermiso.code, 1);
+  assert.match(otroPermiso.stderr, /^No hay permiso para conectar con localhost:\d+\. Ejecuta: /);
 });

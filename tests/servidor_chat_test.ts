@@ -92,21 +92,9 @@ Deno.test("servidor_chat: tres clientes; cada uno recibe lo de los demás, no lo
     const escapado = "Berta: ¿qué tal?\\x1b[2J\\rTaluego, clientes!\\u2028fin";
     await ana.hasta(escapado);
     await carlos.hasta(escapado);
-    // Un nombre repetido se queda en «Cliente N».
-    const otraAna = await Participante.entrar(port, "Ana");
-    todos.push(otraAna);
-    assert.equal(otraAna.lineas[1], "Ana ya está en el chat: tú serás Cliente 4.");
-    const impostor = await Participante.entrar(port, "Cliente 9"); // ese nombre lo pone el servidor
-    todos.push(impostor);
-    assert.match(impostor.lineas[1], /^Hola, Cliente 5\. /);
-    impostor.cerrar();
-    await ana.hasta("Cliente 5 sale del chat.");
     await carlos.decir("cerrar");
     assert.equal(await carlos.cerrada, true, "Carlos: conexión cerrada limpia");
     await ana.hasta("Carlos sale del chat.");
-    await otraAna.hasta("Carlos sale del chat.");
-    otraAna.cerrar();
-    await ana.hasta("Cliente 4 sale del chat.");
 
     // Nadie recibe su propio mensaje, y cada uno lo de los demás, en orden.
     const mensajes = (p: Participante) => p.lineas.filter((l) => /^(Ana|Berta|Carlos): /.test(l));
@@ -132,6 +120,129 @@ Deno.test("servidor_chat: tres clientes; cada uno recibe lo de los demás, no lo
     await servidor.parar("SIGKILL");
   }
 });
+
+const BIENVENIDA = "Bienvenido al chat. ¿Cómo te llamas?";
+const ocupado = (nombre: string) => `«${nombre}» ya está en el chat: escribe otro nombre.`;
+
+Deno.test(
+  "servidor_chat: un nombre ocupado se pide otra vez; quien se va mientras elige no deja rastro",
+  {
+    ignore: enWindows,
+  },
+  async () => {
+    const { servidor, port } = await arrancarChat();
+    const todos: Participante[] = [];
+    try {
+      const ana = await Participante.entrar(port, "Ana");
+      todos.push(ana);
+      // Otra Ana: el servidor le pide otro nombre, y la línea siguiente vuelve a ser un nombre.
+      const luis = await Participante.conectar(port);
+      todos.push(luis);
+      await luis.decir("Ana");
+      await luis.hasta(ocupado("Ana"));
+      await luis.decir("Cliente 9"); // ese nombre solo lo pone el servidor
+      await luis.hasta("«Cliente 9» es un nombre que pone el servidor: escribe otro nombre.");
+      // Mil nombres ocupados seguidos: una línea de respuesta por cada uno, y nada más.
+      await luis.decir(" Ana \n".repeat(1000) + "Luis");
+      await luis.hasta("Hola, Luis. En el chat: Ana, Luis. Para salir, «cerrar».", 10_000);
+      assert.deepEqual(luis.lineas.slice(3, -1), Array(1000).fill(ocupado("Ana")));
+      await ana.hasta("Luis entra en el chat.");
+      // Una línea vacía: «Cliente N», con N el número de conexión.
+      const tercero = await Participante.entrar(port, "");
+      todos.push(tercero);
+      assert.equal(
+        tercero.lineas[1],
+        "Hola, Cliente 3. En el chat: Ana, Luis, Cliente 3. Para salir, «cerrar».",
+      );
+
+      // Se van mientras eligen: con «cerrar», cerrando su lado, y de golpe (un reset, con
+      // respuestas sin leer). Ninguno llega a entrar: ni el registro ni los demás lo ven.
+      const [conCerrar, cerrando, deGolpe] = await Promise.all(
+        [0, 1, 2].map(() => Participante.conectar(port)),
+      );
+      todos.push(conCerrar, cerrando, deGolpe);
+      await Promise.all([
+        conCerrar.decir("Ana"),
+        cerrando.decir("Luis"),
+        deGolpe.decir("Ana\n".repeat(999) + "Ana"),
+      ]);
+      await conCerrar.hasta(ocupado("Ana"));
+      await conCerrar.decir("cerrar");
+      await cerrando.hasta(ocupado("Luis"));
+      await cerrando.conexion.closeWrite();
+      await deGolpe.hasta(ocupado("Ana"));
+      deGolpe.cerrar();
+      for (const p of [conCerrar, cerrando]) {
+        assert.equal(await aTiempo(p.cerrada, 3000, "el servidor cierra"), true);
+        assert.equal(p.lineas.at(-1), "Taluego, cliente!");
+      }
+      const marta = await Participante.entrar(port, "Marta");
+      todos.push(marta);
+      assert.equal(
+        marta.lineas[1],
+        "Hola, Marta. En el chat: Ana, Luis, Cliente 3, Marta. Para salir, «cerrar».",
+      );
+      await ana.hasta("Marta entra en el chat.");
+      assert.deepEqual(ana.lineas.slice(2), [
+        "Luis entra en el chat.",
+        "Cliente 3 entra en el chat.",
+        "Marta entra en el chat.",
+      ]);
+
+      const { code, lineas } = await servidor.parar("SIGTERM");
+      assert.equal(code, 0);
+      comprobarServidorChat(lineas);
+      assert.deepEqual(
+        lineas.filter((l) => / entra en el chat | sale del chat/.test(l)).map((l) =>
+          l.split(" (")[0]
+        ),
+        ["Ana", "Luis", "Cliente 3", "Marta"],
+      );
+      assert.equal(lineas.at(-2), "Cerrando el chat con 4 clientes dentro.");
+    } finally {
+      for (const p of todos) p.cerrar();
+      await servidor.parar("SIGKILL");
+    }
+  },
+);
+
+Deno.test(
+  "servidor_chat: dos clientes que eligen a la vez el mismo nombre libre nunca lo tienen los dos",
+  {
+    ignore: enWindows,
+  },
+  async () => {
+    const { servidor, port } = await arrancarChat();
+    const todos: Participante[] = [];
+    try {
+      for (let ronda = 0; ronda < 30; ronda++) {
+        const pareja = await Promise.all([
+          Participante.conectar(port),
+          Participante.conectar(port),
+        ]);
+        todos.push(...pareja);
+        await Promise.all(pareja.map((p) => p.hasta(BIENVENIDA)));
+        // Los dos piden el nombre en el mismo instante (las dos escrituras, antes de esperar).
+        const nombre = `N${ronda}`;
+        await Promise.all(pareja.map((p) => p.decir(nombre)));
+        const respuestas = await Promise.all(
+          pareja.map((p) => p.hasta((l) => l.startsWith("Hola, ") || l.startsWith("«"))),
+        );
+        const entra = respuestas.filter((r) => r.startsWith(`Hola, ${nombre}. `));
+        assert.equal(entra.length, 1, `ronda ${ronda}: ${respuestas.join(" | ")}`);
+        assert.ok(respuestas.includes(ocupado(nombre)), respuestas.join(" | "));
+        pareja[respuestas.indexOf(ocupado(nombre))].cerrar(); // el otro se va sin entrar
+      }
+      const { code, lineas } = await servidor.parar("SIGTERM");
+      assert.equal(code, 0);
+      comprobarServidorChat(lineas); // nadie entra dos veces con el mismo nombre
+      assert.equal(lineas.at(-2), "Cerrando el chat con 30 clientes dentro.");
+    } finally {
+      for (const p of todos) p.cerrar();
+      await servidor.parar("SIGKILL");
+    }
+  },
+);
 
 Deno.test("servidor_chat: quien se corta de golpe o deja de leer sale, y los demás ni lo notan", {
   ignore: enWindows,
@@ -195,7 +306,10 @@ Deno.test("servidor_chat: opciones mal puestas, sin permiso o con el puerto ocup
     assert.equal(ayuda.code, 0);
     assert.match(ayuda.stdout, /--port N .*por defecto 9999/);
     assert.equal(sinPermiso.code, 1);
-    assert.match(sinPermiso.stderr, /^Falta el permiso de red\. Ejecuta: deno run --allow-net /);
+    assert.equal(
+      sinPermiso.stderr,
+      "No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net sockets/servidor_chat.ts\n",
+    );
     assert.equal(enUso.code, 1);
     assert.match(enUso.stderr, /^El puerto \d+ ya está en uso/);
   } finally {
