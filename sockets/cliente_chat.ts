@@ -113,11 +113,16 @@ async function* leerLineas(origen: Deno.Conn | typeof Deno.stdin): AsyncGenerato
 
 /** Lo que envía otro equipo, con los caracteres de control a la vista (\n, \x1b). */
 function visible(texto: string): string {
-  const hex = (c: string) => c.charCodeAt(0).toString(16);
   const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  const codigo = (c: string) => {
+    const hex = c.charCodeAt(0).toString(16);
+    return c > "\xff" ? `\\u${hex.padStart(4, "0")}` : `\\x${hex.padStart(2, "0")}`;
+  };
   return texto.replace(
-    /[\p{Cc}\u2028\u2029]/gu, // \x00-\x1f, \x7f-\x9f y los separadores de línea de Unicode
-    (c) => nombres[c] ?? (c > "\xff" ? `\\u${hex(c)}` : `\\x${hex(c).padStart(2, "0")}`),
+    // \x00-\x1f y \x7f-\x9f; los separadores de línea de Unicode; y los invisibles que dan la
+    // vuelta al texto o lo esconden (\u202e escribe lo que sigue de derecha a izquierda).
+    /[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/gu,
+    (c) => nombres[c] ?? codigo(c),
   );
 }
 

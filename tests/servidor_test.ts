@@ -107,6 +107,14 @@ Deno.test("servidor: letras partidas entre lecturas, UTF-8 roto y un cliente que
 
 Deno.test("servidor: los caracteres de control se ven escapados: un mensaje, una línea", async () => {
   assert.equal(visible("a\nb\r\tc\x1b[2J\x07\x9b\u2028"), "a\\nb\\r\\tc\\x1b[2J\\x07\\x9b\\u2028");
+  // Lo que da la vuelta al texto o lo esconde, también; las letras, los acentos y los emoji
+  // (también los de varias piezas, unidas con \u200d), tal cual.
+  assert.equal(
+    visible("\u202eevil\u202c \u200b\u061c\u2066\ufeff"),
+    "\\u202eevil\\u202c \\u200b\\u061c\\u2066\\ufeff",
+  );
+  const normales = "José ñ € 😀 👨\u200d👩\u200d👧 مرحبا שלום e\u0301";
+  assert.equal(visible(normales), normales);
   const { servidor, conexion } = await conCliente();
   await idaYVuelta(conexion, "hola\nTaluego, cliente!\x1b]0;titulo\x07\x1b[2J");
   await enviar(conexion, "cerrar");
