@@ -8,9 +8,12 @@
  *
  * La entrada se lee como un flujo de líneas, así que funciona tecleando y también con una
  * tubería (`printf 'hola\ncerrar\n' | deno run ...`). Si la entrada se acaba (Ctrl+D) se envía
- * «cerrar», para que el servidor termine bien. Sin servidor, lo dice y sale con 1. Si el eco
- * no llega en 2 segundos (el servidor atiende a otro cliente, o está parado), lo avisa y sigue
- * esperando: el eco llegará cuando el servidor te atienda, y Ctrl+C termina en cualquier momento.
+ * «cerrar», para que el servidor termine bien; también con Ctrl+C mientras esperas a teclear
+ * (sale con 130) o si nadie lee ya la salida (`| head -c 5`, sale con 0): el servidor del
+ * capítulo, si el cliente se va sin «cerrar», se queda repitiendo `127.0.0.1 dice: ` sin fin.
+ * Sin servidor, lo dice y sale con 1. Si el eco no llega en 2 segundos (el servidor atiende a
+ * otro cliente, o está parado), lo avisa y sigue esperando: el eco llegará cuando el servidor
+ * te atienda, y Ctrl+C termina en cualquier momento (sin «cerrar», que se pegaría al mensaje).
  *
  * Mientras esperas a teclear, el cliente vigila la conexión: si el servidor la cierra (Ctrl+C
  * en su terminal), lo dice al momento, sin esperar a tu Enter, y termina con 0, porque la
@@ -41,6 +44,8 @@ const ORDEN = `deno run --allow-net ${ruta("cliente.ts")}`;
 
 const encoder = new TextEncoder();
 let lineas: AsyncGenerator<string> | undefined; // las líneas de stdin, al leer la primera
+let despedida: (() => Promise<void>) | undefined; // envía «cerrar», cuando ya hay conexión
+let enVuelo = false; // un mensaje enviado espera su eco (o ya se envió «cerrar»)
 let adelantada: Promise<number | null> | undefined; // la lectura de vigilar(), hasta recibir()
 const primerByte = new Uint8Array(1); // el byte que lee vigilar()
 
@@ -50,12 +55,17 @@ if (import.meta.main) {
   const client = await conectar(host, port);
   const writer = client.writable.getWriter(); // send(): write() envía todos los bytes
   const decoder = new TextDecoder();
+  // Irse sin «cerrar» deja al servidor del capítulo dando vueltas sin fin (su recv() devuelve
+  // b"" una y otra vez): con Ctrl+C, o si nadie lee ya nuestra salida, también nos despedimos.
+  despedida = () => writer.write(encoder.encode("cerrar"));
+  Deno.addSignalListener("SIGINT", irse);
 
   while (true) {
     const message = await input("Mensaje a enviar: ", client); // y vigila la conexión
     if (message === "") continue; // una línea vacía no envía nada: no habría eco que esperar
 
     const bytes = encoder.encode(message);
+    enVuelo = true;
     const enviado = writer.write(bytes).catch(servidorCerrado);
 
     if (message === "cerrar") {
@@ -64,6 +74,7 @@ if (import.meta.main) {
     }
 
     const eco = await recibir(client, bytes.length); // a la vez que se envía: no se atasca
+    enVuelo = false;
     print(`El servidor responde: ${visible(decoder.decode(eco))}`); // \x1b a la vista
   }
 
@@ -82,8 +93,8 @@ if (import.meta.main) {
  * conexión (ver vigilar(), abajo): si el servidor se va, lo dice y termina ya.
  */
 async function input(aviso: string, client: Deno.TcpConn): Promise<string> {
-  // Si nadie lee nuestra salida (`| head -c 5` ya terminó), acabamos sin ruido.
-  await Deno.stdout.write(encoder.encode(aviso)).catch(() => Deno.exit(0));
+  // Si nadie lee nuestra salida (`| head -c 5` ya terminó), acabamos sin ruido (y con «cerrar»).
+  await Deno.stdout.write(encoder.encode(aviso)).catch(() => despedirse(0));
   lineas ??= leerLineas(Deno.stdin.readable);
   const siguiente = lineas.next();
   // Lo que pase antes: que llegue la línea o que el servidor cierre (o corte) la conexión.
@@ -161,6 +172,28 @@ async function recibir(client: Deno.TcpConn, n: number): Promise<Uint8Array> {
     recibidos += leidos;
   }
   return eco;
+}
+
+/**
+ * Ctrl+C: terminamos con 130, como si la señal nos hubiera parado. En la terminal, el ^C queda
+ * tras el aviso: pasamos de línea, como hace la shell con un programa parado por Ctrl+C.
+ */
+function irse(): Promise<never> {
+  if (Deno.stdout.isTerminal()) print("");
+  return despedirse(130);
+}
+
+/**
+ * Terminar a mitad de la conversación. Si no hay un mensaje esperando su eco, antes enviamos
+ * «cerrar», para que el servidor termine bien; si lo hay, no: «cerrar» podría llegarle pegado
+ * al mensaje y no lo reconocería. Si la conexión ya no está, no se dice nada más.
+ */
+async function despedirse(code: number): Promise<never> {
+  if (despedida && !enVuelo) {
+    enVuelo = true; // un segundo Ctrl+C, mientras tanto, termina ya
+    await despedida().catch(() => {});
+  }
+  Deno.exit(code);
 }
 
 /** El servidor cerró la conexión mientras escribías: la conversación ha terminado, sin más. */

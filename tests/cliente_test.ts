@@ -145,7 +145,7 @@ Deno.test("cliente: los bytes de un servidor que habla sin que le pregunten sale
   assert.equal(ecos.join(""), `[hola]${entrada.join("")}`.slice(0, entrada.join("").length));
 });
 
-Deno.test("cliente: con la salida cortada (| head -c 5) termina sin traza", async () => {
+Deno.test("cliente: con la salida cortada (| head -c 5) termina sin traza, con «cerrar» al servidor", async () => {
   using servidor = new ServidorEco();
   const cliente = new Deno.Command(Deno.execPath(), {
     args: [...CLIENTE, "--port", String(servidor.port)],
@@ -154,21 +154,26 @@ Deno.test("cliente: con la salida cortada (| head -c 5) termina sin traza", asyn
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
+    signal: AbortSignal.timeout(10_000), // si no termina, se le mata: el test no se cuelga
   }).spawn();
   // Como head -c 5: lee 5 bytes y cierra su lado de la tubería. Después, el cliente tiene algo
   // que hacer: un mensaje y su eco, y otra vez el aviso, que ya no tiene dónde escribirse.
   const lector = cliente.stdout.getReader();
   for (let leidos = 0; leidos < 5;) leidos += (await lector.read()).value?.length ?? 5;
   await lector.cancel();
+  // La entrada sigue abierta (no hay Ctrl+D que envíe «cerrar»): el cliente sale por el aviso.
   const teclado = cliente.stdin.getWriter();
   await teclado.write(new TextEncoder().encode("hola\n"));
-  await teclado.close().catch(() => {});
-  const [{ code }, stderr] = await Promise.all([
+  const [{ code, signal }, stderr] = await Promise.all([
     cliente.status,
     new Response(cliente.stderr).text(),
   ]);
+  await teclado.close().catch(() => {});
+  assert.equal(signal, null, "el cliente no terminó en 10 s");
   assert.equal(stderr, "");
   assert.equal(code, 0);
+  // Sin «cerrar», el servidor del capítulo se quedaría repitiendo «127.0.0.1 dice: » sin fin.
+  assert.deepEqual(await servidor.conversaciones[0], ["hola", "cerrar"]);
 });
 
 Deno.test("cliente: opciones (--port -1 fuera de rango, -h, --help con los valores por defecto)", async () => {
@@ -216,16 +221,58 @@ Deno.test({
         await terminal.teclear(tecla);
         const code = await terminal.fin(1000);
         assert.notEqual(code, null, `${nombre}: el cliente sigue en marcha:\n${terminal.salida}`);
-        if (nombre !== "Ctrl+C") {
+        if (nombre === "Ctrl+C") {
+          assert.equal(code, 130); // como un programa parado por la señal
+          assert.match(terminal.salida, /Mensaje a enviar: (\^C)?\r\n$/); // y el cursor, en otra línea
+        } else {
           assert.equal(code, 0);
           assert.match(terminal.salida, /Taluego, servidor!\r\n$/);
         }
       }),
     );
-    // «cerrar» y Ctrl+D se despiden del servidor con «cerrar»; Ctrl+C corta sin más.
+    // Los tres se despiden del servidor con «cerrar»: Ctrl+C también, porque el servidor del
+    // capítulo, si el cliente se va sin «cerrar», se queda repitiendo «127.0.0.1 dice: » sin fin.
     const conversaciones = await Promise.all(servidor.conversaciones);
-    assert.equal(conversaciones.filter((c) => c.join("|") === "hola|cerrar").length, 2);
-    assert.equal(conversaciones.filter((c) => c.join("|") === "hola").length, 1);
+    assert.deepEqual(conversaciones.map((c) => c.join("|")), Array(3).fill("hola|cerrar"));
+  },
+});
+
+/** Espera `promesa` como mucho `ms`; si no llega a tiempo, falla diciendo `que`. */
+async function aTiempo<T>(promesa: Promise<T>, ms: number, que: string): Promise<T> {
+  let reloj: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promesa,
+      new Promise<never>((_, mal) => reloj = setTimeout(() => mal(new Error(que)), ms)),
+    ]);
+  } finally {
+    clearTimeout(reloj);
+  }
+}
+
+Deno.test({
+  name: "cliente: en una terminal, Ctrl+C mientras espera un eco no añade «cerrar» al mensaje",
+  ignore: !hayTerminal,
+  async fn() {
+    // Un servidor que recibe y nunca responde: el cliente se queda esperando el eco de «hola».
+    // Un «cerrar» enviado ahora podría llegar pegado a «hola» en el mismo recv() del servidor.
+    using servidor = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    await using terminal = new Terminal([...CLIENTE, "--port", String(servidor.addr.port)]);
+    await terminal.esperar("Mensaje a enviar: "); // ya conectado: accept() no espera
+    using conexion = await servidor.accept();
+    await terminal.teclear("hola" + ENTER);
+    let recibido = "";
+    const buffer = new Uint8Array(1024);
+    const leer = async (hasta: () => boolean) => {
+      for (let leidos; !hasta() && (leidos = await conexion.read(buffer)) !== null;) {
+        recibido += new TextDecoder().decode(buffer.subarray(0, leidos));
+      }
+    };
+    await aTiempo(leer(() => recibido === "hola"), 10_000, `solo llegó «${recibido}»`);
+    await terminal.teclear(CTRL_C);
+    assert.equal(await terminal.fin(5000), 130, terminal.salida);
+    await aTiempo(leer(() => false), 5000, "la conexión sigue abierta"); // hasta el final
+    assert.equal(recibido, "hola");
   },
 });
 
