@@ -13,7 +13,9 @@
  * nombre. «cerrar» o Ctrl+D (fin de la entrada) es salir del chat: el servidor se despide y
  * cierra, y el cliente termina; Ctrl+C termina sin más.
  * Funciona tecleando y con una tubería (`printf 'Ana\nhola\n' | deno run ...`). Lo que
- * llega se muestra con los caracteres de control escapados (\x1b), por si acaso.
+ * llega se muestra con los caracteres de control escapados (\x1b), por si acaso. Cada línea
+ * es un mensaje: una de más de 4096 caracteres se envía cortada, con «…» al final, como la
+ * cortaría el servidor.
  *
  * Python -> Deno: socket() + connect() -> Deno.connect(); un thread para recv() y otro para
  * input() + send() -> dos funciones async en marcha a la vez.
@@ -39,15 +41,23 @@ const { host, port } = leerOpciones();
 const client = await conectar(host, port);
 let saliendo = false; // hemos dicho «cerrar» (o se acabó la entrada): el servidor cerrará
 
+/** La línea más larga que se envía, en caracteres: la misma que en servidor_chat.ts. */
+const LARGO_MAXIMO = 4096;
+/**
+ * Lo que llega del servidor no se corta (un mensaje escapado, \x01 -> "\\x01", o la lista de
+ * quién está, puede ser más largo): el límite solo está para no llenar la memoria.
+ */
+const LARGO_RECIBIDO = 1024 * 1024;
+
 // Una tarea muestra lo que llega (recv)...
 const recibir = (async () => {
-  for await (const linea of leerLineas(client)) console.log(visible(linea));
+  for await (const linea of leerLineas(client, LARGO_RECIBIDO)) console.log(visible(linea));
 })();
 
 // ...y la otra envía lo que se teclea (input + send), a la vez.
 (async () => {
   const escritor = client.writable.getWriter();
-  for await (const message of leerLineas(Deno.stdin)) {
+  for await (const message of leerLineas(Deno.stdin, LARGO_MAXIMO)) {
     await escritor.write(new TextEncoder().encode(message + "\n"));
     if (message === "cerrar") break;
   }
@@ -90,25 +100,41 @@ async function conectar(host: string, port: number): Promise<Deno.TcpConn> {
 }
 
 /**
- * Las líneas que llegan (de la conexión o del teclado), sin el \n (ni el \r de Windows). Se
- * lee con `read()`: dejar de leer no cierra la conexión. Una línea de más de 4096 caracteres
- * se parte en varias.
+ * Las líneas que llegan (por la conexión o del teclado), sin el \n (ni el \r de Windows). Se
+ * lee con `read()`, como el recv() del capítulo: dejar de leer no cierra la conexión (la
+ * despedida aún tiene que salir). Una línea es un mensaje, mida lo que mida: si pasa de
+ * `limite` caracteres, se corta ahí, con «…» al final, y lo que llegue después hasta su \n se
+ * tira sin guardarlo (una línea de varios MB sin \n no llena la memoria).
  */
-async function* leerLineas(origen: Deno.Conn | typeof Deno.stdin): AsyncGenerator<string> {
+async function* leerLineas(
+  origen: Deno.Conn | typeof Deno.stdin,
+  limite: number,
+): AsyncGenerator<string> {
   const bytes = new Uint8Array(16 * 1024);
   const decoder = new TextDecoder(); // con stream: true, una letra partida entre dos lecturas
-  let pendiente = "";
+  let linea = ""; // lo que ha llegado de la línea actual (como mucho, `limite` caracteres)
+  let cortada = false; // pasó del límite: lo que llegue hasta el \n se tira
   let leidos;
   while ((leidos = await origen.read(bytes)) !== null) {
-    pendiente += decoder.decode(bytes.subarray(0, leidos), { stream: true });
-    let fin;
-    while ((fin = pendiente.indexOf("\n")) >= 0 || pendiente.length > 4096) {
-      if (fin < 0 || fin > 4096) fin = 4096;
-      yield pendiente.slice(0, fin).replace(/\r$/, "");
-      pendiente = pendiente.slice(pendiente[fin] === "\n" ? fin + 1 : fin);
+    const trozos = decoder.decode(bytes.subarray(0, leidos), { stream: true }).split("\n");
+    for (let i = 0; i < trozos.length; i++) {
+      if (!cortada) linea += trozos[i];
+      // .length cuenta mitades de emoji; [...texto] cuenta caracteres enteros (y no los parte).
+      if (!cortada && linea.length > limite) {
+        const caracteres = [...linea.replace(/\r$/, "")];
+        if (caracteres.length > limite) {
+          linea = caracteres.slice(0, limite).join("") + "…";
+          cortada = true;
+        }
+      }
+      if (i < trozos.length - 1) { // tras este trozo venía un \n: la línea está completa
+        yield linea.replace(/\r$/, "");
+        linea = "";
+        cortada = false;
+      }
     }
   }
-  if (pendiente !== "") yield pendiente.replace(/\r$/, "");
+  if (linea !== "") yield linea.replace(/\r$/, "");
 }
 
 /** Lo que envía otro equipo, con los caracteres de control a la vista (\n, \x1b). */

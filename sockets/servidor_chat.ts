@@ -3,17 +3,21 @@
  *
  * Es el servidor del capítulo para muchos clientes que, en vez de recibir su propio eco, se
  * hablan entre sí. Al conectarse, el servidor pregunta el nombre, y la línea que llega es el
- * nombre. Si ya lo usa otro, el servidor lo dice y pide otro: la línea siguiente vuelve a ser
- * un nombre, hasta que llega uno libre. Una línea vacía es «Cliente N», con N el número de
- * conexión (ese nombre solo lo pone el servidor). Quien se va mientras elige no llega a
- * entrar: nadie lo ve. Ya dentro, cada línea va a los demás como `<nombre>: <texto>`, y todos
- * ven quién entra y quién sale. «cerrar», o cerrar la conexión, es salir del chat.
+ * nombre (20 caracteres como mucho). Si ya lo usa otro, el servidor lo dice y pide otro: la
+ * línea siguiente vuelve a ser un nombre, hasta que llega uno libre. Dos nombres que se ven
+ * igual son el mismo: «ana» y «Ana», o «José» tecleado de dos maneras. Una línea vacía (o sin
+ * nada que se vea) es «Cliente N», con N el número de conexión: ese nombre, en mayúsculas o
+ * en minúsculas, solo lo pone el servidor. Quien se va mientras elige no llega a entrar: nadie
+ * lo ve. Ya dentro, cada línea va a los demás como `<nombre>: <texto>`, y todos ven quién
+ * entra y quién sale. «cerrar», o cerrar la conexión, es salir del chat. Una línea es un
+ * mensaje, mida lo que mida: la de más de 4096 caracteres llega cortada, con «…» al final.
  *
  * Cada cliente es una tarea asíncrona, como en servidor_multicliente.ts: mientras una espera a
  * su cliente, las demás siguen. Enviar a los demás nunca espera a nadie: cada envío se pone en
  * la cola de escritura de ese cliente y el servidor sigue. Un cliente que no lee lo que le
  * llega (su cola pasa de 1 MiB) sale del chat; uno que desaparece de golpe (reset) solo sale:
- * los demás no notan nada. Ctrl+C (o SIGTERM, fuera de Windows) avisa a todos y cierra.
+ * los demás no notan nada. Ctrl+C (o SIGTERM, fuera de Windows) avisa a todos (también a
+ * quien aún elige nombre) y cierra.
  *
  * Para unirse, el cliente de este chat, que lee el teclado y la red a la vez:
  * `deno run --allow-net sockets/cliente_chat.ts`; o bien `nc localhost 9999`.
@@ -48,9 +52,14 @@ const { host, port } = leerOpciones();
 const server = escuchar(host, port);
 console.log(`Servidor de chat escuchando en ${server.addr.hostname}:${server.addr.port}`);
 
-/** Quién está dentro del chat: cada nombre, con la conexión de quien lo lleva. */
+/** Quién está dentro del chat: cada nombre (su `clave`), con el cliente que lo lleva. */
 const clientes = new Map<string, Cliente>();
+/** Todos los conectados, dentro del chat o eligiendo nombre: a todos se les avisa al cerrar. */
+const conectados = new Set<Cliente>();
 let cerrando = false;
+
+/** La línea más larga, en caracteres: lo que pase de ahí se corta (también en el cliente). */
+const LARGO_MAXIMO = 4096;
 
 Deno.addSignalListener("SIGINT", cerrarTodo);
 if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", cerrarTodo); // Windows: Ctrl+C
@@ -64,10 +73,11 @@ while (true) {
 
 /** La vida de un cliente en el chat: su nombre, sus mensajes a los demás y su salida. */
 async function atenderCliente(cliente: Cliente, numero: number) {
+  conectados.add(cliente);
   let motivo = "";
   try {
     cliente.enviar("Bienvenido al chat. ¿Cómo te llamas?");
-    const lineas = leerLineas(cliente.conexion);
+    const lineas = leerLineas(cliente.conexion, LARGO_MAXIMO);
     // Cada línea es un nombre, hasta que uno está libre. Quien se va antes no deja rastro.
     let nombre = await lineas.next();
     while (!nombre.done && nombre.value !== "cerrar" && !entrar(cliente, nombre.value, numero)) {
@@ -77,7 +87,8 @@ async function atenderCliente(cliente: Cliente, numero: number) {
 
     for await (const received of lineas) {
       if (received === "cerrar") break;
-      if (received === "") continue; // un Enter sin texto no se envía a nadie
+      // Un Enter sin texto no se envía a nadie; mientras el chat se cierra, nada.
+      if (received === "" || cerrando) continue;
       const mensaje = `${cliente.nombre}: ${visible(received)}`;
       console.log(mensaje);
       difundir(mensaje, cliente);
@@ -89,37 +100,63 @@ async function atenderCliente(cliente: Cliente, numero: number) {
 }
 
 /**
- * Entra con `nombre` si está libre (vacío: «Cliente N») y avisa a todos; si no, le pide otro
- * nombre y devuelve false. Mirar si está libre y entrar van seguidos, sin await en medio: dos
- * clientes que piden el mismo nombre a la vez nunca lo consiguen los dos.
+ * Entra con `linea` como nombre si está libre (sin nada que se vea: «Cliente N») y avisa a
+ * todos; si no, le pide otro nombre y devuelve false. Mirar si está libre y entrar van
+ * seguidos, sin await en medio: dos clientes que piden el mismo nombre a la vez nunca lo
+ * consiguen los dos.
  */
-function entrar(cliente: Cliente, nombre: string, numero: number): boolean {
-  nombre = visible(nombre.trim()).slice(0, 20);
-  if (/^Cliente \d+$/.test(nombre)) { // «Cliente N» lo pone solo el servidor
+function entrar(cliente: Cliente, linea: string, numero: number): boolean {
+  if (cerrando) return false; // el chat se cierra: ya no entra nadie
+  const nombre = limpiarNombre(linea);
+  if (/^cliente \d+$/.test(clave(nombre))) { // «Cliente N» lo pone solo el servidor
     cliente.enviar(`«${nombre}» es un nombre que pone el servidor: escribe otro nombre.`);
     return false;
   }
-  if (clientes.has(nombre)) {
-    cliente.enviar(`«${nombre}» ya está en el chat: escribe otro nombre.`);
+  const otro = clientes.get(clave(nombre));
+  if (otro) { // se le dice el nombre tal como lo ven todos (quizá con otras mayúsculas)
+    cliente.enviar(`«${otro.nombre}» ya está en el chat: escribe otro nombre.`);
     return false;
   }
   cliente.nombre = nombre || `Cliente ${numero}`;
-  clientes.set(cliente.nombre, cliente);
+  clientes.set(clave(cliente.nombre), cliente);
 
   const { hostname, port } = cliente.conexion.remoteAddr;
   console.log(
     `${cliente.nombre} (${hostname}:${port}) entra en el chat (${clientes.size} dentro)`,
   );
-  const dentro = [...clientes.keys()].join(", ");
+  const dentro = [...clientes.values()].map((otro) => otro.nombre).join(", ");
   cliente.enviar(`Hola, ${cliente.nombre}. En el chat: ${dentro}. Para salir, «cerrar».`);
   difundir(`${cliente.nombre} entra en el chat.`, cliente);
   return true;
 }
 
+/**
+ * El nombre tal como se verá, a partir de la línea que escribió el cliente:
+ * - la misma «é» tanto si llega de una vez como si llega como «e» + tilde (NFC);
+ * - sin lo que no se ve (caracteres de control y de formato como \u200b o \u202e), salvo el
+ *   \u200d que une emoji (👩‍👧); los tabuladores y los espacios seguidos, un espacio;
+ * - y 20 caracteres como mucho, enteros: un emoji no se parte por la mitad.
+ * Si no queda nada que se vea (letras, cifras, signos), es "": el servidor pone «Cliente N».
+ */
+function limpiarNombre(linea: string): string {
+  const limpio = linea.normalize("NFC")
+    .replace(/(?![\t-\r\u200d])[\p{Cc}\p{Cf}]/gu, "") // control y formato, fuera (\t es un espacio)
+    .replace(/\s+/g, " ")
+    .trim();
+  const nombre = [...limpio].slice(0, 20).join("").trim(); // [...texto]: caracteres enteros
+  return /[\p{L}\p{N}\p{P}\p{S}]/u.test(nombre) ? nombre : "";
+}
+
+/** Dos nombres son el mismo si solo cambian en mayúsculas y minúsculas (o en un \u200d). */
+function clave(nombre: string): string {
+  return nombre.replaceAll("\u200d", "").toLowerCase();
+}
+
 /** Sale del chat (una sola vez): se avisa a los demás y se cierra su conexión. */
 function salir(cliente: Cliente, motivo = "") {
-  if (cerrando || clientes.get(cliente.nombre) !== cliente) return cliente.cortar(); // no estaba
-  clientes.delete(cliente.nombre);
+  if (cerrando) return; // el chat se cierra: cerrarTodo() despide a todos
+  if (clientes.get(clave(cliente.nombre)) !== cliente) return cliente.cortar(); // no estaba
+  clientes.delete(clave(cliente.nombre));
   const porque = motivo ? `: ${motivo}` : "";
   console.log(`${cliente.nombre} sale del chat${porque} (quedan ${clientes.size})`);
   difundir(`${cliente.nombre} sale del chat${porque}.`, cliente);
@@ -142,10 +179,9 @@ async function cerrarTodo() {
   if (Deno.stdout.isTerminal()) console.log(); // la terminal ya escribió ^C: pasamos de línea
   const n = clientes.size;
   console.log(`Cerrando el chat con ${n} ${n === 1 ? "cliente" : "clientes"} dentro.`);
-  // Cada uno recibe lo que tenía pendiente y el aviso, con un segundo como mucho.
-  const despedidas = [...clientes.values()].map((cliente) =>
-    cliente.despedir("El chat se cierra.")
-  );
+  // Cada uno (dentro o eligiendo nombre) recibe lo que tenía pendiente y el aviso, con un
+  // segundo como mucho.
+  const despedidas = [...conectados].map((cliente) => cliente.despedir("El chat se cierra."));
   await Promise.race([Promise.all(despedidas), new Promise((fin) => setTimeout(fin, 1000))]);
   console.log("Taluego, clientes!");
   Deno.exit(0);
@@ -169,6 +205,7 @@ function nuevoCliente(conexion: Deno.TcpConn): Cliente {
   const escritor = conexion.writable.getWriter();
   let enCola = 0; // bytes entregados al writer que aún no han salido
   let cerrado = false;
+  let despedida: Promise<void> | undefined; // la primera despedida; las demás esperan a esa
   const cliente: Cliente = {
     nombre: "",
     conexion,
@@ -183,16 +220,20 @@ function nuevoCliente(conexion: Deno.TcpConn): Cliente {
       escritor.write(bytes).then(() => enCola -= bytes.length, () => {});
     },
     /** Se despide, le llega lo que quedaba en su cola y se cierra (un segundo como mucho). */
-    async despedir(aviso = `Taluego, ${cliente.nombre || "cliente"}!`) {
-      cliente.enviar(aviso);
-      cerrado = true;
-      const limite = setTimeout(cliente.cortar, 1000);
-      await escritor.close().catch(() => {});
-      clearTimeout(limite);
-      cliente.cortar();
+    despedir(aviso = `Taluego, ${cliente.nombre || "cliente"}!`) {
+      despedida ??= (async () => {
+        cliente.enviar(aviso);
+        cerrado = true;
+        const limite = setTimeout(cliente.cortar, 1000);
+        await escritor.close().catch(() => {});
+        clearTimeout(limite);
+        cliente.cortar();
+      })();
+      return despedida;
     },
     cortar() {
       cerrado = true;
+      conectados.delete(cliente);
       try {
         conexion.close();
       } catch {
@@ -226,25 +267,41 @@ async function aceptar(server: Deno.TcpListener): Promise<Deno.TcpConn | null> {
 }
 
 /**
- * Las líneas que llegan por la conexión, sin el \n (ni el \r de nc en Windows). Se lee con
- * `read()`, como el recv() del capítulo: dejar de leer no cierra la conexión (la despedida
- * aún tiene que salir). Una línea de más de 4096 caracteres se parte en varias.
+ * Las líneas que llegan (por la conexión o del teclado), sin el \n (ni el \r de Windows). Se
+ * lee con `read()`, como el recv() del capítulo: dejar de leer no cierra la conexión (la
+ * despedida aún tiene que salir). Una línea es un mensaje, mida lo que mida: si pasa de
+ * `limite` caracteres, se corta ahí, con «…» al final, y lo que llegue después hasta su \n se
+ * tira sin guardarlo (una línea de varios MB sin \n no llena la memoria).
  */
-async function* leerLineas(conexion: Deno.Conn): AsyncGenerator<string> {
-  const receivedInBytes = new Uint8Array(16 * 1024);
+async function* leerLineas(
+  origen: Deno.Conn | typeof Deno.stdin,
+  limite: number,
+): AsyncGenerator<string> {
+  const bytes = new Uint8Array(16 * 1024);
   const decoder = new TextDecoder(); // con stream: true, una letra partida entre dos lecturas
-  let pendiente = "";
+  let linea = ""; // lo que ha llegado de la línea actual (como mucho, `limite` caracteres)
+  let cortada = false; // pasó del límite: lo que llegue hasta el \n se tira
   let leidos;
-  while ((leidos = await conexion.read(receivedInBytes)) !== null) {
-    pendiente += decoder.decode(receivedInBytes.subarray(0, leidos), { stream: true });
-    let fin;
-    while ((fin = pendiente.indexOf("\n")) >= 0 || pendiente.length > 4096) {
-      if (fin < 0 || fin > 4096) fin = 4096;
-      yield pendiente.slice(0, fin).replace(/\r$/, "");
-      pendiente = pendiente.slice(pendiente[fin] === "\n" ? fin + 1 : fin);
+  while ((leidos = await origen.read(bytes)) !== null) {
+    const trozos = decoder.decode(bytes.subarray(0, leidos), { stream: true }).split("\n");
+    for (let i = 0; i < trozos.length; i++) {
+      if (!cortada) linea += trozos[i];
+      // .length cuenta mitades de emoji; [...texto] cuenta caracteres enteros (y no los parte).
+      if (!cortada && linea.length > limite) {
+        const caracteres = [...linea.replace(/\r$/, "")];
+        if (caracteres.length > limite) {
+          linea = caracteres.slice(0, limite).join("") + "…";
+          cortada = true;
+        }
+      }
+      if (i < trozos.length - 1) { // tras este trozo venía un \n: la línea está completa
+        yield linea.replace(/\r$/, "");
+        linea = "";
+        cortada = false;
+      }
     }
   }
-  if (pendiente !== "") yield pendiente.replace(/\r$/, "");
+  if (linea !== "") yield linea.replace(/\r$/, "");
 }
 
 /**

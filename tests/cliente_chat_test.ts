@@ -57,9 +57,9 @@ Deno.test("cliente_chat: muestra lo que llega mientras espera al teclado, y env�
     await teclear("Ana\n");
     await berta.hasta("Ana entra en el chat.");
     // El cliente espera al teclado, y aun así muestra lo que dice Berta.
-    await berta.decir("hola, Ana \x1b]0;título\x07");
-    assert.equal(
-      await aTiempo(
+    /** La siguiente línea que muestra el cliente con un mensaje de Berta (3 s como mucho). */
+    const deBerta = () =>
+      aTiempo(
         (async () => {
           let linea;
           while ((linea = await cliente.linea()) !== null && !linea.startsWith("Berta: "));
@@ -67,11 +67,21 @@ Deno.test("cliente_chat: muestra lo que llega mientras espera al teclado, y env�
         })(),
         3000,
         "el mensaje de Berta",
-      ),
-      "Berta: hola, Ana \\x1b]0;título\\x07",
-    );
-    await teclear("hola, Berta\n");
+      );
+    await berta.decir("hola, Ana \x1b]0;título\x07");
+    assert.equal(await deBerta(), "Berta: hola, Ana \\x1b]0;título\\x07");
+    // Un mensaje que escapado pasa de 4096 caracteres (\x01 se ve como \\x01): una línea entera.
+    await berta.decir("\x01".repeat(2000));
+    assert.equal(await deBerta(), `Berta: ${"\\x01".repeat(2000)}`);
+    // Una línea tecleada de 10 000 caracteres es un mensaje, cortado como lo cortaría el servidor.
+    await teclear("x".repeat(10_000) + "\nhola, Berta\n");
     await berta.hasta("Ana: hola, Berta");
+    const deAna = berta.lineas.filter((linea) => linea.startsWith("Ana: "));
+    assert.deepEqual(deAna.map((l) => `${l.slice(0, 8)}… (${[...l].length} caracteres)`), [
+      `Ana: xxx… (${"Ana: ".length + 4096 + 1} caracteres)`,
+      `Ana: hol… (${"Ana: hola, Berta".length} caracteres)`,
+    ]);
+    assert.equal(deAna[0], `Ana: ${"x".repeat(4096)}…`);
     await teclado.close(); // Ctrl+D: fin de la entrada
     const { code, lineas, stderr } = await cliente.fin();
     assert.equal(code, 0, stderr);

@@ -1,7 +1,7 @@
 // servidor_chat.ts de verdad: clientes por TCP real en 127.0.0.1, que se hablan, se cortan,
 // dejan de leer, y un SIGTERM que cierra a todos.
 import assert from "node:assert/strict";
-import { arrancarServidor, ejecutar, ordenServidor } from "./ayuda.ts";
+import { arrancarServidor, ejecutar, enviar, ordenServidor } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 import { aTiempo, Participante } from "./chat_participante.ts";
 
@@ -50,6 +50,11 @@ export function comprobarServidorChat(lineas: string[]): void {
 
 const arrancarChat = () => arrancarServidor("sockets/servidor_chat.ts");
 
+const BIENVENIDA = "Bienvenido al chat. ¿Cómo te llamas?";
+const ocupado = (nombre: string) => `«${nombre}» ya está en el chat: escribe otro nombre.`;
+const delServidor = (nombre: string) =>
+  `«${nombre}» es un nombre que pone el servidor: escribe otro nombre.`;
+
 Deno.test("servidor_chat: la muestra de la cabecera cumple la regla", () => {
   const { salida } = leerCabecera("sockets/servidor_chat.ts");
   comprobarServidorChat(salida);
@@ -76,7 +81,13 @@ Deno.test("servidor_chat: tres clientes; cada uno recibe lo de los demás, no lo
     const ana = await Participante.entrar(port, "Ana");
     const berta = await Participante.entrar(port, "Berta");
     const carlos = await Participante.entrar(port, "Carlos");
-    todos.push(ana, berta, carlos);
+    // Dos que aún eligen nombre cuando el servidor se cierra: uno callado, otro a medias.
+    const callado = await Participante.conectar(port);
+    const aMedias = await Participante.conectar(port);
+    todos.push(ana, berta, carlos, callado, aMedias);
+    await callado.hasta(BIENVENIDA);
+    await aMedias.hasta(BIENVENIDA);
+    await aMedias.conexion.write(new TextEncoder().encode("Dan")); // sin \n: aún no es un nombre
     assert.equal(
       carlos.lineas[1],
       "Hola, Carlos. En el chat: Ana, Berta, Carlos. Para salir, «cerrar».",
@@ -111,18 +122,17 @@ Deno.test("servidor_chat: tres clientes; cada uno recibe lo de los demás, no lo
       "Cerrando el chat con 2 clientes dentro.",
       "Taluego, clientes!",
     ]);
-    for (const p of [ana, berta]) {
-      assert.equal(await p.cerrada, true);
+    // Todos reciben el aviso, también quien aún elegía nombre; y el servidor cierra.
+    for (const p of [ana, berta, callado, aMedias]) {
+      assert.equal(await aTiempo(p.cerrada, 3000, "el servidor cierra"), true);
       assert.equal(p.lineas.at(-1), "El chat se cierra.");
     }
+    assert.deepEqual(callado.lineas, [BIENVENIDA, "El chat se cierra."]);
   } finally {
     for (const p of todos) p.cerrar();
     await servidor.parar("SIGKILL");
   }
 });
-
-const BIENVENIDA = "Bienvenido al chat. ¿Cómo te llamas?";
-const ocupado = (nombre: string) => `«${nombre}» ya está en el chat: escribe otro nombre.`;
 
 Deno.test(
   "servidor_chat: un nombre ocupado se pide otra vez; quien se va mientras elige no deja rastro",
@@ -141,7 +151,7 @@ Deno.test(
       await luis.decir("Ana");
       await luis.hasta(ocupado("Ana"));
       await luis.decir("Cliente 9"); // ese nombre solo lo pone el servidor
-      await luis.hasta("«Cliente 9» es un nombre que pone el servidor: escribe otro nombre.");
+      await luis.hasta(delServidor("Cliente 9"));
       // Mil nombres ocupados seguidos: una línea de respuesta por cada uno, y nada más.
       await luis.decir(" Ana \n".repeat(1000) + "Luis");
       await luis.hasta("Hola, Luis. En el chat: Ana, Luis. Para salir, «cerrar».", 10_000);
@@ -290,6 +300,157 @@ Deno.test("servidor_chat: quien se corta de golpe o deja de leer sale, y los dem
     await servidor.parar("SIGKILL");
   }
 });
+
+Deno.test(
+  "servidor_chat: nombres que se ven igual son el mismo; lo que no se ve no cuenta; 20 caracteres enteros",
+  {
+    ignore: enWindows,
+  },
+  async () => {
+    const { servidor, port } = await arrancarChat();
+    const todos: Participante[] = [];
+    try {
+      const jose = await Participante.entrar(port, "Jos\u00e9"); // «é» de una sola vez
+      todos.push(jose);
+      assert.equal(jose.lineas[1], "Hola, José. En el chat: José. Para salir, «cerrar».");
+      const otro = await Participante.conectar(port);
+      todos.push(otro);
+      // Cada nombre que no vale, y su respuesta: lo que el cliente reconoce.
+      const respuestas: [string, string][] = [
+        ["Jose\u0301", ocupado("José")], // «e» + tilde: la misma «é» (NFC)
+        ["  JOSÉ\t", ocupado("José")], // solo cambian las mayúsculas: el mismo nombre
+        ["J\u200bos\u00e9\u202e", ocupado("José")], // con invisibles: el mismo nombre
+        ["cliente 1", delServidor("cliente 1")],
+        ["Cliente\t 1\u200b", delServidor("Cliente 1")],
+      ];
+      for (const [nombre, respuesta] of respuestas) {
+        await otro.decir(nombre);
+        await otro.hasta(respuesta);
+      }
+      assert.deepEqual(otro.lineas.slice(1), respuestas.map(([, respuesta]) => respuesta));
+      // Sin nada que se vea: como una línea vacía, «Cliente N» (N, el número de conexión).
+      await otro.decir("\u200b\u2060 \t\u200d");
+      await otro.hasta("Hola, Cliente 2. En el chat: José, Cliente 2. Para salir, «cerrar».");
+
+      // Cortados a 20 caracteres enteros: el emoji del final no se parte, y dos emoji distintos
+      // son dos nombres distintos. Una letra con su tilde aparte (NFC) es un carácter.
+      const largos = ["a".repeat(19) + "😀", "a".repeat(19) + "😁", "e\u0301".repeat(25)];
+      for (const nombre of largos) {
+        const p = await Participante.entrar(port, nombre);
+        todos.push(p);
+        assert.match(p.lineas[1], /^Hola, [^,]+\. /);
+      }
+      assert.deepEqual(
+        todos.slice(2).map((p) => p.lineas[1].match(/^Hola, ([^,]+)\. /)?.[1]),
+        ["a".repeat(19) + "😀", "a".repeat(19) + "😁", "é".repeat(20)],
+      );
+
+      const { code, lineas } = await servidor.parar("SIGTERM");
+      assert.equal(code, 0);
+      comprobarServidorChat(lineas);
+      assert.ok(
+        lineas.every((l) => !l.includes("\ufffd") && !l.includes("\\u")),
+        lineas.join("\n"),
+      );
+      assert.equal(lineas.at(-2), "Cerrando el chat con 5 clientes dentro.");
+    } finally {
+      for (const p of todos) p.cerrar();
+      await servidor.parar("SIGKILL");
+    }
+  },
+);
+
+/**
+ * Una línea, resumida si es larga, para que un fallo se pueda leer: sus primeros caracteres,
+ * los últimos, cuántos tiene y qué caracteres distintos hay entre medias.
+ */
+function resumir(linea: string): string {
+  const caracteres = [...linea];
+  if (caracteres.length <= 60) return linea;
+  const medio = [...new Set(caracteres.slice(10, -3))].join("");
+  const [inicio, fin] = [caracteres.slice(0, 10).join(""), caracteres.slice(-3).join("")];
+  return `${inicio}[${medio}]${fin} (${caracteres.length} caracteres)`;
+}
+
+/** Envía `megas` MiB de `letra` sin salto de línea, por trozos (sin un texto de MB en memoria). */
+async function enviarMegas(p: Participante, letra: string, megas: number): Promise<void> {
+  const trozo = new TextEncoder().encode(letra.repeat(1024 * 1024));
+  for (let i = 0; i < megas; i++) await enviar(p.conexion, trozo);
+}
+
+/** La memoria que ocupa un proceso (VmRSS, en KiB), o null si no hay /proc (fuera de Linux). */
+function memoriaDe(pid: number): number | null {
+  try {
+    return Number(Deno.readTextFileSync(`/proc/${pid}/status`).match(/VmRSS:\s+(\d+)/)?.[1]);
+  } catch {
+    return null;
+  }
+}
+
+Deno.test(
+  "servidor_chat: una línea es un mensaje, mida lo que mida: cortada a 4096 caracteres enteros, con «…», sin guardar el resto",
+  {
+    ignore: enWindows,
+  },
+  async () => {
+    const { servidor, port } = await arrancarChat();
+    const todos: Participante[] = [];
+    try {
+      const ana = await Participante.entrar(port, "Ana");
+      const berta = await Participante.entrar(port, "Berta");
+      todos.push(ana, berta);
+      // Un nombre de 3 MiB: sus 20 primeros caracteres son el nombre, y lo demás no llega a nadie.
+      const largo = await Participante.conectar(port);
+      todos.push(largo);
+      await enviar(largo.conexion, "N".repeat(19) + "😀");
+      await enviarMegas(largo, "N", 3);
+      await largo.decir("");
+      const nombre = "N".repeat(19) + "😀";
+      await largo.hasta(
+        `Hola, ${nombre}. En el chat: Ana, Berta, ${nombre}. Para salir, «cerrar».`,
+      );
+      await largo.decir("hola");
+
+      // Un mensaje que pasa de 4096 caracteres justo en un emoji: el emoji entero, y «…».
+      await ana.decir("a".repeat(4095) + "😀fin");
+      // Uno de 64 MiB sin salto de línea: un solo mensaje, y el servidor no lo guarda entero.
+      const antes = memoriaDe(servidor.proceso.pid);
+      await enviarMegas(ana, "b", 64);
+      await ana.decir("\ndespués");
+      await berta.hasta("Ana: después", 10_000);
+      const despues = memoriaDe(servidor.proceso.pid);
+      // Lo que le llega a Berta tras su saludo: cada línea, un mensaje.
+      assert.deepEqual(berta.lineas.slice(2).map(resumir), [
+        `${nombre} entra en el chat.`,
+        `${nombre}: hola`,
+        resumir(`Ana: ${"a".repeat(4095)}😀…`),
+        resumir(`Ana: ${"b".repeat(4096)}…`),
+        "Ana: después",
+      ]);
+      if (antes !== null && despues !== null) {
+        // Guardar la línea entera serían 64 MiB más; leerla por trozos, unos pocos.
+        assert.ok(despues - antes < 32 * 1024, `memoria: de ${antes} KiB a ${despues} KiB`);
+      }
+
+      const { code, lineas } = await servidor.parar("SIGTERM");
+      assert.equal(code, 0);
+      comprobarServidorChat(lineas);
+      // El registro: las tres entradas y los tres mensajes de antes, sin ningún trozo de más.
+      assert.deepEqual(lineas.slice(1, -2).map((l) => resumir(l.replace(/ \(127.+:\d+\)/, ""))), [
+        "Ana entra en el chat (1 dentro)",
+        "Berta entra en el chat (2 dentro)",
+        `${nombre} entra en el chat (3 dentro)`,
+        `${nombre}: hola`,
+        resumir(`Ana: ${"a".repeat(4095)}😀…`),
+        resumir(`Ana: ${"b".repeat(4096)}…`),
+        "Ana: después",
+      ]);
+    } finally {
+      for (const p of todos) p.cerrar();
+      await servidor.parar("SIGKILL");
+    }
+  },
+);
 
 Deno.test("servidor_chat: opciones mal puestas, sin permiso o con el puerto ocupado: una frase, sin traza", async () => {
   const ocupado = Deno.listen({ hostname: "127.0.0.1", port: 0 });
