@@ -46,6 +46,7 @@ const encoder = new TextEncoder();
 let lineas: AsyncGenerator<string> | undefined; // las líneas de stdin, al leer la primera
 let despedida: (() => Promise<void>) | undefined; // envía «cerrar», cuando ya hay conexión
 let enVuelo = false; // un mensaje enviado espera su eco (o ya se envió «cerrar»)
+let despidiendonos = false; // Ctrl+C: despedirse() envía «cerrar» y termina con 130
 let adelantada: Promise<number | null> | undefined; // la lectura de vigilar(), hasta recibir()
 const primerByte = new Uint8Array(1); // el byte que lee vigilar()
 
@@ -99,9 +100,11 @@ async function input(aviso: string, client: Deno.TcpConn): Promise<string> {
   const siguiente = lineas.next();
   // Lo que pase antes: que llegue la línea o que el servidor cierre (o corte) la conexión.
   const antes = await Promise.race([siguiente.then(() => "línea"), vigilar(client)]);
-  if (antes === "cerrada") servidorSeFue();
-  if (antes === "cortada") {
-    print(""); // el aviso quedó a medias: la frase, en su línea
+  if (antes === "cerrada" || antes === "cortada") {
+    // Tras Ctrl+C, el servidor cierra porque le hemos dicho «cerrar»: despedirse() termina.
+    if (despidiendonos) await new Promise(() => {});
+    print(""); // el aviso «Mensaje a enviar: » quedó a medias: la frase, en su línea
+    if (antes === "cerrada") conversacionTerminada();
     servidorCortado();
   }
   const { done, value } = await siguiente;
@@ -189,16 +192,15 @@ function irse(): Promise<never> {
  * al mensaje y no lo reconocería. Si la conexión ya no está, no se dice nada más.
  */
 async function despedirse(code: number): Promise<never> {
-  if (despedida && !enVuelo) {
-    enVuelo = true; // un segundo Ctrl+C, mientras tanto, termina ya
+  if (despedida && !enVuelo && !despidiendonos) {
+    despidiendonos = true; // un segundo Ctrl+C, mientras tanto, termina ya
     await despedida().catch(() => {});
   }
   Deno.exit(code);
 }
 
 /** El servidor cerró la conexión mientras escribías: la conversación ha terminado, sin más. */
-function servidorSeFue(): never {
-  print(""); // el aviso «Mensaje a enviar: » quedó a medias: pasamos de línea
+function conversacionTerminada(): never {
   print("El servidor ha cerrado la conexión: la conversación ha terminado.");
   print("Taluego, servidor!");
   Deno.exit(0); // sin esperar al Enter que nunca llegará: la lectura del teclado queda a medias

@@ -108,7 +108,7 @@ async function atenderCliente(cliente: Cliente, numero: number) {
 function entrar(cliente: Cliente, linea: string, numero: number): boolean {
   if (cerrando) return false; // el chat se cierra: ya no entra nadie
   const nombre = limpiarNombre(linea);
-  if (/^cliente \d+$/.test(clave(nombre))) { // «Cliente N» lo pone solo el servidor
+  if (/^cliente \p{Nd}+$/u.test(clave(nombre))) { // «Cliente N» lo pone solo el servidor
     cliente.enviar(`«${nombre}» es un nombre que pone el servidor: escribe otro nombre.`);
     return false;
   }
@@ -133,23 +133,28 @@ function entrar(cliente: Cliente, linea: string, numero: number): boolean {
 /**
  * El nombre tal como se verá, a partir de la línea que escribió el cliente:
  * - la misma «é» tanto si llega de una vez como si llega como «e» + tilde (NFC);
- * - sin lo que no se ve (caracteres de control y de formato como \u200b o \u202e), salvo el
- *   \u200d que une emoji (👩‍👧); los tabuladores y los espacios seguidos, un espacio;
+ * - sin lo que no se ve (caracteres de control y de formato como \u200b o \u202e, y los que
+ *   Unicode marca para no dibujar, como \ufe0f o \u3164), salvo el \u200d que une emoji
+ *   (👩‍👧); los tabuladores y los espacios seguidos, un espacio;
  * - y 20 caracteres como mucho, enteros: un emoji no se parte por la mitad.
  * Si no queda nada que se vea (letras, cifras, signos), es "": el servidor pone «Cliente N».
  */
 function limpiarNombre(linea: string): string {
   const limpio = linea.normalize("NFC")
-    .replace(/(?![\t-\r\u200d])[\p{Cc}\p{Cf}]/gu, "") // control y formato, fuera (\t es un espacio)
+    // Control, formato e invisibles, fuera (\t y los saltos son espacios; \u200d une emoji).
+    .replace(/(?![\t-\r\u200d])[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, "")
     .replace(/\s+/g, " ")
     .trim();
   const nombre = [...limpio].slice(0, 20).join("").trim(); // [...texto]: caracteres enteros
   return /[\p{L}\p{N}\p{P}\p{S}]/u.test(nombre) ? nombre : "";
 }
 
-/** Dos nombres son el mismo si solo cambian en mayúsculas y minúsculas (o en un \u200d). */
+/**
+ * Dos nombres son el mismo si solo cambian en mayúsculas y minúsculas, en un \u200d o en la
+ * forma de escribir la misma letra o cifra (NFKC: «３» de ancho completo es «3»).
+ */
 function clave(nombre: string): string {
-  return nombre.replaceAll("\u200d", "").toLowerCase();
+  return nombre.normalize("NFKC").replaceAll("\u200d", "").toLowerCase();
 }
 
 /** Sale del chat (una sola vez): se avisa a los demás y se cierra su conexión. */

@@ -111,7 +111,7 @@ Deno.test("cliente: sin servidor, o con un nombre que no existe, lo dice en una 
 Deno.test("cliente: si el servidor se va a mitad de la conversación, lo dice y sale con 1", async () => {
   using servidor = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const cliente = ejecutar([...CLIENTE, "--port", String(servidor.addr.port)], "hola\ncerrar\n");
-  const conexion = await servidor.accept();
+  const conexion = await aTiempo(servidor.accept(), 5000, "el cliente no se conectó");
   await conexion.read(new Uint8Array(16)); // recibe «hola»...
   conexion.close(); // ...y se va sin devolver el eco: el cliente lo esperaba
   const { code, stderr } = await cliente;
@@ -128,7 +128,7 @@ Deno.test("cliente: los bytes de un servidor que habla sin que le pregunten sale
     [...CLIENTE, "--port", String(servidor.addr.port)],
     `${entrada.join("\n")}\ncerrar\n`,
   );
-  const conexion = await servidor.accept();
+  const conexion = await aTiempo(servidor.accept(), 5000, "el cliente no se conectó");
   const escritor = conexion.writable.getWriter();
   await escritor.write(new TextEncoder().encode("[hola]"));
   const buffer = new Uint8Array(1024);

@@ -320,8 +320,13 @@ Deno.test(
         ["Jose\u0301", ocupado("José")], // «e» + tilde: la misma «é» (NFC)
         ["  JOSÉ\t", ocupado("José")], // solo cambian las mayúsculas: el mismo nombre
         ["J\u200bos\u00e9\u202e", ocupado("José")], // con invisibles: el mismo nombre
+        ["jos\u00e9\ufe0f", ocupado("José")], // un selector de variante: tampoco se ve
+        ["J\u034fos\u00e9", ocupado("José")], // ni el «unidor de grafemas»
+        ["\uff2a\uff4f\uff53\u00e9", ocupado("José")], // letras de ancho completo (NFKC)
         ["cliente 1", delServidor("cliente 1")],
         ["Cliente\t 1\u200b", delServidor("Cliente 1")],
+        ["Cliente \uff13", delServidor("Cliente \uff13")], // «３» de ancho completo es un 3
+        ["Cliente \u0661", delServidor("Cliente \u0661")], // y «١» también es una cifra
       ];
       for (const [nombre, respuesta] of respuestas) {
         await otro.decir(nombre);
@@ -329,7 +334,7 @@ Deno.test(
       }
       assert.deepEqual(otro.lineas.slice(1), respuestas.map(([, respuesta]) => respuesta));
       // Sin nada que se vea: como una línea vacía, «Cliente N» (N, el número de conexión).
-      await otro.decir("\u200b\u2060 \t\u200d");
+      await otro.decir("\u200b\u2060 \t\u200d\u3164\ufe0f"); // \u3164: relleno que no se ve
       await otro.hasta("Hola, Cliente 2. En el chat: José, Cliente 2. Para salir, «cerrar».");
 
       // Cortados a 20 caracteres enteros: el emoji del final no se parte, y dos emoji distintos

@@ -13,7 +13,8 @@ async function atender(conexion: Deno.TcpConn) {
   try {
     while (true) {
       const leidos = await conexion.read(buffer);
-      if (leidos === null || leidos === 6) break; // fin, o «cerrar» (6 bytes)
+      // Fin, o «cerrar»: la carga envía mensajes de 16 bytes, así que 6 bytes solo son «cerrar».
+      if (leidos === null || leidos === 6) break;
       await conexion.write(buffer.subarray(0, leidos)); // 16 bytes: write() los envía todos
     }
   } catch {
