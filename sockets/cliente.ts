@@ -41,6 +41,7 @@
 import { parseArgs } from "node:util";
 
 const ORDEN = `deno run --allow-net ${ruta("cliente.ts")}`;
+const SERVIDOR = "servidor.ts"; // el que hay que arrancar antes
 
 const encoder = new TextEncoder();
 let lineas: AsyncGenerator<string> | undefined; // las líneas de stdin, al leer la primera
@@ -233,7 +234,7 @@ async function conectar(host: string, port: number): Promise<Deno.TcpConn> {
   }
   terminar(
     `No se pudo conectar con ${host}:${port}. ¿Está el servidor en marcha? ` +
-      `Arráncalo antes en otra terminal: deno run --allow-net ${ruta("servidor.ts")}`,
+      `Arráncalo antes en otra terminal: deno run --allow-net ${ruta(SERVIDOR)}`,
   );
 }
 
@@ -257,6 +258,7 @@ function terminar(frase: string): never {
   Deno.exit(1);
 }
 
+/** Sin permiso de red (o con uno para otro equipo): la orden con el permiso, sin traza. */
 function sinPermiso(host: string, port: number): never {
   terminar(`No hay permiso para conectar con ${host}:${port}. Ejecuta: ${ORDEN}`);
 }

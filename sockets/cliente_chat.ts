@@ -37,6 +37,9 @@
 
 import { parseArgs } from "node:util";
 
+const ORDEN = `deno run --allow-net ${ruta("cliente_chat.ts")}`;
+const SERVIDOR = "servidor_chat.ts"; // el que hay que arrancar antes
+
 const { host, port } = leerOpciones();
 const client = await conectar(host, port);
 let saliendo = false; // hemos dicho «cerrar» (o se acabó la entrada): el servidor cerrará
@@ -78,24 +81,23 @@ Deno.exit(0); // en una terminal queda una lectura del teclado pendiente: no esp
 // --- Lo de siempre: conectar, leer líneas, escapar, opciones y errores en español ---
 
 /**
- * `Deno.connect` con los fallos de siempre explicados. "localhost" puede ser 127.0.0.1
- * (IPv4) o ::1 (IPv6), y el servidor quizá escucha solo en una: probamos las dos.
+ * connect(). "localhost" puede ser 127.0.0.1 (IPv4) o ::1 (IPv6), y el servidor quizá escucha
+ * solo en una: probamos las dos.
  */
 async function conectar(host: string, port: number): Promise<Deno.TcpConn> {
-  const direcciones = host === "localhost" ? ["127.0.0.1", "::1"] : [host];
-  for (const direccion of direcciones) {
+  for (const hostname of host === "localhost" ? ["127.0.0.1", "::1"] : [host]) {
     try {
-      return await Deno.connect({ hostname: direccion, port });
+      return await Deno.connect({ hostname, port });
     } catch (error) {
-      if (error instanceof Deno.errors.NotCapable) sinPermiso(host, port); // --allow-net=otro
-      if (!(error instanceof Deno.errors.ConnectionRefused)) {
-        terminar(`No se encuentra el equipo «${host}»: ese nombre no existe o no se resuelve.`);
+      if (/lookup/.test(String(error))) {
+        terminar(`No se encuentra el equipo «${host}»: ese nombre no existe. Revisa --host.`);
       }
+      if (error instanceof Deno.errors.NotCapable) sinPermiso(host, port);
     }
   }
   terminar(
-    `No se pudo conectar con ${host}:${port}. ¿Está el servidor en marcha? Arráncalo antes ` +
-      `en otra terminal: deno run --allow-net ${ruta("servidor_chat.ts")}`,
+    `No se pudo conectar con ${host}:${port}. ¿Está el servidor en marcha? ` +
+      `Arráncalo antes en otra terminal: deno run --allow-net ${ruta(SERVIDOR)}`,
   );
 }
 
@@ -159,14 +161,12 @@ function terminar(frase: string): never {
 
 /** Sin permiso de red (o con uno para otro equipo): la orden con el permiso, sin traza. */
 function sinPermiso(host: string, port: number): never {
-  const orden = `deno run --allow-net ${ruta("cliente_chat.ts")}`;
-  terminar(`No hay permiso para conectar con ${host}:${port}. Ejecuta: ${orden}`);
+  terminar(`No hay permiso para conectar con ${host}:${port}. Ejecuta: ${ORDEN}`);
 }
 
 /** --host y --port (y -h/--help), con los errores de uso en una frase y código 2. */
 function leerOpciones(): { host: string; port: number } {
-  const orden = `deno run --allow-net ${ruta("cliente_chat.ts")}`;
-  const uso = `Uso: ${orden} [--host localhost] [--port 9999]`;
+  const uso = `Uso: ${ORDEN} [--host localhost] [--port 9999]`;
   function errorDeUso(frase: string): never {
     console.error(`${frase}\n${uso}`);
     Deno.exit(2);

@@ -134,18 +134,19 @@ function visible(texto: string): string {
   );
 }
 
-/** Las líneas de un flujo de bytes, una a una, sin el \n (ni el \r de Windows). */
+/**
+ * Las líneas de un flujo de bytes, una a una, como readline() de Python: cada una con su \n,
+ * y la última sin él si el flujo se acaba antes (Ctrl+D tras escribir algo).
+ */
 async function* leerLineas(flujo: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   let pendiente = "";
   for await (const trozo of flujo.pipeThrough(new TextDecoderStream())) {
-    pendiente += trozo;
-    let fin;
-    while ((fin = pendiente.indexOf("\n")) >= 0) {
-      yield pendiente.slice(0, fin).replace(/\r$/, "");
-      pendiente = pendiente.slice(fin + 1);
-    }
+    const partes = trozo.split("\n");
+    partes[0] = pendiente + partes[0];
+    pendiente = partes.pop()!;
+    for (const linea of partes) yield linea + "\n";
   }
-  if (pendiente !== "") yield pendiente.replace(/\r$/, "");
+  if (pendiente !== "") yield pendiente;
 }
 
 /**
@@ -157,8 +158,11 @@ async function input(aviso: string): Promise<string | null> {
   await Deno.stdout.write(encoder.encode(aviso)).catch(() => Deno.exit(0));
   const { done, value } = await lineas.next();
   if (done) return null;
-  if (!Deno.stdin.isTerminal()) console.log(value);
-  return value;
+  const linea = value.replace(/\r?\n?$/, ""); // sin el \n (ni el \r de Windows)
+  if (!Deno.stdin.isTerminal()) console.log(linea);
+  // Ctrl+D tras escribir algo entrega la línea sin Enter: la terminal no ha pasado de línea.
+  else if (!value.endsWith("\n")) console.log();
+  return linea;
 }
 
 /** El nombre del servidor, a su dirección IPv4 (sendto la necesita). */
@@ -166,7 +170,7 @@ async function resolver(host: string): Promise<string> {
   try {
     return (await lookup(host, { family: 4 })).address;
   } catch {
-    terminar(`No se encuentra el equipo «${host}»: ese nombre no existe o no se resuelve.`);
+    terminar(`No se encuentra el equipo «${host}»: ese nombre no existe. Revisa --host.`);
   }
 }
 

@@ -252,23 +252,30 @@ function nuevoCliente(conexion: Deno.TcpConn): Cliente {
 // --- Lo de siempre, explicado en español: leer líneas, escapar, opciones, permiso, errores ---
 
 /**
- * `server.accept()`, o `null` si el servidor se ha cerrado. Un cliente que se va antes de
- * ser aceptado (un reset, como hace un escáner de puertos) no es un fallo: se espera al
- * siguiente. Otro fallo (demasiados ficheros abiertos) se dice y se reintenta tras 100 ms.
+ * accept() de Python, sin pausas. Un cliente que se corta (reset) antes de ser aceptado, como
+ * hace un escáner de puertos, no es un fallo: se acepta el siguiente enseguida. Devuelve null
+ * cuando el servidor se cierra.
  */
 async function aceptar(server: Deno.TcpListener): Promise<Deno.TcpConn | null> {
   while (true) {
     try {
       return await server.accept();
     } catch (error) {
-      if (error instanceof Deno.errors.BadResource) return null;
-      const { NotConnected, ConnectionReset, ConnectionAborted } = Deno.errors;
-      const seFue = [NotConnected, ConnectionReset, ConnectionAborted];
-      if (seFue.some((tipo) => error instanceof tipo)) continue;
-      console.error(`No se pudo aceptar a un cliente (${(error as Error).message}): reintentando.`);
+      if (error instanceof Deno.errors.BadResource) return null; // lo cerró Ctrl+C
+      if (seFue(error)) continue;
+      // Otro fallo, como demasiados ficheros abiertos: lo decimos y esperamos a que se libere
+      // alguno (si no, daríamos vueltas sin parar).
+      console.error(`No se pudo aceptar un cliente: ${(error as Error).message}`);
       await new Promise((seguir) => setTimeout(seguir, 100));
     }
   }
+}
+
+/** ¿Es el error de un cliente que se fue (reset) antes de que lo aceptáramos? */
+function seFue(error: unknown): boolean {
+  return error instanceof Deno.errors.NotConnected ||
+    error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.ConnectionAborted;
 }
 
 /**
@@ -327,26 +334,23 @@ function visible(texto: string): string {
   );
 }
 
-/** `Deno.listen` con los fallos de siempre dichos en español (código 1, sin traza). */
+/** Deno.listen(), con los fallos de siempre en una frase (código 1, sin traza). */
 function escuchar(host: string, port: number): Deno.TcpListener {
   try {
     return Deno.listen({ hostname: host, port });
   } catch (error) {
-    if (error instanceof Deno.errors.AddrInUse) {
-      terminar(
-        `El puerto ${port} ya está en uso: ¿hay otro servidor abierto? Ciérralo (Ctrl+C en su ` +
-          "terminal) o elige otro puerto con --port.",
-      );
-    }
-    if (error instanceof Deno.errors.PermissionDenied) {
-      terminar(
-        `El sistema no deja escuchar en el puerto ${port}: los puertos por debajo de 1024 ` +
-          "son del administrador. Elige otro con --port, como 9999.",
-      );
-    }
     terminar(
-      `No se puede escuchar en ${host}:${port}: ${host} no es una dirección de este equipo ` +
-        "(prueba con --host 0.0.0.0 o --host 127.0.0.1).",
+      error instanceof Deno.errors.AddrInUse
+        ? `El puerto ${port} ya está en uso: ¿hay otro servidor abierto? Ciérralo (Ctrl+C en ` +
+          "su terminal) o elige otro puerto con --port. (Tras cerrar el servidor de Python " +
+          "del capítulo, el puerto tarda un minuto en quedar libre.)"
+        : error instanceof Deno.errors.PermissionDenied
+        ? `El sistema no deja escuchar en el puerto ${port}: los puertos por debajo de 1024 ` +
+          "son del administrador. Elige otro con --port, como 9999."
+        : /lookup/.test(String(error))
+        ? `No se encuentra el equipo «${host}»: ese nombre no existe. Revisa --host.`
+        : `No se puede escuchar en ${host}:${port}: ${host} no es una dirección de este ` +
+          "equipo (prueba con --host 0.0.0.0 o --host 127.0.0.1).",
     );
   }
 }

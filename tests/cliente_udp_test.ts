@@ -140,7 +140,7 @@ Deno.test("cliente_udp: opciones mal puestas, nombre que no existe, sin permiso 
     assert.equal(nombre.code, 1);
     assert.equal(
       nombre.stderr,
-      "No se encuentra el equipo «no-existe.invalid»: ese nombre no existe o no se resuelve.\n",
+      "No se encuentra el equipo «no-existe.invalid»: ese nombre no existe. Revisa --host.\n",
     );
     assert.equal(sinPermiso.code, 1);
     assert.equal(

@@ -246,27 +246,48 @@ Deno.test("servidor y cliente copiados sueltos (sin carpeta sockets/): las órde
 
 Deno.test("sockets/: las funciones de ayuda repetidas (cada script se copia solo) son iguales en cada copia", () => {
   // Cada script de sockets/ tiene que funcionar copiado solo, así que algunas funciones de
-  // ayuda están escritas en varios. Si se arregla una, este test pide arreglarlas todas.
-  const repetidas = ["visible", "ruta", "terminar", "seFue", "sinSaltoFinal", "sendall"];
-  const copias = new Map<string, Map<string, string>>(); // nombre -> texto -> scripts
+  // ayuda están escritas en varios. Si se arregla una, este test pide arreglarlas todas. Dos
+  // funciones con el mismo nombre y la misma firma (la línea de `function` hasta su `{`) hacen
+  // lo mismo: tienen que ser iguales. Con otra firma son otra cosa (el accept() de servidor.ts
+  // lanza los fallos; el de los servidores de muchos clientes devuelve null al cerrar).
+  const repetidas = [
+    "visible",
+    "ruta",
+    "terminar",
+    "seFue",
+    "sinSaltoFinal",
+    "sendall",
+    "escribirYa",
+    "escuchar",
+    "aceptar",
+    "conectar",
+    "sinPermiso",
+    "leerLineas",
+  ];
+  const copias = new Map<string, Map<string, string>>(); // nombre y firma -> texto -> scripts
   for (const { name } of Deno.readDirSync(new URL("../sockets/", import.meta.url))) {
     const texto = Deno.readTextFileSync(new URL(`../sockets/${name}`, import.meta.url));
     for (const nombre of repetidas) {
       const funcion = texto.match(
-        new RegExp(`^(?:export )?(?:async )?function ${nombre}\\b[\\s\\S]*?^\\}`, "m"),
+        new RegExp(`^(?:export )?(?:async )?function\\*? ${nombre}\\b[\\s\\S]*?^\\}`, "m"),
       )?.[0].replace(/^export /, "");
       if (!funcion) continue;
-      const textos = copias.get(nombre) ?? new Map<string, string>();
+      const firma = funcion.slice(0, funcion.search(/\{\n/));
+      const textos = copias.get(firma) ?? new Map<string, string>();
       textos.set(funcion, `${textos.get(funcion) ?? ""} ${name}`.trim());
-      copias.set(nombre, textos);
+      copias.set(firma, textos);
     }
   }
-  assert.ok((copias.get("visible")?.size ?? 0) > 0, "no se encontró visible() en sockets/");
-  for (const [nombre, textos] of copias) {
+  const cuantas = (nombre: string) =>
+    [...copias].filter(([firma]) => firma.includes(` ${nombre}(`))
+      .reduce((n, [, textos]) => n + [...textos.values()].join(" ").split(" ").length, 0);
+  assert.equal(cuantas("visible"), 7, "visible() debería estar en los 7 scripts de sockets/");
+  assert.ok(cuantas("leerLineas") >= 4, "leerLineas() debería estar en 4 scripts");
+  for (const [firma, textos] of copias) {
     assert.equal(
       textos.size,
       1,
-      `${nombre}() es distinta según el script: ${[...textos.values()].join(" | ")}`,
+      `${firma}: distinta según el script: ${[...textos.values()].join(" | ")}`,
     );
   }
 });
