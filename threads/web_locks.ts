@@ -15,7 +15,7 @@
  * - Se suelta solo al acabar el callback, aunque lance un error: no hay `release()` olvidado.
  * - Es mucho más lento por vuelta: cada `request` pasa por el runtime y por una promesa. Con
  *   2 threads en una máquina de 2 núcleos, unos 10 µs por vuelta (de 6 a 17) frente a unos
- *   30-50 ns del Lock de Atomics: unas 300 veces más (tests/web_locks_bench.ts). Para proteger un
+ *   30-50 ns del Lock de Atomics: unas 300 veces más (bench/web_locks_bench.ts). Para proteger un
  *   `+= 1`, mejor el Lock; para una sección crítica que hace `await` (leer un fichero,
  *   esperar la red), Web Locks.
  *
