@@ -2,7 +2,15 @@
 // un puerto libre, enviar y recibir bytes exactos). El lanzador de procesos es una herramienta,
 // herramientas/procesos.ts; se reexporta aquí para que cada test importe de un solo sitio.
 
-import { ejecutar, EnMarcha, type Opciones, puertoDe, type Resultado } from "../herramientas/procesos.ts";
+import { join } from "node:path";
+import { copiarAParte, leerCabecera } from "../herramientas/cabeceras.ts";
+import {
+  ejecutar,
+  EnMarcha,
+  type Opciones,
+  puertoDe,
+  type Resultado,
+} from "../herramientas/procesos.ts";
 
 export {
   ejecutar,
@@ -10,8 +18,8 @@ export {
   lineasDe,
   type Opciones,
   puertoDe,
-  type Resultado,
   raiz,
+  type Resultado,
 } from "../herramientas/procesos.ts";
 
 /** `taskset` fija los núcleos de un proceso: solo existe en Linux. */
@@ -56,7 +64,6 @@ export async function arrancarServidor(
   return { servidor, port };
 }
 
-
 export const bytesDe = (texto: string): Uint8Array => new TextEncoder().encode(texto);
 
 /** Envía todos los bytes por una conexión (una escritura puede enviar solo una parte). */
@@ -81,4 +88,28 @@ export async function recibir(conexion: Deno.Conn, n: number): Promise<Uint8Arra
 /** Lee hasta que el otro extremo cierra y devuelve todo lo recibido (y cierra la conexión). */
 export async function recibirHastaElFinal(conexion: Deno.Conn): Promise<Uint8Array> {
   return new Uint8Array(await new Response(conexion.readable).arrayBuffer());
+}
+
+/**
+ * Lo que vería un alumno que edita un ejemplo: copia `script` (con los módulos que importa) a
+ * una carpeta vacía, cambia en él `de` por `a` (que debe estar, una vez) y lo ejecuta allí
+ * con la orden de su cabecera y `args` detrás.
+ */
+export async function ejecutarEditado(
+  script: string,
+  de: string,
+  a: string,
+  ...args: string[]
+): Promise<Resultado> {
+  const carpeta = await copiarAParte(script);
+  try {
+    const ruta = join(carpeta, ...script.split("/"));
+    const codigo = await Deno.readTextFile(ruta);
+    if (codigo.split(de).length !== 2) throw new Error(`${script}: «${de}» no está una vez`);
+    await Deno.writeTextFile(ruta, codigo.replace(de, a));
+    const [, ...orden] = leerCabecera(script).ejecutar.split(/\s+/);
+    return await ejecutar([...orden, ...args], undefined, { cwd: carpeta });
+  } finally {
+    await Deno.remove(carpeta, { recursive: true });
+  }
 }

@@ -89,7 +89,9 @@ Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coi
 
   // Y al revés: nada habla de un script que no existe, y la tabla va en el orden de la lista.
   for (const { script } of filas) {
-    if (!scripts.includes(script)) faltas.push(`README.md: la tabla nombra ${script}, que no existe`);
+    if (!scripts.includes(script)) {
+      faltas.push(`README.md: la tabla nombra ${script}, que no existe`);
+    }
   }
   const orden = filas.map((fila) => fila.script).filter((script) => enOrden.includes(script));
   if (orden.join() !== enOrden.filter((script) => orden.includes(script)).join()) {

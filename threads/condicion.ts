@@ -33,7 +33,7 @@
  * @cambia Qué cliente retira antes y cuántas veces espera cada uno cambian en cada ejecución; el saldo nunca baja de 0 y el final es siempre 50.
  */
 
-import { Condition, leerOpciones, sleep, Thread, Value } from "./threading.ts";
+import { Condition, leerOpciones, sleep, terminarConError, Thread, Value } from "./threading.ts";
 
 const saldo = new Value(0);
 const cuenta = new Condition(); // el lock de la cuenta, con su sala de espera
@@ -65,14 +65,21 @@ if (import.meta.main) {
   leerOpciones({}); // sin opciones: solo -h y los errores de uso
 
   const retiradas = [50, 30, 70];
+  const ingresos = { veces: 5, cantidad: 40 };
   const threads = [
     ...retiradas.map((cantidad, i) => new Thread({ target: retirar, args: [i + 1, cantidad] })),
-    new Thread({ target: ingresar, args: [5, 40] }),
+    new Thread({ target: ingresar, args: [ingresos.veces, ingresos.cantidad] }),
   ];
+
+  // Lo que cuadra, de lo que de verdad se pidió: saldo final = ingresado - retirado.
+  const ingresado = ingresos.veces * ingresos.cantidad;
+  const retirado = retiradas.reduce((a, b) => a + b);
+  if (retirado > ingresado) { // alguien esperaría para siempre un ingreso que no llega
+    terminarConError(`Las retiradas (${retirado}) superan lo ingresado (${ingresado}).`);
+  }
 
   for (const t of threads) t.start();
   for (const t of threads) await t.join();
 
-  const retirado = retiradas.reduce((a, b) => a + b);
-  console.log(`Saldo final: ${saldo.value} (ingresado ${5 * 40}, retirado ${retirado})`);
+  console.log(`Saldo final: ${saldo.value} (ingresado ${ingresado}, retirado ${retirado})`);
 }

@@ -57,16 +57,13 @@ export async function sumar(quien: number, veces: number) {
 if (import.meta.main) {
   const { veces } = leerOpciones({ veces: entero(10_000, 1, 1_000_000, "sumas de cada uno") });
 
-  const t1 = new Thread({ target: sumar, args: [1, veces] });
-  const t2 = new Thread({ target: sumar, args: [2, veces] });
+  const threads = [1, 2].map((quien) => new Thread({ target: sumar, args: [quien, veces] }));
 
-  t1.start();
-  t2.start();
+  for (const t of threads) t.start();
   await sumar(0, veces); // el programa principal también suma, con el mismo cerrojo
+  for (const t of threads) await t.join();
 
-  await t1.join();
-  await t2.join();
-
-  console.log(`Contador: ${contador.value} (esperado ${3 * veces})`);
+  // Lo esperado, de los que de verdad sumaron: cada thread y el principal, `veces` cada uno.
+  console.log(`Contador: ${contador.value} (esperado ${(threads.length + 1) * veces})`);
   console.log(`El cerrojo pasó de uno a otro ${cambios.value} veces`);
 }
