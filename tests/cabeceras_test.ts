@@ -173,6 +173,26 @@ Deno.test("cabeceras: la comprobación de una cabecera falla cuando debe, y dice
   });
 });
 
+Deno.test("visita guiada: un cliente se ejecuta con su servidor; un nombre suelto, qué ejemplo se quiso decir", async () => {
+  const demo = ["run", "--allow-run", "--allow-read", "herramientas/demo.ts"];
+  const [cliente, lock] = await Promise.all([
+    ejecutar([...demo, "sockets/cliente.ts"]),
+    ejecutar([...demo, "lock"]),
+  ]);
+  assert.equal(cliente.code, 0, cliente.stdout + cliente.stderr);
+  const ordenes = cliente.lineas.filter((linea) => linea.startsWith("$ "));
+  assert.deepEqual(ordenes.map((orden) => orden.replace(/\d+$/, "#")), [
+    "$ deno run --allow-net sockets/servidor.ts --host 127.0.0.1 --port #",
+    "$ deno run --allow-net sockets/cliente.ts --port #",
+  ]);
+  assert.equal(lock.code, 2);
+  assert.equal(lock.stdout, "");
+  assert.match(
+    lock.stderr,
+    /^No hay ningún ejemplo «lock»\. ¿Quisiste decir threads\/lock\.ts\?\n/,
+  );
+});
+
 Deno.test("cabeceras: la comparación no mira el orden ni los números, y sí todo lo demás", () => {
   assert.equal(
     enmascarar("pid 4821, 127.0.0.1:51234, 1,9 veces, 2.000.000  "),
