@@ -95,7 +95,7 @@ Deno.test({
   ignore: Deno.build.os === "windows",
   async fn() {
     // Cada hijo tarda cientos de ms (arrancar Deno y contar): sigue vivo cuando se le mata.
-    const padre = new EnMarcha([...orden, "--limite", "3000000"], "null", { limiteMs: 30_000 });
+    const padre = new EnMarcha([...orden, "--limite", "1000000"], "null", { limiteMs: 30_000 });
     let linea;
     while ((linea = await padre.linea()) !== null && !linea.endsWith("en marcha...")) {
       // las líneas de antes: el hilo principal y los workers
