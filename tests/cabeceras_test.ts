@@ -111,6 +111,13 @@ Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coi
   if (faltas.length > 0) assert.fail(`No coinciden:\n- ${faltas.join("\n- ")}`);
 });
 
+Deno.test("herramientas: las usan los tests, y ellas no importan nada de tests/ ni de bench/", () => {
+  const alReves = ficherosDe("herramientas").filter((herramienta) =>
+    /from "\.\.\/(tests|bench)\//.test(leer(herramienta))
+  );
+  assert.deepEqual(alReves, [], "una herramienta importa de tests/ o de bench/");
+});
+
 Deno.test("cabeceras: lo primero que se proyecta es código (prosa corta, README corto)", () => {
   const largas = scripts.map(leerCabecera).filter(({ prosa }) => prosa > PROSA_MAXIMA)
     .map(({ script, prosa }) => `${script}: ${prosa} líneas de prosa antes de la primera @`);
