@@ -409,9 +409,14 @@ export class Timer extends Thread {
   readonly interval: number;
   #cancelado = new Int32Array(new SharedArrayBuffer(4));
 
-  constructor(interval: number, fn: Tarea, args: unknown[] = [], name?: string) {
+  constructor(
+    interval: number,
+    fn: Tarea,
+    args: unknown[] = [],
+    { name, daemon, modulo }: { name?: string; daemon?: boolean; modulo?: string } = {},
+  ) {
     comprobarTimeout(interval);
-    super({ target: fn, args, name: name ?? `Thread-${creados + 1} (${fn?.name})` });
+    super({ target: fn, args, name, daemon, modulo });
     this.interval = interval;
     this.retraso = { segundos: interval, cancelado: this.#cancelado };
   }
