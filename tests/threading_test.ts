@@ -317,6 +317,7 @@ Deno.test("Thread: join(timeout) vuelve al acabarse el tiempo con el thread vivo
   assert.ok(performance.now() - antes < 5000);
   assert.equal(contador.value, 1000);
   await t.join(0); // ya terminado: vuelve enseguida
+  await t.join(-1); // negativo: como 0, igual que en Python
   await t.join(); // y sin timeout, como siempre
   assert.throws(
     () => hilo(dormirYSumar, 0).join(1),
@@ -348,6 +349,11 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
       /^ValueError: el timeout debe ser como mucho TIMEOUT_MAX/,
     ],
     [() => new RLock().acquire(false, 0.5), /^ValueError: acquire\(false, timeout\)/],
+    [() => {
+      const r = new RLock();
+      r.acquire();
+      r.acquire(false, 0.5); // también siendo su dueño
+    }, /^ValueError: acquire\(false, timeout\)/],
     [
       () => new Semaphore(-1),
       /^ValueError: el valor de un Semaphore es un entero mayor o igual que 0 \(no «-1»\)\.$/,

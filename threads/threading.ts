@@ -286,6 +286,7 @@ export class Thread {
       throw new RuntimeError(`join() del thread ${this.name} antes de start(): arráncalo antes.`);
     }
     if (timeout === null) return this.#fin;
+    timeout = Math.max(timeout, 0); // negativo: como 0, igual que en Python
     comprobarTimeout(timeout);
     // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
     // temporizador se quita después, si no, el programa esperaría a que sonara para acabar.
@@ -794,6 +795,7 @@ function comprobarEspera(blocking: boolean, timeout: number) {
  */
 export class RLock extends Lock {
   override acquire(blocking = true, timeout = -1): boolean {
+    if (timeout !== -1) comprobarEspera(blocking, timeout);
     if (this._is_owned()) {
       this.m[VECES]++;
       return true;
