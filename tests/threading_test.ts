@@ -385,6 +385,11 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
       /^RuntimeError: notify\(\) de una Condition sin su lock/,
     ],
     [() => new Timer(-1, sumarUno), /^ValueError: el timeout no puede ser negativo/],
+    [
+      () => hilo(sumarUno, new Map([[1, sumarUno]])).start(),
+      /^ValueError: args del thread .*: no se pueden copiar a otro thread/,
+    ],
+    [() => hilo(sumarUno, new Lock()).join(), /^RuntimeError: join\(\) del thread/],
   ];
   for (const [f, frase] of casos) assert.throws(f, frase);
   // Donde Python no lanza, tampoco aquí: un timeout negativo de Semaphore o Condition es 0.

@@ -227,6 +227,15 @@ export class Thread {
     }
     comprobarPermiso(this.#modulo); // tras la lección, con los errores del alumno
     const args = empaquetar(this.#args, this.name) as unknown[];
+    try {
+      structuredClone(args); // lo que postMessage no sabría copiar (una función dentro de un Map...)
+    } catch (error) {
+      throw new ValueError(
+        `args del thread ${this.name}: no se pueden copiar a otro thread (${
+          (error as Error).message
+        }).`,
+      );
+    }
 
     // El worker empieza en este fichero (threading.ts), no en el ejemplo.
     const worker = new Worker(new URL("./threading.ts", import.meta.url), {
