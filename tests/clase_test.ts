@@ -29,8 +29,8 @@ import {
 let compartida: RedDeClase | undefined;
 
 /** La red que comparten los casos de este fichero (se monta la primera vez que hace falta). */
-function red(): RedDeClase {
-  compartida ??= RedDeClase.montar(2);
+async function red(): Promise<RedDeClase> {
+  compartida ??= await RedDeClase.montar(2);
   return compartida;
 }
 
@@ -68,8 +68,9 @@ test("clase: la red se monta y se desmonta; un fallo dentro también la desmonta
 });
 
 test("clase: servidor.ts en el equipo del profesor; cliente.ts --host 10.77.0.1 desde el de un alumno", async () => {
-  const servidor = await servidorDelProfesor(red(), "sockets/servidor.ts");
-  const cliente = await alumnoSeConecta(red(), "sockets/cliente.ts", "hola\ncerrar\n");
+  const clase = await red();
+  const servidor = await servidorDelProfesor(clase, "sockets/servidor.ts");
+  const cliente = await alumnoSeConecta(clase, "sockets/cliente.ts", "hola\ncerrar\n");
   assert.equal(cliente.code, 0, cliente.stderr);
   assert.ok(!cliente.colgado);
   assert.deepEqual(cliente.lineas, [
@@ -85,10 +86,11 @@ test("clase: servidor.ts en el equipo del profesor; cliente.ts --host 10.77.0.1 
 });
 
 test("clase: servidor_multicliente.ts atiende a dos alumnos desde sus equipos a la vez", async () => {
-  const servidor = await servidorDelProfesor(red(), "sockets/servidor_multicliente.ts");
+  const clase = await red();
+  const servidor = await servidorDelProfesor(clase, "sockets/servidor_multicliente.ts");
   const clientes = await Promise.all(
     [1, 2].map((n) =>
-      alumnoSeConecta(red(), "sockets/cliente.ts", `soy el alumno ${n}\ncerrar\n`, { n })
+      alumnoSeConecta(clase, "sockets/cliente.ts", `soy el alumno ${n}\ncerrar\n`, { n })
     ),
   );
   for (const [i, cliente] of clientes.entries()) {
@@ -106,10 +108,11 @@ test("clase: servidor_multicliente.ts atiende a dos alumnos desde sus equipos a 
 });
 
 test("clase: el chat entre dos equipos de alumno, con el servidor en el del profesor", async () => {
-  const servidor = await servidorDelProfesor(red(), "sockets/servidor_chat.ts");
+  const clase = await red();
+  const servidor = await servidorDelProfesor(clase, "sockets/servidor_chat.ts");
   const orden = ordenDelAlumno("sockets/cliente_chat.ts", PROFESOR);
-  const ana = red().alumnos[0].arrancar(orden, "piped", { limiteMs: 30_000 });
-  const luis = red().alumnos[1].arrancar(orden, "piped", { limiteMs: 30_000 });
+  const ana = clase.alumnos[0].arrancar(orden, "piped", { limiteMs: 30_000 });
+  const luis = clase.alumnos[1].arrancar(orden, "piped", { limiteMs: 30_000 });
   const verA = (quien: typeof ana, texto: string) =>
     aTiempo(quien.hastaTexto(texto), PLAZO_MS, `«${texto}» en ${quien.texto}`);
 
@@ -137,9 +140,10 @@ test("clase: el chat entre dos equipos de alumno, con el servidor en el del prof
 });
 
 test("clase: servidor_udp.ts en el equipo del profesor; cliente_udp.ts --host 10.77.0.1 desde el de un alumno", async () => {
-  const servidor = await servidorDelProfesor(red(), "sockets/servidor_udp.ts");
+  const clase = await red();
+  const servidor = await servidorDelProfesor(clase, "sockets/servidor_udp.ts");
   try {
-    const cliente = await alumnoSeConecta(red(), "sockets/cliente_udp.ts", "hola\ncerrar\n");
+    const cliente = await alumnoSeConecta(clase, "sockets/cliente_udp.ts", "hola\ncerrar\n");
     assert.equal(cliente.code, 0, cliente.stderr);
     assert.deepEqual(cliente.lineas.slice(0, 2), [
       "Mensaje a enviar: hola",
@@ -169,10 +173,11 @@ const ESPERA_MS = 4_000;
 const ESPERA_SOLOS_MS = PLAZO_MS;
 
 test("clase: cliente.ts con cada dirección equivocada termina con error, sin traza y a tiempo", async (t) => {
+  const clase = await red();
   const intentos = await Promise.all(
     DIRECCIONES_EQUIVOCADAS.map((direccion) =>
       probarDireccion(
-        red(),
+        clase,
         "sockets/cliente.ts",
         direccion,
         direccion.host === CORTAFUEGOS ? ESPERA_MS : ESPERA_SOLOS_MS,

@@ -91,12 +91,26 @@ if (saltarClase) {
   console.error(`Se saltan los tests de red de clase: ${sinRedDeClase}.`);
 }
 
-/** Ejecuta `ip <args>` y falla con su error si no sale bien. */
-function ip(...args: string[]): void {
-  const { success, stderr } = new Deno.Command("ip", { args, stdout: "null", stderr: "piped" })
-    .outputSync();
+/**
+ * Ejecuta órdenes de `ip`, una por línea (`ip -batch -`), en el espacio de red `espacio` (o en
+ * el de esta máquina, con `null`). Una sola `ip` para todas: es lo que más cuesta al montar.
+ * Se para en la primera que falla, y falla con su error.
+ */
+async function ipLote(espacio: string | null, ordenes: string[]): Promise<void> {
+  const dentro = espacio === null ? [] : ["-n", espacio];
+  const ip = new Deno.Command("ip", {
+    args: [...dentro, "-batch", "-"],
+    stdin: "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const teclado = ip.stdin.getWriter();
+  await teclado.write(new TextEncoder().encode(ordenes.join("\n") + "\n"));
+  await teclado.close();
+  const { success, stderr } = await ip.output();
   if (!success) {
-    throw new Error(`ip ${args.join(" ")}: ${new TextDecoder().decode(stderr).trim()}`);
+    const error = new TextDecoder().decode(stderr).trim();
+    throw new Error(`ip ${dentro.join(" ")} -batch: ${error}\n${ordenes.join("\n")}`);
   }
 }
 
@@ -209,7 +223,7 @@ export class RedDeClase implements AsyncDisposable {
   }
 
   /** Monta la red. Si algo falla a medias, desmonta lo montado y falla. */
-  static montar(alumnos = 2): RedDeClase {
+  static async montar(alumnos = 2): Promise<RedDeClase> {
     if (sinRedDeClase !== null) {
       throw new Error(`No se puede montar la red de clase: ${sinRedDeClase}.`);
     }
@@ -225,39 +239,35 @@ export class RedDeClase implements AsyncDisposable {
     );
     const profe = red.profesor.espacio;
     try {
-      for (const equipo of red.equipos) {
-        ip("netns", "add", equipo.espacio);
-        ip("-n", equipo.espacio, "link", "set", "lo", "up");
-      }
-      // El switch de la clase está en el equipo del profesor, que tiene ahí su dirección.
-      ip("-n", profe, "link", "add", "clase", "type", "bridge");
-      ip("-n", profe, "addr", "add", `${PROFESOR}/24`, "dev", "clase");
-      ip("-n", profe, "link", "set", "clase", "up");
-      for (const [i, equipo] of red.alumnos.entries()) {
-        // El cable: eth0 en el equipo del alumno, alumnoN en el switch.
-        const puerto = `alumno${i + 1}`;
-        ip(
-          "link",
-          "add",
-          "eth0",
-          "netns",
-          equipo.espacio,
-          "type",
-          "veth",
-          "peer",
-          "name",
-          puerto,
-          "netns",
-          profe,
-        );
-        ip("-n", profe, "link", "set", puerto, "master", "clase", "up");
-        ip("-n", equipo.espacio, "addr", "add", `${equipo.direccion}/24`, "dev", "eth0");
-        ip("-n", equipo.espacio, "link", "set", "eth0", "up");
-      }
-      // El cortafuegos que descarta en silencio, sin netfilter: lo que el profesor enviaría
-      // desde CORTAFUEGOS (el SYN-ACK, o el RST si nadie escucha) va a un agujero negro.
-      ip("-n", profe, "addr", "add", `${CORTAFUEGOS}/24`, "dev", "clase");
-      ip("-n", profe, "rule", "add", "from", CORTAFUEGOS, "blackhole");
+      // Los equipos, y un cable (veth) de cada alumno al switch: eth0 en el equipo del
+      // alumno, alumnoN en el del profesor. Se crean ya dentro de sus espacios de red.
+      await ipLote(null, [
+        ...red.equipos.map((equipo) => `netns add ${equipo.espacio}`),
+        ...red.alumnos.map((equipo, i) =>
+          `link add eth0 netns ${equipo.espacio} type veth peer name alumno${i + 1} netns ${profe}`
+        ),
+      ]);
+      // El equipo del profesor: el switch de la clase (un bridge) con su dirección, y los
+      // cables de los alumnos enchufados. Y un cortafuegos que descarta en silencio, sin
+      // netfilter: lo que saldría desde CORTAFUEGOS (el SYN-ACK, o el RST si nadie escucha)
+      // va a un agujero negro.
+      await ipLote(profe, [
+        "link set lo up",
+        "link add clase type bridge",
+        `addr add ${PROFESOR}/24 dev clase`,
+        `addr add ${CORTAFUEGOS}/24 dev clase`,
+        "link set clase up",
+        ...red.alumnos.map((_, i) => `link set alumno${i + 1} master clase up`),
+        `rule add from ${CORTAFUEGOS} blackhole`,
+      ]);
+      // Cada equipo de alumno: su dirección en eth0.
+      await Promise.all(red.alumnos.map((equipo) =>
+        ipLote(equipo.espacio, [
+          "link set lo up",
+          `addr add ${equipo.direccion}/24 dev eth0`,
+          "link set eth0 up",
+        ])
+      ));
     } catch (error) {
       red.#borrar();
       throw error;
@@ -293,7 +303,7 @@ export async function conRedDeClase<T>(
   fn: (red: RedDeClase) => Promise<T>,
   alumnos = 2,
 ): Promise<T> {
-  await using red = RedDeClase.montar(alumnos);
+  await using red = await RedDeClase.montar(alumnos);
   return await fn(red);
 }
 
