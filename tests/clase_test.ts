@@ -36,7 +36,7 @@ async function red(): Promise<RedDeClase> {
 
 // Si el fichero se ejecuta a trozos (--filter) y el último test no llega a correr: al salir.
 globalThis.addEventListener("unload", () => {
-  if (compartida?.existe()) compartida[Symbol.asyncDispose]();
+  compartida?.desmontarYa();
 });
 
 const test = (name: string, fn: (t: Deno.TestContext) => Promise<void>) =>

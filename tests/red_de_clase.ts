@@ -6,8 +6,9 @@
 //
 // Se monta con `RedDeClase.montar()` (o `conRedDeClase(...)`) y se desmonta con `await using`:
 // mata todo lo que quede en marcha en cada equipo y borra los espacios de red, también si el
-// test falla. Los nombres llevan el pid del test y un contador: otros tests (y CI) montan la
-// suya a la vez. Hace falta Linux, root e `ip` (iproute2); sin eso los tests lo dicen y se
+// test falla. Los nombres llevan el pid del test, una marca de este módulo (con --parallel,
+// varios ficheros de test comparten proceso) y un contador: otros tests (y CI) montan la suya
+// a la vez. Hace falta Linux, root e `ip` (iproute2); sin eso los tests lo dicen y se
 // saltan, salvo en CI (CI=true), donde fallan: allí tienen que ejecutarse.
 //
 // Orden de lectura: las direcciones de la clase, si se puede montar, un equipo, la red, y las
@@ -64,6 +65,9 @@ function variable(nombre: string): string | undefined {
 /** En CI (CI=true) los tests de red de clase no se saltan: si no se puede montar, fallan. */
 export const enCI: boolean = variable("CI") === "true";
 
+/** Los espacios de red de este módulo: `clase-<pid>-<marca>-<n>-profesor`, `...-alumno1`... */
+const PREFIJO = `clase-${Deno.pid}-${Math.random().toString(36).slice(2, 6)}-`;
+
 /**
  * Por qué no se puede montar la red aquí, o `null` si se puede: hace falta Linux, `ip` de
  * iproute2 y poder crear espacios de red (root); se prueba creando uno y borrándolo.
@@ -72,7 +76,7 @@ export const sinRedDeClase: string | null = (() => {
   if (Deno.build.os !== "linux") {
     return `los espacios de red son de Linux (esto es ${Deno.build.os})`;
   }
-  const sonda = `clase-${Deno.pid}-0-sonda`;
+  const sonda = `${PREFIJO}sonda`;
   try {
     const { success } = new Deno.Command("ip", { args: ["netns", "add", sonda], stderr: "null" })
       .outputSync();
@@ -180,9 +184,6 @@ export class Equipo {
 
 let contador = 0;
 
-/** Los espacios de red de esta clase: `clase-<pid>-<n>-...`. */
-const PREFIJO = "clase-";
-
 /**
  * Borra los espacios de red que dejó un test que ya no existe (matado a mitad, sin llegar a
  * desmontar): su nombre lleva su pid.
@@ -190,7 +191,7 @@ const PREFIJO = "clase-";
 function barrerRestos(): void {
   for (const linea of ipLista("netns", "list")) {
     const espacio = linea.split(" ")[0];
-    const pid = espacio.match(/^clase-(\d+)-\d+-/)?.[1];
+    const pid = espacio.match(/^clase-(\d+)-/)?.[1];
     if (pid === undefined || Number(pid) === Deno.pid) continue;
     try {
       Deno.statSync(`/proc/${pid}`);
@@ -229,7 +230,7 @@ export class RedDeClase implements AsyncDisposable {
     }
     const inicio = performance.now();
     barrerRestos();
-    const nombre = `${PREFIJO}${Deno.pid}-${++contador}`;
+    const nombre = `${PREFIJO}${++contador}`;
     const red = new RedDeClase(
       new Equipo(`${nombre}-profesor`, PROFESOR),
       Array.from(
@@ -289,6 +290,15 @@ export class RedDeClase implements AsyncDisposable {
       this.#borrar();
       this.desmontadaEnMs = performance.now() - inicio;
     }
+  }
+
+  /**
+   * Lo mismo, sin esperar a nada (para el evento "unload", que no espera promesas): mata lo
+   * que siga en marcha y borra los espacios de red.
+   */
+  desmontarYa(): void {
+    for (const equipo of this.equipos) matarTodo(equipo.espacio);
+    this.#borrar();
   }
 
   /** ¿Siguen ahí sus espacios de red? (Los tests comprueban que se borran.) */
