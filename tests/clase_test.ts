@@ -22,6 +22,7 @@ import {
   RedDeClase,
   saltarClase,
   servidorDelProfesor,
+  sinRedDeClase,
   teclear,
   tieneTraza,
 } from "./red_de_clase.ts";
@@ -43,6 +44,7 @@ const test = (name: string, fn: (t: Deno.TestContext) => Promise<void>) =>
   Deno.test({ name, ignore: saltarClase, fn });
 
 test("clase: la red se monta y se desmonta; un fallo dentro también la desmonta y mata lo que había", async () => {
+  if (sinRedDeClase !== null) await RedDeClase.montar(); // falla diciendo por qué
   let dentro: RedDeClase | undefined;
   await assert.rejects(
     conRedDeClase(async (red) => {
@@ -164,8 +166,15 @@ test("clase: servidor_udp.ts en el equipo del profesor; cliente_udp.ts --host 10
 
 // Un alumno que escribe mal la dirección, con el servidor del profesor sin arrancar. Se prueban
 // todas a la vez (la más lenta, el ARP de una dirección sin equipo, tarda unos 3 s) y después
-// se mira cada una. Hoy cliente.ts dice para casi todas «¿Está el servidor en marcha?
-// Arráncalo...»; con el cortafuegos se queda esperando hasta que se pulsa Ctrl+C.
+// se mira cada una. Lo que decía cliente.ts al escribir este test (código 1, en stderr):
+// - 10.77.0.1, 10.77.0.200 (tras 3 s), 10.78.0.1: «No se pudo conectar con <host>:9999. ¿Está
+//   el servidor en marcha? Arráncalo antes en otra terminal: deno run --allow-net
+//   sockets/servidor.ts»; con 10.77.0.1:9999 y la URL, igual, con «<host>:9999» detrás.
+// - portatil-del-profesor.invalid: «No se encuentra el equipo «...»: ese nombre no existe.
+//   Revisa --host.»
+// - 10.77.0.99 (cortafuegos): nada; esperando hasta el Ctrl+C (código 130).
+// cliente_chat.ts, lo mismo con servidor_chat.ts. Las frases de cada caso las comprueban los
+// tests de los clientes.
 
 /** Lo que se espera a un cliente antes de pulsar Ctrl+C (solo lo necesita el que se cuelga). */
 const ESPERA_MS = 4_000;
