@@ -40,8 +40,23 @@ globalThis.addEventListener("unload", () => {
   compartida?.desmontarYa();
 });
 
-const test = (name: string, fn: (t: Deno.TestContext) => Promise<void>) =>
-  Deno.test({ name, ignore: saltarClase, fn });
+/**
+ * Un test de la clase: se salta sin red de clase (salvo en CI) y, pase lo que pase, deja los
+ * equipos de la red compartida sin nada en marcha para el siguiente.
+ */
+function test(name: string, fn: (t: Deno.TestContext) => Promise<void>) {
+  Deno.test({
+    name,
+    ignore: saltarClase,
+    async fn(t) {
+      try {
+        await fn(t);
+      } finally {
+        await Promise.all(compartida?.equipos.map((equipo) => equipo.apagar()) ?? []);
+      }
+    },
+  });
+}
 
 test("clase: la red se monta y se desmonta; un fallo dentro también la desmonta y mata lo que había", async () => {
   if (sinRedDeClase !== null) await RedDeClase.montar(); // falla diciendo por qué
