@@ -341,19 +341,25 @@ export const PLAZO_MS = 15_000;
 
 /**
  * El profesor arranca `script` (un servidor de sockets/) en su equipo, como en clase: sin
- * opciones, escucha en 0.0.0.0:9999. Espera a su primera línea («... escuchando en ...»).
+ * opciones, escucha en 0.0.0.0:9999. Con `permisos` (si no, `--allow-net`) y `opciones`
+ * detrás del script. Espera a que diga «... escuchando en ...» (lo que escriba después, como
+ * la orden para los alumnos, se lee del `EnMarcha` que devuelve).
  */
 export async function servidorDelProfesor(
   red: RedDeClase,
   script: string,
-  ...opciones: string[]
+  { permisos = ["--allow-net"], opciones = [] as string[] } = {},
 ): Promise<EnMarcha> {
-  const servidor = red.profesor.arrancar(["run", "--allow-net", script, ...opciones]);
+  const servidor = red.profesor.arrancar(["run", ...permisos, script, ...opciones]);
   servidor.limitar(60_000); // nunca más que esto, pase lo que pase en el test
-  const primera = await aTiempo(servidor.linea(), PLAZO_MS, `${script} arrancando`);
-  if (!primera?.includes("escuchando en")) {
-    const { stderr } = await servidor.parar("SIGKILL");
-    throw new Error(`${script} no arrancó en el equipo del profesor: ${primera} ${stderr}`);
+  const listo = await aTiempo(
+    servidor.hastaTexto("escuchando en"),
+    PLAZO_MS,
+    `${script} arrancando`,
+  );
+  if (!listo) {
+    const { stdout, stderr } = await servidor.parar("SIGKILL");
+    throw new Error(`${script} no arrancó en el equipo del profesor:\n${stdout}${stderr}`);
   }
   return servidor;
 }
