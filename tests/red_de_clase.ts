@@ -184,21 +184,26 @@ export class Equipo {
 
 let contador = 0;
 
+/** ¿Sigue en marcha el proceso `pid`? (`kill -0`; Deno no deja mirar /proc sin -A.) */
+function vivo(pid: string): boolean {
+  return new Deno.Command("sh", { args: ["-c", 'kill -0 "$1"', "sh", pid], stderr: "null" })
+    .outputSync().success;
+}
+
 /**
  * Borra los espacios de red que dejó un test que ya no existe (matado a mitad, sin llegar a
- * desmontar): su nombre lleva su pid.
+ * desmontar): su nombre lleva su pid. Los de un test en marcha, ni tocarlos.
  */
 function barrerRestos(): void {
+  const vivos = new Map<string, boolean>();
   for (const linea of ipLista("netns", "list")) {
     const espacio = linea.split(" ")[0];
     const pid = espacio.match(/^clase-(\d+)-/)?.[1];
     if (pid === undefined || Number(pid) === Deno.pid) continue;
-    try {
-      Deno.statSync(`/proc/${pid}`);
-    } catch {
-      matarTodo(espacio);
-      ipLista("netns", "del", espacio);
-    }
+    if (!vivos.has(pid)) vivos.set(pid, vivo(pid));
+    if (vivos.get(pid)) continue;
+    matarTodo(espacio);
+    ipLista("netns", "del", espacio);
   }
 }
 
