@@ -87,12 +87,17 @@
  * antes a `cerrarGrupo()` (punto 4). Tras la lección: los errores del alumno y las opciones.
  */
 
+import type { Traza } from "./traza.ts";
+
 // =======================================================================================
 // 1. Un thread es un Web Worker
 // =======================================================================================
 
 /** ¿Se ejecuta este código dentro de un worker? (`WorkerGlobalScope` solo existe allí.) */
 const enUnWorker = "WorkerGlobalScope" in globalThis;
+
+/** `--traza` (traza.ts): quién hizo qué. Sin la opción es null y cada primitiva solo mira esto. */
+let traza: Traza | null = null;
 
 // deno-lint-ignore no-explicit-any
 type Tarea = (...args: any[]) => unknown;
@@ -109,6 +114,7 @@ interface Orden {
   registro: Entrada[];
   barrera: Int32Array;
   total: number;
+  traza?: ReturnType<Traza["paraElThread"]>; // con --traza: dónde anota y su número de thread
 }
 
 /** Lo que el worker contesta al terminar. */
@@ -192,6 +198,7 @@ export class Thread {
       modulo: this.#modulo,
       target: this.#target.name,
       args: empaquetar(this.#args) as unknown[],
+      traza: traza?.paraElThread(traza.nuevoThread(this.name)),
     });
   }
 
@@ -281,6 +288,7 @@ abstract class Compartido {
 
   constructor(tipo: string, enteros: number) {
     [this.m, this.indice, this.nuevo] = reservar(tipo, enteros);
+    if (this.nuevo) traza?.nuevoObjeto(this, tipo);
   }
 }
 
@@ -312,10 +320,11 @@ export class Value extends Compartido {
     if (this.nuevo) this.m[0] = inicial;
   }
   get value(): number {
-    return this.m[0];
+    return traza ? traza.lee(this, this.m) : this.m[0];
   }
   set value(nuevo: number) {
-    this.m[0] = nuevo;
+    if (traza) traza.escribe(this, this.m, nuevo);
+    else this.m[0] = nuevo;
   }
 }
 
@@ -359,6 +368,7 @@ const paraDormir = new Int32Array(new SharedArrayBuffer(4));
  */
 export function sleep(segundos: number): void {
   cerrarGrupo();
+  traza?.anotar("duerme", null, Math.round(segundos * 1e6));
   Atomics.wait(paraDormir, 0, 0, Math.max(segundos * 1000, 0.001));
 }
 
@@ -389,9 +399,18 @@ export class Lock extends Compartido {
    */
   acquire(blocking = true, timeout = -1): boolean {
     // 1. Libre: lo cogemos con una sola operación que nadie puede partir (0 -> 1).
-    if (Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) === LIBRE) return true;
-    if (!blocking) return false;
-    return this.#esperar(timeout < 0 ? Infinity : performance.now() + timeout * 1000);
+    if (Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) === LIBRE) {
+      traza?.anotar("coge", this);
+      return true;
+    }
+    if (!blocking) {
+      traza?.anotar("no_coge", this);
+      return false;
+    }
+    traza?.anotar("espera", this);
+    const cogido = this.#esperar(timeout < 0 ? Infinity : performance.now() + timeout * 1000);
+    traza?.anotar(cogido ? "coge" : "no_coge", this);
+    return cogido;
   }
 
   #esperar(limite: number): boolean {
@@ -428,6 +447,7 @@ export class Lock extends Compartido {
   release(): void {
     // Restamos 1. Si era 1, queda 0 (libre) y nadie esperaba: ya está. Si era 2, había
     // alguien dormido: lo dejamos en 0 (libre) y despertamos a uno, que volverá a intentarlo.
+    traza?.anotar("suelta", this); // antes de soltarlo: en la traza, nunca dos lo tienen
     const antes = Atomics.sub(this.m, 0, 1);
     if (antes === COGIDO) return;
     if (antes === LIBRE) {
@@ -462,14 +482,22 @@ export class Semaphore extends Compartido {
       const libres = Atomics.load(this.m, 0);
       if (libres > 0) {
         // Ocupamos una plaza solo si nadie ha cambiado el número desde que lo leímos.
-        if (Atomics.compareExchange(this.m, 0, libres, libres - 1) === libres) return true;
+        if (Atomics.compareExchange(this.m, 0, libres, libres - 1) === libres) {
+          traza?.anotar("coge", this, libres - 1);
+          return true;
+        }
       } else if (!blocking) {
+        traza?.anotar("no_coge", this);
         return false;
       } else if (vuelta >= VUELTAS_SEMAFORO) {
         cerrarGrupo();
+        if (vuelta === VUELTAS_SEMAFORO) traza?.anotar("espera", this);
         // Sin plazas: a dormir mientras [0] siga a 0 (release() cambia el número y avisa).
         const queda = limite - performance.now();
-        if (queda <= 0) return false;
+        if (queda <= 0) {
+          traza?.anotar("no_coge", this);
+          return false;
+        }
         Atomics.add(this.m, 1, 1);
         Atomics.wait(this.m, 0, 0, queda);
         Atomics.sub(this.m, 1, 1);
@@ -479,6 +507,7 @@ export class Semaphore extends Compartido {
 
   /** Devuelve `n` plazas y despierta a tantos dormidos como plazas devuelve. */
   release(n = 1): void {
+    traza?.anotar("suelta", this, Atomics.load(this.m, 0) + n);
     Atomics.add(this.m, 0, n);
     if (Atomics.load(this.m, 1) > 0) Atomics.notify(this.m, 0, n);
   }
@@ -525,6 +554,7 @@ export class Condition extends Compartido {
   wait(timeout: number | null = null): boolean {
     this.#conElLock("wait");
     const turno = this.m[1]++; // con el lock cogido: nadie más saca turno a la vez
+    traza?.anotar("espera_aviso", this);
     this.lock.release();
     cerrarGrupo();
 
@@ -536,6 +566,7 @@ export class Condition extends Compartido {
       Atomics.wait(this.m, 0, atendidos, queda);
     }
 
+    traza?.anotar("despierta", this, Atomics.load(this.m, 0) > turno ? 1 : 0);
     this.lock.acquire();
     if (Atomics.load(this.m, 0) > turno) return true;
     // Se acabó el tiempo sin que nos atendieran: dejamos el turno, que notify se lo salte.
@@ -559,6 +590,7 @@ export class Condition extends Compartido {
   /** Despierta a los `n` threads que llevan más tiempo en `wait()` (con el lock cogido). */
   notify(n = 1): void {
     this.#conElLock("notify");
+    traza?.anotar("avisa", this, n);
     let atendidos = this.m[0];
     while (n > 0 && atendidos < this.m[1]) {
       const abandonado = 2 + (atendidos % ESPERAS);
@@ -589,7 +621,7 @@ export class Condition extends Compartido {
 // =======================================================================================
 
 /** Un worker recién creado y su orden, sin la barrera: se la da `cerrarGrupo`. */
-type Pendiente = [Worker, Pick<Orden, "modulo" | "target" | "args">];
+type Pendiente = [Worker, Pick<Orden, "modulo" | "target" | "args" | "traza">];
 
 /** Los threads arrancados en este turno del programa principal: saldrán juntos. */
 let grupo: { barrera: Int32Array; workers: Pendiente[] } | null = null;
@@ -697,6 +729,7 @@ if (enUnWorker) {
     worker.onmessage = null;
     try {
       registro.push(...orden.registro);
+      if (orden.traza) traza = (await import("./traza.ts")).trazaDelThread(orden.traza);
       const modulo = await importarElModulo(orden.modulo);
       const tarea = modulo[orden.target];
       if (typeof tarea !== "function") {
@@ -708,7 +741,9 @@ if (enUnWorker) {
       }
       const args = desempaquetar(orden.args) as unknown[];
       barreraDeSalida(orden.barrera, orden.total);
+      traza?.anotar("empieza");
       await tarea(...args);
+      traza?.anotar("termina");
       worker.postMessage({});
     } catch (error) {
       const mensaje = error instanceof Error ? error.message : String(error);
@@ -720,6 +755,11 @@ if (enUnWorker) {
 // =======================================================================================
 // Fin de la lección. Lo que sigue es para los ejemplos: los errores del alumno y las opciones
 // =======================================================================================
+
+// --traza: solo entonces se carga traza.ts, que lee la opción (y la quita de Deno.args).
+if (!enUnWorker && Deno.args.some((a) => /^--traza(=|$)/.test(a))) {
+  traza = (await import("./traza.ts")).empezarTraza(() => scriptDeLaOrden());
+}
 
 /** Los permisos de la orden de los ejemplos de threads/ (`leerOpciones` puede dar otros). */
 let permisos = "--allow-read";

@@ -92,6 +92,7 @@ export class Traza {
   /** Solo en el principal: el nombre de cada thread y de cada objeto, y el fichero pedido. */
   readonly nombres: string[] = ["MainThread"];
   readonly objetos = new Map<number, { tipo: string; nombre: string }>();
+  #conElMismoNombre = new Map<string, { tipo: string; nombre: string }[]>();
   fichero = "";
   #log = console.log;
 
@@ -166,10 +167,11 @@ export class Traza {
     const nombre = nombreDeVariable(pila) ?? tipo;
     const dentroDeCondition = tipo === "Lock" && /at new Condition/.test(pila);
     const base = dentroDeCondition ? `${nombre}.lock` : nombre;
-    const iguales = [...this.objetos.values()].filter((o) => o.nombre.startsWith(base));
-    if (iguales.length === 1 && iguales[0].nombre === base) iguales[0].nombre = `${base}[0]`;
-    const n = iguales.length;
-    this.objetos.set(objeto.indice, { tipo, nombre: n === 0 ? base : `${base}[${n}]` });
+    const iguales = this.#conElMismoNombre.get(base) ?? [];
+    if (iguales.length === 1) iguales[0].nombre = `${base}[0]`;
+    const nuevo = { tipo, nombre: iguales.length === 0 ? base : `${base}[${iguales.length}]` };
+    this.#conElMismoNombre.set(base, [...iguales, nuevo]);
+    this.objetos.set(objeto.indice, nuevo);
   }
 
   /** Lo que se envía a un worker para que anote como el thread `hilo`. */
@@ -221,30 +223,51 @@ function nombreDeVariable(pila: string): string | null {
   return null;
 }
 
+/** En un worker: anota como el thread que dice la orden del principal. */
+export function trazaDelThread({ libro, hilo }: { libro: Libro; hilo: number }): Traza {
+  return new Traza(libro, hilo);
+}
+
+/** `--traza`, `--traza=t.html` o `--traza=t.json`: el fichero pedido ("" para la terminal). */
+const OPCION = /^--traza(?:=(.*))?$/;
+
 /**
- * En el principal, al leer `--traza[=fichero]`: empieza a anotar y, al acabar el programa
- * (también con Deno.exit), escribe el diagrama o el fichero. Devuelve la Traza, o la frase
- * del error de uso (un fichero que no es .html ni .json) para que leerOpciones la diga.
- * `orden()` da la orden de ejecución sin permisos (`threads/carrera.ts --traza=t.html`).
+ * En el principal, con `--traza[=fichero]` en la orden: la quita de `Deno.args` (así las
+ * opciones del ejemplo no la ven), comprueba el fichero y el permiso de escribirlo, empieza
+ * a anotar y, al acabar el programa (también con Deno.exit), escribe el diagrama o el
+ * fichero. `script()` da el programa como se escribe en la orden (`threads/carrera.ts`).
  */
-export function empezarTraza(
-  fichero: string,
-  orden: () => string,
-  limite = LIMITE,
-): Traza | string {
+export function empezarTraza(script: () => string, limite = LIMITE): Traza {
+  const args = Deno.args;
+  const fichero = args.map((a) => a.match(OPCION)).findLast((m) => m)?.[1] ?? "";
+  Object.defineProperty(Deno, "args", {
+    value: Object.freeze(args.filter((a) => !OPCION.test(a))),
+    configurable: true,
+  });
+  const orden = (permisos: string) =>
+    [
+      `deno run ${permisos}${script()}`,
+      ...args.map((a) => /^[\w\-.=\/,:@]+$/.test(a) ? a : `'${a}'`),
+    ]
+      .join(" ");
+  // Los permisos que tiene el programa, para la orden que se sugiere: los mismos y el de escribir.
+  const permisos = ["read", "run", "net", "env"].filter((p) =>
+    Deno.permissions.querySync({ name: p as "read" }).state === "granted"
+  ).map((p) => `--allow-${p} `).join("");
   if (fichero !== "" && !/\.(html|json)$/.test(fichero)) {
-    return `--traza debe ser un fichero .html o .json (no «${fichero}»).`;
+    console.error(
+      `--traza debe ser un fichero .html o .json (no «${fichero}»).\n` +
+        `Uso: deno run ${permisos}${script()} --traza[=archivo.html|archivo.json]`,
+    );
+    Deno.exit(2);
   }
   if (
     fichero !== "" &&
     Deno.permissions.querySync({ name: "write", path: fichero }).state !== "granted"
   ) {
-    const permisos = ["read", "run", "net"].filter((p) =>
-      Deno.permissions.querySync({ name: p as "read" }).state === "granted"
-    ).map((p) => `--allow-${p} `).join("");
     console.error(
       `No hay permiso para escribir ${fichero}. Ejecuta: ` +
-        `deno run ${permisos}--allow-write=${fichero} ${orden()}`,
+        orden(`${permisos}--allow-write=${fichero} `),
     );
     Deno.exit(1);
   }
@@ -257,6 +280,8 @@ export function empezarTraza(
 
 /** Al acabar el programa: el diagrama en la terminal, o el fichero pedido. */
 function terminar(traza: Traza) {
+  // Un error de uso (código 2) o -h: no ha corrido ningún thread, no hay nada que dibujar.
+  if (Deno.exitCode === 2 || traza.nombres.length === 1) return;
   traza.anotar("termina");
   const analisis = analizar(leerLibro(traza.libro), traza.nombres, traza.objetos);
   const log = traza.log;
@@ -274,9 +299,11 @@ function terminar(traza: Traza) {
   log(`\nSumas perdidas en la traza: ${analisis.perdidas}`);
   if (analisis.ciclo) log(frasesDelCiclo(analisis).join("\n"));
   if (analisis.descartados) log(fraseDescartados(analisis));
-  log(`Traza escrita en ${traza.fichero}: ${
-    traza.fichero.endsWith(".json") ? "ábrela en ui.perfetto.dev" : "ábrela en el navegador"
-  }.`);
+  log(
+    `Traza escrita en ${traza.fichero}: ${
+      traza.fichero.endsWith(".json") ? "ábrela en ui.perfetto.dev" : "ábrela en el navegador"
+    }.`,
+  );
 }
 
 // =======================================================================================
@@ -504,7 +531,11 @@ export function etiqueta(a: Analisis, s: Suceso): string {
     case "despierta":
       return s.valor ? `despierta (${objeto()})` : `se cansa de esperar (${objeto()})`;
     case "avisa":
-      return s.valor > 1 ? `avisa a ${s.valor} (${objeto()})` : `avisa (${objeto()})`;
+      return s.valor >= 256
+        ? `avisa a todos (${objeto()})`
+        : s.valor > 1
+        ? `avisa a ${s.valor} (${objeto()})`
+        : `avisa (${objeto()})`;
     case "lee":
       return `lee ${objeto()} = ${s.valor}`;
     case "escribe":
@@ -649,9 +680,11 @@ function totales(a: Analisis): string[] {
       [cuenta("espera") + cuenta("espera_aviso"), "esperas"],
       [suyos.reduce((n, s) => n + (s.pisa?.cuantas ?? 0), 0), "sumas pisadas"],
     ].filter(([n]) => n !== 0).map(([n, que]) => `${n} ${que}`);
-    lineas.push(`  ${nombre.padEnd(largo)}${suyos.length} sucesos${
-      partes.length ? ": " + partes.join(", ") : ""
-    }`);
+    lineas.push(
+      `  ${nombre.padEnd(largo)}${suyos.length} sucesos${
+        partes.length ? ": " + partes.join(", ") : ""
+      }`,
+    );
   }
   return lineas;
 }
@@ -672,7 +705,7 @@ const COLOR = {
 const escapar = (texto: string) =>
   texto.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
-const FILAS_PAGINA = 1500; // sucesos que se dibujan en la página como mucho
+const FILAS_PAGINA = 4000; // sucesos que se dibujan en la página como mucho
 
 /** La página: un fichero HTML con todo dentro (SVG y CSS), que se abre sin red. */
 export function pagina(a: Analisis): string {
@@ -732,7 +765,9 @@ export function pagina(a: Analisis): string {
     const texto = etiqueta(a, s) + (s.pisa ? "  " + marca(a, s) : "");
     const titulo = `paso ${s.paso} · ${coma(s.ms, 3)} ms · ${a.nombres[s.hilo]}: ${texto}`;
     const fondo = s.pisa
-      ? `<rect class="fila-pisa" x="${margen}" y="${y(i)}" width="${ancho - margen}" height="${alto}"/>`
+      ? `<rect class="fila-pisa" x="${margen}" y="${y(i)}" width="${
+        ancho - margen
+      }" height="${alto}"/>`
       : "";
     const forma = s.tipo === "lee"
       ? `<circle cx="${x0 - 6}" cy="${yc}" r="6" fill="${COLOR.lee}"/>`
@@ -741,7 +776,9 @@ export function pagina(a: Analisis): string {
         s.pisa ? COLOR.pisa : COLOR.escribe
       }"/>`
       : s.tipo === "imprime"
-      ? `<path d="M${x0 - 12} ${yc - 6}h12v12h-12z" fill="none" stroke="${COLOR.imprime}" stroke-width="3"/>`
+      ? `<path d="M${x0 - 12} ${
+        yc - 6
+      }h12v12h-12z" fill="none" stroke="${COLOR.imprime}" stroke-width="3"/>`
       : `<circle cx="${x0 - 6}" cy="${yc}" r="3" fill="${COLOR.otro}"/>`;
     partes.push(
       `<g class="suceso${s.pisa ? " pisa" : ""}" ${s.pisa ? 'id="pisa-' + s.paso + '"' : ""}>` +
