@@ -99,12 +99,16 @@ export class Traza {
   constructor(libro: Libro, hilo: number) {
     this.libro = libro;
     this.hilo = hilo;
-    // Cada línea impresa (console.log) se anota antes de imprimirla.
+  }
+
+  /** Desde ahora, cada línea impresa con console.log se anota antes de imprimirla. */
+  anotarLoImpreso(): this {
     const log = this.#log;
     console.log = (...datos: unknown[]) => {
       this.imprime(datos.map((d) => typeof d === "string" ? d : Deno.inspect(d)).join(" "));
       log(...datos);
     };
+    return this;
   }
 
   /** Anota un suceso de este thread. */
@@ -225,7 +229,7 @@ function nombreDeVariable(pila: string): string | null {
 
 /** En un worker: anota como el thread que dice la orden del principal. */
 export function trazaDelThread({ libro, hilo }: { libro: Libro; hilo: number }): Traza {
-  return new Traza(libro, hilo);
+  return new Traza(libro, hilo).anotarLoImpreso();
 }
 
 /** `--traza`, `--traza=t.html` o `--traza=t.json`: el fichero pedido ("" para la terminal). */
@@ -271,7 +275,7 @@ export function empezarTraza(script: () => string, limite = LIMITE): Traza {
     );
     Deno.exit(1);
   }
-  const traza = new Traza(libroNuevo(limite), 0);
+  const traza = new Traza(libroNuevo(limite), 0).anotarLoImpreso();
   traza.fichero = fichero;
   traza.anotar("empieza");
   globalThis.addEventListener("unload", () => terminar(traza));
@@ -629,8 +633,9 @@ export function diagrama(a: Analisis, ancho = ANCHO, filas = FILAS): string[] {
     while (letras.length < ancho) letras.push(" ");
     for (const h of carriles) letras[x.get(h)!] = "│";
     for (const [h, texto] of textos) {
-      const inicio = x.get(h)!;
       const caracteres = [...texto];
+      // Si no cabe a partir de su carril, se corre a la izquierda (la fila solo tiene esto).
+      const inicio = Math.max(margen, Math.min(x.get(h)!, ancho - caracteres.length));
       for (let k = 0; k < caracteres.length && inicio + k < ancho; k++) {
         letras[inicio + k] = inicio + k === ancho - 1 && k < caracteres.length - 1
           ? "…"
@@ -932,7 +937,7 @@ export function chromeTrace(a: Analisis): string {
       pid: 1,
       tid: s.hilo,
       ts: us(s.ms),
-      args: { paso: s.paso },
+      args: { paso: s.paso, objeto: a.objetos.get(s.objeto)?.nombre ?? null, valor: s.valor },
     });
     const clave = `${s.hilo}/${s.objeto}`;
     if (s.tipo === "espera") abiertos.set(`e${clave}`, s);
