@@ -598,7 +598,7 @@ export function trozo(a: Analisis, filas: number): [number, number] {
       !(a.sucesos[lectura].hilo === s.hilo && a.sucesos[lectura].tipo === "lee" &&
         a.sucesos[lectura].objeto === s.objeto)
     ) lectura--;
-    const desde = Math.max(0, Math.min(lectura - 2, i - filas + 6));
+    const desde = Math.max(0, Math.min(lectura - 2, i - Math.floor(filas / 2)), i - filas + 4);
     return [desde, Math.min(n, desde + filas)];
   }
   if (a.ciclo) return [n - filas, n];
@@ -711,27 +711,108 @@ const escapar = (texto: string) =>
   texto.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 const FILAS_PAGINA = 4000; // sucesos que se dibujan en la página como mucho
+const ALTO = 26; // px por fila
+const MARGEN = 90; // px de la columna del paso y el tiempo
 
-/** La página: un fichero HTML con todo dentro (SVG y CSS), que se abre sin red. */
+/**
+ * La página: un fichero HTML con todo dentro (SVG y CSS), que se abre sin red. Arriba, el
+ * momento que importa (el mismo trozo que en la terminal); debajo, la ejecución entera.
+ */
 export function pagina(a: Analisis): string {
+  const columna = Math.max(190, Math.floor(1100 / a.nombres.length));
   const [desde, hasta] = trozo(a, FILAS_PAGINA);
-  const vistos = a.sucesos.slice(desde, hasta);
-  const alto = 26; // px por fila
-  const margen = 150; // px de la columna del paso y el tiempo
-  const columna = Math.max(230, Math.floor(1180 / a.nombres.length));
-  const ancho = margen + columna * a.nombres.length;
-  const y = (i: number) => 10 + i * alto;
-  const xDe = (h: number) => margen + h * columna;
+  const [desdeT, hastaT] = trozo(a, 20); // lo que cabe en la primera pantalla
+  const entera = desdeT === 0 && hastaT === a.sucesos.length;
+  const avisos = [
+    desde > 0 || hasta < a.sucesos.length
+      ? `Abajo se dibujan los sucesos ${desde} a ${hasta - 1} de ${a.sucesos.length}.`
+      : "",
+    a.descartados ? fraseDescartados(a) : "",
+  ].filter(Boolean).map((t) => `<p class="aviso">${escapar(t)}</p>`).join("");
+  const queEs = a.sucesos.some((s) => s.pisa)
+    ? "la primera suma perdida"
+    : a.ciclo
+    ? "el final: el interbloqueo"
+    : "la primera espera";
+  const resumen = `<p class="resumen${a.perdidas ? " mal" : ""}">Sumas perdidas: ${a.perdidas}</p>`;
 
-  const partes: string[] = [];
+  return `<!DOCTYPE html>
+<html lang="es">
+<head>
+<meta charset="utf-8">
+<title>Traza: ${escapar(a.nombres.slice(1).join(", ") || "MainThread")}</title>
+<style>
+  body { font: 18px/1.4 system-ui, sans-serif; margin: 16px; color: #000; background: #fff; }
+  h1 { font-size: 28px; margin: 0 0 8px; }
+  h2 { font-size: 24px; margin: 24px 0 8px; }
+  .resumen { font-size: 26px; font-weight: bold; margin: 4px 0; }
+  .resumen.mal { color: ${COLOR.pisa}; }
+  .aviso { color: #444; }
+  .leyenda span { display: inline-block; margin-right: 18px; }
+  .cabecera { position: sticky; top: 0; background: #fff; display: flex;
+    padding-left: ${MARGEN}px; border-bottom: 2px solid #000; z-index: 1; }
+  .carril { flex: none; font-weight: bold; font-size: 20px; padding: 6px 4px;
+    border-left: 2px solid #000; box-sizing: border-box; overflow: hidden; white-space: nowrap;
+    text-overflow: ellipsis; }
+  svg text { font: 16px system-ui, sans-serif; fill: #000; }
+  svg text.paso { fill: #555; font-size: 14px; }
+  .guia { stroke: #bbb; stroke-width: 1; }
+  .lock { fill: ${COLOR.lock}; }
+  .espera { fill: url(#rayas); stroke: ${COLOR.espera}; stroke-width: 1; }
+  .fila-pisa { fill: ${COLOR.pisa}; fill-opacity: 0.2; }
+  .suceso.pisa text { font-weight: bold; }
+  svg text.marca { fill: #000; font-weight: bold; }
+  .ciclo text { font: bold 18px system-ui, sans-serif; }
+</style>
+</head>
+<body>
+<svg width="0" height="0" style="position:absolute"><defs>
+<pattern id="rayas" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+<rect width="6" height="6" fill="#fff"/><rect width="3" height="6" fill="${COLOR.espera}"/></pattern>
+<marker id="punta" markerUnits="userSpaceOnUse" markerWidth="16" markerHeight="16" refX="15"
+ refY="8" orient="auto"><path d="M0 0L16 8L0 16z" fill="#000"/></marker></defs></svg>
+<h1>Traza: quién hizo qué, en orden</h1>
+${resumen}
+<p>${a.sucesos.length} sucesos de ${a.nombres.length} threads. Cada fila es un suceso, en el
+orden real; cada columna, un thread. Pasa el ratón por un suceso para ver su paso y su
+tiempo.</p>
+${avisos}
+${a.ciclo ? dibujoDelCiclo(a) : ""}
+<p class="leyenda">
+  <span><svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="${COLOR.lee}"/></svg> lee</span>
+  <span><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="${COLOR.escribe}"/></svg> escribe</span>
+  <span><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="${COLOR.pisa}"/></svg> escribe y pisa (fila marcada)</span>
+  <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="${COLOR.lock}"/></svg> tiene el Lock (o una plaza)</span>
+  <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="url(#rayas)" stroke="${COLOR.espera}"/></svg> espera</span>
+  <span><svg width="14" height="14"><path d="M1 1h12v12h-12z" fill="none" stroke="${COLOR.imprime}" stroke-width="3"/></svg> imprime</span>
+</p>
+${
+    entera ? "" : `<h2>El momento que importa: ${queEs}</h2>
+${filas(a, desdeT, hastaT, columna, "trozo")}
+<h2>Toda la ejecución</h2>`
+  }
+${filas(a, desde, hasta, columna, "todo")}
+${resumen}
+</body>
+</html>
+`;
+}
+
+/** Los sucesos de `desde` a `hasta` en carriles: una cabecera con los nombres y un SVG. */
+function filas(a: Analisis, desde: number, hasta: number, columna: number, id: string): string {
+  const vistos = a.sucesos.slice(desde, hasta);
+  const ancho = MARGEN + columna * a.nombres.length;
+  const y = (i: number) => 10 + i * ALTO;
+  const xDe = (h: number) => MARGEN + h * columna;
+
   // Las barras: un Lock tenido (de coge a suelta) y una espera (de espera a coge).
   const abiertos = new Map<string, number>(); // "hilo/objeto/clase" -> fila donde empezó
   const barras: string[] = [];
   const barra = (h: number, i0: number, i1: number, clase: "lock" | "espera", titulo: string) => {
-    const desplazamiento = clase === "lock" ? 4 : 14;
+    const x = xDe(h) + (clase === "lock" ? 4 : 14);
     barras.push(
-      `<rect class="${clase}" x="${xDe(h) + desplazamiento}" y="${y(i0) + 4}" width="8" ` +
-        `height="${Math.max(alto - 8, y(i1) - y(i0))}"><title>${escapar(titulo)}</title></rect>`,
+      `<rect class="${clase}" x="${x}" y="${y(i0) + 4}" width="8" ` +
+        `height="${Math.max(ALTO - 8, y(i1) - y(i0))}"><title>${escapar(titulo)}</title></rect>`,
     );
   };
   vistos.forEach((s, i) => {
@@ -764,15 +845,22 @@ export function pagina(a: Analisis): string {
     );
   }
 
-  vistos.forEach((s, i) => {
+  const sucesos = vistos.map((s, i) => {
     const x0 = xDe(s.hilo) + 28;
-    const yc = y(i) + alto / 2;
-    const texto = etiqueta(a, s) + (s.pisa ? "  " + marca(a, s) : "");
-    const titulo = `paso ${s.paso} · ${coma(s.ms, 3)} ms · ${a.nombres[s.hilo]}: ${texto}`;
+    const yc = y(i) + ALTO / 2;
+    const texto = etiqueta(a, s);
+    // La marca ⚠, al lado: a la derecha en los primeros carriles, a la izquierda en los últimos.
+    const izquierda = s.hilo >= a.nombres.length / 2;
+    const aviso = s.pisa
+      ? `<text class="marca" x="${izquierda ? x0 - 24 : x0 + 200}" y="${yc + 5}" ` +
+        `text-anchor="${izquierda ? "end" : "start"}">${escapar(marca(a, s))}</text>`
+      : "";
+    const titulo = `paso ${s.paso} · ${coma(s.ms, 3)} ms · ${a.nombres[s.hilo]}: ${texto}` +
+      (s.pisa ? ` ${marca(a, s)}` : "");
     const fondo = s.pisa
-      ? `<rect class="fila-pisa" x="${margen}" y="${y(i)}" width="${
-        ancho - margen
-      }" height="${alto}"/>`
+      ? `<rect class="fila-pisa" x="${MARGEN}" y="${y(i)}" width="${
+        ancho - MARGEN
+      }" height="${ALTO}"/>`
       : "";
     const forma = s.tipo === "lee"
       ? `<circle cx="${x0 - 6}" cy="${yc}" r="6" fill="${COLOR.lee}"/>`
@@ -785,12 +873,9 @@ export function pagina(a: Analisis): string {
         yc - 6
       }h12v12h-12z" fill="none" stroke="${COLOR.imprime}" stroke-width="3"/>`
       : `<circle cx="${x0 - 6}" cy="${yc}" r="3" fill="${COLOR.otro}"/>`;
-    partes.push(
-      `<g class="suceso${s.pisa ? " pisa" : ""}" ${s.pisa ? 'id="pisa-' + s.paso + '"' : ""}>` +
-        `<title>${escapar(titulo)}</title>${fondo}${forma}` +
-        `<text x="${x0 + 4}" y="${yc + 5}">${escapar(texto)}</text>` +
-        `<text class="paso" x="8" y="${yc + 5}">${s.paso} · ${coma(s.ms, 2)} ms</text></g>`,
-    );
+    return `<g class="suceso${s.pisa ? " pisa" : ""}"><title>${escapar(titulo)}</title>` +
+      `${fondo}${forma}<text x="${x0 + 4}" y="${yc + 5}">${escapar(texto)}</text>${aviso}` +
+      `<text class="paso" x="8" y="${yc + 5}">paso ${s.paso}</text></g>`;
   });
 
   const guias = a.nombres.map((_, h) =>
@@ -799,77 +884,22 @@ export function pagina(a: Analisis): string {
   const cabecera = a.nombres.map((nombre, h) =>
     `<div class="carril" data-hilo="${h}" style="width:${columna}px">${escapar(nombre)}</div>`
   ).join("");
-  const primera = vistos.find((s) => s.pisa);
-  const avisos = [
-    desde > 0 || hasta < a.sucesos.length
-      ? `Se dibujan los sucesos ${desde} a ${hasta - 1} de ${a.sucesos.length}.`
-      : "",
-    a.descartados ? fraseDescartados(a) : "",
-  ].filter(Boolean).map((t) => `<p class="aviso">${escapar(t)}</p>`).join("");
-
-  return `<!DOCTYPE html>
-<html lang="es">
-<head>
-<meta charset="utf-8">
-<title>Traza: ${escapar(a.nombres.slice(1).join(", ") || "MainThread")}</title>
-<style>
-  body { font: 18px/1.4 system-ui, sans-serif; margin: 16px; color: #000; background: #fff; }
-  h1 { font-size: 28px; margin: 0 0 8px; }
-  .resumen { font-size: 24px; font-weight: bold; margin: 4px 0; }
-  .resumen.mal { color: ${COLOR.pisa}; }
-  .aviso { color: #444; }
-  .leyenda span { display: inline-block; margin-right: 18px; }
-  .cabecera { position: sticky; top: 0; background: #fff; display: flex;
-    padding-left: ${margen}px; border-bottom: 2px solid #000; z-index: 1; }
-  .carril { font-weight: bold; font-size: 20px; padding: 6px 4px; border-left: 2px solid #000;
-    box-sizing: border-box; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
-  svg text { font: 16px system-ui, sans-serif; fill: #000; }
-  svg text.paso { fill: #555; font-size: 14px; }
-  .guia { stroke: #bbb; stroke-width: 1; }
-  .lock { fill: ${COLOR.lock}; }
-  .espera { fill: url(#rayas); stroke: ${COLOR.espera}; stroke-width: 1; }
-  .fila-pisa { fill: ${COLOR.pisa}; fill-opacity: 0.18; }
-  .suceso.pisa text { font-weight: bold; }
-  .suceso:hover text { text-decoration: underline; }
-  .ciclo text { font: bold 18px system-ui, sans-serif; }
-</style>
-</head>
-<body>
-<h1>Traza: quién hizo qué, en orden</h1>
-<p class="resumen${a.perdidas ? " mal" : ""}">Sumas perdidas: ${a.perdidas}</p>
-<p>${a.sucesos.length} sucesos de ${a.nombres.length} threads. Cada fila es un suceso, en el
-orden real; cada columna, un thread. Pasa el ratón por un suceso para ver su paso y su
-tiempo.${primera ? ` <a href="#pisa-${primera.paso}">Ir a la primera suma perdida</a>.` : ""}</p>
-${avisos}
-${a.ciclo ? dibujoDelCiclo(a) : ""}
-<p class="leyenda">
-  <span><svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="${COLOR.lee}"/></svg> lee</span>
-  <span><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="${COLOR.escribe}"/></svg> escribe</span>
-  <span><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="${COLOR.pisa}"/></svg> escribe y pisa (fila marcada)</span>
-  <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="${COLOR.lock}"/></svg> tiene el Lock</span>
-  <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="url(#rayas)" stroke="${COLOR.espera}"/></svg> espera</span>
-  <span><svg width="14" height="14"><path d="M1 1h12v12h-12z" fill="none" stroke="${COLOR.imprime}" stroke-width="3"/></svg> imprime</span>
-</p>
+  return `<div class="carriles" id="${id}" style="width:${ancho}px">
 <div class="cabecera">${cabecera}</div>
 <svg xmlns="http://www.w3.org/2000/svg" width="${ancho}" height="${y(vistos.length) + 10}">
-<defs><pattern id="rayas" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-<rect width="6" height="6" fill="#fff"/><rect width="3" height="6" fill="${COLOR.espera}"/></pattern></defs>
 ${guias.join("\n")}
 ${barras.join("\n")}
-${partes.join("\n")}
+${sucesos.join("\n")}
 </svg>
-<p class="resumen${a.perdidas ? " mal" : ""}">Sumas perdidas: ${a.perdidas}</p>
-</body>
-</html>
-`;
+</div>`;
 }
 
 /** El círculo del interbloqueo: cada thread apunta a lo que espera, y eso a quien lo tiene. */
 function dibujoDelCiclo(a: Analisis): string {
   const ciclo = a.ciclo!;
   const n = ciclo.length * 2; // threads y objetos, alternados
-  const r = 190;
-  const c = 260;
+  const r = 230;
+  const c = 310;
   const punto = (k: number) => {
     const angulo = -Math.PI / 2 + (2 * Math.PI * k) / n;
     return [c + r * Math.cos(angulo), c + r * Math.sin(angulo)];
@@ -884,30 +914,29 @@ function dibujoDelCiclo(a: Analisis): string {
     const texto = esThread ? a.nombres[hilo] : nombreDe(a, objeto);
     nodos.push(
       esThread
-        ? `<circle cx="${x}" cy="${y}" r="34" fill="${COLOR.espera}"/>`
-        : `<rect x="${x - 30}" y="${y - 18}" width="60" height="36" fill="${COLOR.lock}"/>`,
+        ? `<ellipse cx="${x}" cy="${y}" rx="62" ry="30" fill="${COLOR.espera}"/>`
+        : `<rect x="${x - 66}" y="${y - 18}" width="132" height="36" fill="${COLOR.lock}"/>`,
       `<text x="${x}" y="${y + 6}" text-anchor="middle">${escapar(texto)}</text>`,
     );
     // De un nodo al siguiente, acortada para no tapar los nodos.
     const dx = x2 - x;
     const dy = y2 - y;
-    const largo = Math.hypot(dx, dy);
-    const [ax, ay] = [x + dx * 40 / largo, y + dy * 40 / largo];
-    const [bx, by] = [x2 - dx * 42 / largo, y2 - dy * 42 / largo];
+    const [ax, ay] = [x + dx * 0.3, y + dy * 0.3];
+    const [bx, by] = [x + dx * 0.7, y + dy * 0.7];
     flechas.push(
       `<line x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" stroke="#000" stroke-width="3" ` +
         `marker-end="url(#punta)"><title>${esThread ? "espera" : "lo tiene"}</title></line>`,
     );
   }
+  const [titulo, ...lineas] = frasesDelCiclo(a);
   return `<h2>Interbloqueo</h2>
-<p>${escapar(frasesDelCiclo(a)[0])} Las flechas: «espera» (del thread a lo que espera) y
-«lo tiene» (de lo esperado a quien lo tiene). Nadie puede avanzar.</p>
+<p>${escapar(titulo.replace(/:$/, "."))} Nadie puede avanzar. Las flechas dicen «espera»
+(del thread a lo que espera) y «lo tiene» (de lo que se espera a quien lo tiene).</p>
 <svg class="ciclo" xmlns="http://www.w3.org/2000/svg" width="${2 * c}" height="${2 * c}">
-<defs><marker id="punta" markerWidth="10" markerHeight="10" refX="9" refY="5" orient="auto">
-<path d="M0 0L10 5L0 10z" fill="#000"/></marker></defs>
 ${flechas.join("\n")}
 ${nodos.join("\n")}
-</svg>`;
+</svg>
+<ul>${lineas.map((l) => `<li>${escapar(l.trim())}</li>`).join("")}</ul>`;
 }
 
 // ----- Chrome Trace (Perfetto) ------------------------------------------------------------
