@@ -758,7 +758,10 @@ if (enUnWorker) {
 
 // --traza: solo entonces se carga traza.ts, que lee la opción (y la quita de Deno.args).
 if (!enUnWorker && Deno.args.some((a) => /^--traza(=|$)/.test(a))) {
-  traza = (await import("./traza.ts")).empezarTraza(() => scriptDeLaOrden());
+  const { empezarTraza } = await import("./traza.ts").catch(() =>
+    terminarConError("--traza necesita traza.ts al lado de threading.ts: cópialo también.")
+  );
+  traza = empezarTraza(() => scriptDeLaOrden());
 }
 
 /** Los permisos de la orden de los ejemplos de threads/ (`leerOpciones` puede dar otros). */

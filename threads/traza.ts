@@ -10,8 +10,7 @@
  * `--traza=archivo.json`, el formato Trace Event de Chrome (se abre en ui.perfetto.dev).
  * Solo se carga con `--traza` (un `import()`): sin ella, cada primitiva mira una variable
  * (`traza`, null) y sigue. En orden: 1. cómo se anota, 2. qué se deduce, 3. cómo se dibuja.
- *
- * @usa threading.ts, con `--traza`: `traza?.anotar("coge", this)` en cada primitiva
+ * Lo usa threading.ts, con una línea en cada primitiva: `traza?.anotar("coge", this)`.
  */
 
 // =======================================================================================
