@@ -19,9 +19,9 @@
 //
 // Todos los threads escriben en el mismo libro, un SharedArrayBuffer. Cada suceso toma su
 // número con `Atomics.add(control, SIGUIENTE, 1)`: dos threads nunca reciben el mismo y el
-// número es el orden global. Cada suceso ocupa 5 enteros: [thread, tipo, objeto, valor,
-// extra]; el tipo se escribe el último (con Atomics.store): un suceso con tipo 0 está a medio
-// escribir y no se lee. El texto (lo impreso) va a otra memoria compartida, letra a letra.
+// número es el orden global. Cada suceso ocupa 3 enteros, [thread, tipo, objeto], y 3
+// números, [valor, extra, ms]; el tipo se escribe el último (con Atomics.store): un suceso
+// con tipo 0 está a medio escribir y no se lee. El texto (lo impreso) va a otra memoria compartida, letra a letra.
 // Un Lock se anota «coge» justo después de cogerlo y «suelta» justo antes de soltarlo: así,
 // en el libro, nunca hay dos con el mismo Lock. Leer o escribir un Value y anotarlo se hace
 // dentro de un cerrojo pequeño del propio libro: el orden del libro ES el de la memoria.
@@ -41,13 +41,13 @@ const TIPOS = [
   "avisa", // Condition.notify(n): valor n
   "lee", // lee un Value: valor
   "escribe", // escribe un Value: valor, y extra: el valor que había
-  "duerme", // sleep(): valor en microsegundos
+  "duerme", // sleep(): valor en segundos
 ] as const;
 
 /** Un tipo de suceso: "coge", "lee"... */
 export type Tipo = typeof TIPOS[number];
 
-const CAMPOS = 5; // enteros por suceso: thread, tipo, objeto, valor, extra
+const CAMPOS = 3; // enteros por suceso: thread, tipo, objeto (y 3 números: valor, extra, ms)
 const SIGUIENTE = 0; // control[0]: el número del próximo suceso
 const CERROJO = 1; // control[1]: el cerrojo de leer/escribir un Value y anotarlo
 const LETRAS = 2; // control[2]: letras de texto usadas
@@ -60,7 +60,7 @@ const TEXTO = 1 << 20; // letras de texto que caben (2 MB)
 export interface Libro {
   control: Int32Array;
   sucesos: Int32Array;
-  tiempos: Float64Array; // ms desde el inicio de la traza
+  numeros: Float64Array; // valor, extra y ms desde el inicio de la traza
   texto: Uint16Array;
   inicio: number; // performance.timeOrigin + performance.now() del principal al empezar
   limite: number;
@@ -72,7 +72,7 @@ export function libroNuevo(limite = LIMITE): Libro {
   return {
     control: new Int32Array(sab(4 * 4)),
     sucesos: new Int32Array(sab(4 * CAMPOS * limite)),
-    tiempos: new Float64Array(sab(8 * limite)),
+    numeros: new Float64Array(sab(8 * 3 * limite)),
     texto: new Uint16Array(sab(2 * TEXTO)),
     inicio: performance.timeOrigin + performance.now(),
     limite,
@@ -112,20 +112,20 @@ export class Traza {
 
   /** Anota un suceso de este thread. */
   anotar(tipo: Tipo, objeto: Objeto | null = null, valor = 0, extra = 0): void {
-    const { control, sucesos, tiempos, inicio, limite } = this.libro;
+    const { control, sucesos, numeros, inicio, limite } = this.libro;
     const n = Atomics.add(control, SIGUIENTE, 1);
     if (n >= limite) return; // lleno: solo se cuenta
     const i = n * CAMPOS;
-    tiempos[n] = performance.timeOrigin + performance.now() - inicio;
+    numeros[3 * n] = valor;
+    numeros[3 * n + 1] = extra;
+    numeros[3 * n + 2] = performance.timeOrigin + performance.now() - inicio;
     sucesos[i] = this.hilo;
     sucesos[i + 2] = objeto ? objeto.indice : -1;
-    sucesos[i + 3] = valor;
-    sucesos[i + 4] = extra;
     Atomics.store(sucesos, i + 1, TIPOS.indexOf(tipo) + 1); // el último: ya está entero
   }
 
   /** Lee `m[0]` (un Value) y lo anota, sin que nadie escriba entre medias. */
-  lee(objeto: Objeto, m: Int32Array): number {
+  lee(objeto: Objeto, m: Float64Array): number {
     this.#cerrar();
     const valor = m[0];
     this.anotar("lee", objeto, valor);
@@ -134,7 +134,7 @@ export class Traza {
   }
 
   /** Escribe `m[0]` (un Value) y lo anota con el valor que había. */
-  escribe(objeto: Objeto, m: Int32Array, valor: number): void {
+  escribe(objeto: Objeto, m: Float64Array, valor: number): void {
     this.#cerrar();
     const antes = m[0];
     m[0] = valor;
@@ -335,16 +335,9 @@ export function leerLibro(libro: Libro): { sucesos: Suceso[]; total: number } {
     const i = paso * CAMPOS;
     const tipo = Atomics.load(libro.sucesos, i + 1);
     if (tipo === 0) continue; // a medio escribir (un thread cortado por Deno.exit)
-    const [hilo, , objeto, valor, extra] = libro.sucesos.subarray(i, i + CAMPOS);
-    const suceso: Suceso = {
-      paso,
-      hilo,
-      tipo: TIPOS[tipo - 1],
-      objeto,
-      valor,
-      extra,
-      ms: libro.tiempos[paso],
-    };
+    const [hilo, , objeto] = libro.sucesos.subarray(i, i + CAMPOS);
+    const [valor, extra, ms] = libro.numeros.subarray(3 * paso, 3 * paso + 3);
+    const suceso: Suceso = { paso, hilo, tipo: TIPOS[tipo - 1], objeto, valor, extra, ms };
     if (suceso.tipo === "imprime") {
       suceso.texto = String.fromCharCode(...libro.texto.subarray(valor, valor + extra));
     }
@@ -407,7 +400,7 @@ export function analizar(
       espera.set(s.hilo, s.objeto);
     } else if (s.tipo === "coge") {
       espera.delete(s.hilo);
-      if (tipo === "Semaphore") {
+      if (tipo?.endsWith("Semaphore")) {
         dentro.set(s.objeto, (dentro.get(s.objeto) ?? 0) + 1);
       } else {
         dentro.set(s.objeto, (dentro.get(s.objeto) ?? 0) + 1);
@@ -511,7 +504,7 @@ const coma = (x: number, decimales = 1) => x.toFixed(decimales).replace(".", ","
 /** La etiqueta de un suceso: «lee contador = 5», «coge el Lock», «imprime «Tarea 1»». */
 export function etiqueta(a: Analisis, s: Suceso): string {
   const objeto = () => nombreDe(a, s.objeto);
-  const semaforo = a.objetos.get(s.objeto)?.tipo === "Semaphore";
+  const semaforo = a.objetos.get(s.objeto)?.tipo.endsWith("Semaphore");
   switch (s.tipo) {
     case "empieza":
       return "empieza";
@@ -544,7 +537,7 @@ export function etiqueta(a: Analisis, s: Suceso): string {
     case "escribe":
       return `escribe ${objeto()} = ${s.valor}`;
     case "duerme":
-      return s.valor <= 1 ? "cede el turno" : `duerme ${coma(s.valor / 1e6, 2)} s`;
+      return s.valor === 0 ? "cede el turno" : `duerme ${String(s.valor).replace(".", ",")} s`;
   }
 }
 
