@@ -669,19 +669,18 @@ function totales(a: Analisis): string[] {
   for (const [h, nombre] of a.nombres.entries()) {
     const suyos = a.sucesos.filter((s) => s.hilo === h);
     const cuenta = (tipo: Tipo) => suyos.filter((s) => s.tipo === tipo).length;
-    const partes = [
-      [cuenta("imprime"), "líneas"],
-      [cuenta("lee"), "lecturas"],
-      [cuenta("escribe"), "escrituras"],
-      [cuenta("coge"), "veces coge"],
-      [cuenta("espera") + cuenta("espera_aviso"), "esperas"],
-      [suyos.reduce((n, s) => n + (s.pisa?.cuantas ?? 0), 0), "sumas pisadas"],
-    ].filter(([n]) => n !== 0).map(([n, que]) => `${n} ${que}`);
-    lineas.push(
-      `  ${nombre.padEnd(largo)}${suyos.length} sucesos${
-        partes.length ? ": " + partes.join(", ") : ""
-      }`,
-    );
+    const partes: [number, string, string][] = [
+      [cuenta("imprime"), "línea impresa", "líneas impresas"],
+      [cuenta("lee"), "lectura", "lecturas"],
+      [cuenta("escribe"), "escritura", "escrituras"],
+      [cuenta("coge"), "vez que coge", "veces que coge"],
+      [cuenta("espera") + cuenta("espera_aviso"), "espera", "esperas"],
+      [suyos.reduce((n, s) => n + (s.pisa?.cuantas ?? 0), 0), "suma pisada", "sumas pisadas"],
+    ];
+    const texto = partes.filter(([n]) => n !== 0)
+      .map(([n, uno, varios]) => `${n} ${n === 1 ? uno : varios}`).join(", ");
+    const sucesos = `${suyos.length} ${suyos.length === 1 ? "suceso" : "sucesos"}`;
+    lineas.push(`  ${nombre.padEnd(largo)}${sucesos}${texto ? ": " + texto : ""}`);
   }
   return lineas;
 }
