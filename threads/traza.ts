@@ -168,8 +168,9 @@ export class Traza {
     if (objeto.indice < 0) return;
     const pila = new Error().stack ?? "";
     const nombre = nombreDeVariable(pila) ?? tipo;
-    const dentroDeCondition = tipo === "Lock" && /at new Condition/.test(pila);
-    const base = dentroDeCondition ? `${nombre}.lock` : nombre;
+    // El Lock de una Condition (o de una Barrier) se llama como ella: `cuenta.lock`.
+    const dentroDe = [...pila.matchAll(/at new (Condition|Barrier) /g)].some(([, x]) => x !== tipo);
+    const base = dentroDe ? `${nombre}.${tipo === "Condition" ? "condition" : "lock"}` : nombre;
     const iguales = this.#conElMismoNombre.get(base) ?? [];
     if (iguales.length === 1) iguales[0].nombre = `${base}[0]`;
     const nuevo = { tipo, nombre: iguales.length === 0 ? base : `${base}[${iguales.length}]` };
