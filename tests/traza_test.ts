@@ -221,6 +221,35 @@ Deno.test("traza: filosofos.ts --interbloqueo dibuja el círculo de los 5", asyn
   }
 });
 
+Deno.test("traza: todos los ejemplos de threads aceptan --traza, sin tocar su código", async () => {
+  // Los que usan threading.ts (directamente o por concurrent_futures.ts o queue.ts), menos los
+  // que ya se prueban arriba con más detalle.
+  const probados = ["carrera.ts", "lock.ts", "semaforo.ts", "filosofos.ts"];
+  const modulos = ["threading.ts", "concurrent_futures.ts", "queue.ts", "traza.ts"];
+  const carpeta = new URL("../threads/", import.meta.url);
+  const ejemplos = [...Deno.readDirSync(carpeta)].map((e) => e.name).sort().filter((nombre) => {
+    const codigo = Deno.readTextFileSync(new URL(nombre, carpeta));
+    return nombre.endsWith(".ts") && ![...probados, ...modulos].includes(nombre) &&
+      codigo.includes("if (import.meta.main)") &&
+      /from "\.\/(threading|concurrent_futures|queue)\.ts"/.test(codigo);
+  });
+  assert.ok(ejemplos.length >= 5, `${ejemplos}`);
+  const resultados = await Promise.all(ejemplos.map((nombre) => {
+    const codigo = Deno.readTextFileSync(new URL(nombre, carpeta));
+    const permisos = ["--allow-read", ...(codigo.includes("Deno.Command") ? ["--allow-run"] : [])];
+    const args = nombre === "procesos_hilos.ts" ? ["--limite", "10000"] : [];
+    return ejecutar(["run", ...permisos, `threads/${nombre}`, ...args, "--traza"]);
+  }));
+  for (const [i, r] of resultados.entries()) {
+    assert.equal(r.code, 0, `${ejemplos[i]}: ${r.stderr}`);
+    assert.ok(r.lineas.some((l) => l.startsWith("Traza: ")), `${ejemplos[i]}:\n${r.stdout}`);
+    const dibujo = diagramaDe(r.lineas);
+    cabeEnElProyector(dibujo);
+    assert.match(dibujo[1], /^ paso [A-Za-z]/, ejemplos[i]);
+    assert.equal(perdidasDe(dibujo), 0, `${ejemplos[i]}:\n${dibujo.join("\n")}`);
+  }
+});
+
 Deno.test("traza: los errores, con las frases de siempre", async () => {
   const [extension, sinPermiso, ayuda, sinTraza] = await Promise.all([
     conTraza("carrera.ts", ["--traza=traza.txt"]),

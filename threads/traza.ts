@@ -670,18 +670,22 @@ function totales(a: Analisis): string[] {
   for (const [h, nombre] of a.nombres.entries()) {
     const suyos = a.sucesos.filter((s) => s.hilo === h);
     const cuenta = (tipo: Tipo) => suyos.filter((s) => s.tipo === tipo).length;
-    const partes: [number, string, string][] = [
-      [cuenta("imprime"), "línea impresa", "líneas impresas"],
-      [cuenta("lee"), "lectura", "lecturas"],
-      [cuenta("escribe"), "escritura", "escrituras"],
-      [cuenta("coge"), "vez que coge", "veces que coge"],
-      [cuenta("espera") + cuenta("espera_aviso"), "espera", "esperas"],
-      [suyos.reduce((n, s) => n + (s.pisa?.cuantas ?? 0), 0), "suma pisada", "sumas pisadas"],
+    // Con los verbos de las etiquetas: «lee 500, escribe 500, pisa 12 sumas».
+    const partes: [number, string][] = [
+      [cuenta("imprime"), "imprime"],
+      [cuenta("lee"), "lee"],
+      [cuenta("escribe"), "escribe"],
+      [cuenta("coge"), "coge"],
+      [cuenta("espera") + cuenta("espera_aviso"), "espera"],
     ];
-    const texto = partes.filter(([n]) => n !== 0)
-      .map(([n, uno, varios]) => `${n} ${n === 1 ? uno : varios}`).join(", ");
+    const pisadas = suyos.reduce((n, s) => n + (s.pisa?.cuantas ?? 0), 0);
+    const texto = [
+      ...partes.filter(([n]) => n !== 0).map(([n, verbo]) => `${verbo} ${n}`),
+      ...(pisadas ? [`pisa ${pisadas} ${pisadas === 1 ? "suma" : "sumas"}`] : []),
+    ].join(", ");
     const sucesos = `${suyos.length} ${suyos.length === 1 ? "suceso" : "sucesos"}`;
-    lineas.push(`  ${nombre.padEnd(largo)}${sucesos}${texto ? ": " + texto : ""}`);
+    const linea = `  ${nombre.padEnd(largo)}${sucesos}${texto ? ": " + texto : ""}`;
+    lineas.push([...linea].length > ANCHO ? [...linea].slice(0, ANCHO - 1).join("") + "…" : linea);
   }
   return lineas;
 }
