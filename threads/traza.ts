@@ -463,27 +463,57 @@ function sumasPerdidas(
 ): number {
   let perdidas = 0;
   for (const [objeto, lista] of escrituras) {
-    const enLaCadena = new Set<Suceso>();
-    for (let e: Suceso | null = actual.get(objeto)!; e; e = madre.get(e) ?? null) {
-      enLaCadena.add(e);
-    }
-    // ¿Se basa `e` en `q` (directamente o a través de otras)? Solo hace falta mirar atrás
-    // hasta el paso de `q`.
-    const seBasaEn = (e: Suceso, q: Suceso) => {
-      for (let m = madre.get(e) ?? null; m && m.paso >= q.paso; m = madre.get(m) ?? null) {
-        if (m === q) return true;
+    const n = lista.length;
+    const indice = new Map(lista.map((e, i) => [e, i]));
+    const madreDe = lista.map((e) => indice.get(madre.get(e)!) ?? -1);
+    const enLaCadena = new Uint8Array(n);
+    for (let i = indice.get(actual.get(objeto)!)!; i >= 0; i = madreDe[i]) enLaCadena[i] = 1;
+
+    // Las escrituras son un árbol (cada una cuelga de su madre). Numerado en profundidad,
+    // «j se basa en i» es «j está en el subárbol de i»: desde[i] <= desde[j] <= hasta[i].
+    const hijas: number[][] = lista.map(() => []);
+    madreDe.forEach((m, j) => m >= 0 && hijas[m].push(j));
+    const desde = new Int32Array(n);
+    const hasta = new Int32Array(n);
+    let contador = 0;
+    for (let raiz = 0; raiz < n; raiz++) {
+      if (madreDe[raiz] >= 0) continue;
+      const pila: [number, number][] = [[raiz, 0]];
+      desde[raiz] = contador++;
+      while (pila.length) {
+        const cima = pila[pila.length - 1];
+        const [nodo, k] = cima;
+        if (k < hijas[nodo].length) {
+          cima[1]++;
+          const hija = hijas[nodo][k];
+          desde[hija] = contador++;
+          pila.push([hija, 0]);
+        } else {
+          hasta[nodo] = contador - 1;
+          pila.pop();
+        }
       }
-      return false;
-    };
-    lista.forEach((q, i) => {
-      if (enLaCadena.has(q)) return;
+    }
+    const seBasaEn = (j: number, i: number) => desde[i] <= desde[j] && desde[j] <= hasta[i];
+    // Tramos de escrituras seguidas, cada una basada en la anterior: se saltan de una vez.
+    const finDelTramo = new Int32Array(n);
+    for (let j = n - 1; j >= 0; j--) {
+      finDelTramo[j] = j + 1 < n && madreDe[j + 1] === j ? finDelTramo[j + 1] : j;
+    }
+
+    for (let i = 0; i < n; i++) {
+      if (enLaCadena[i]) continue;
       perdidas++;
-      const pisa = lista.slice(i + 1).find((e) => !seBasaEn(e, q));
-      if (!pisa) return; // no pasa: la última escritura está en la cadena
+      // La que la pisa: la primera posterior que no se basa en ella (como mucho, la última).
+      let k = i + 1;
+      for (let vueltas = 0; k < n - 1 && seBasaEn(k, i) && vueltas < 10_000; vueltas++) {
+        k = madreDe[k] === k - 1 ? finDelTramo[k] + 1 : k + 1;
+      }
+      const pisa = lista[seBasaEn(Math.min(k, n - 1), i) ? n - 1 : Math.min(k, n - 1)];
       pisa.pisa ??= { cuantas: 0, de: [] };
       pisa.pisa.cuantas++;
-      if (!pisa.pisa.de.includes(q.hilo)) pisa.pisa.de.push(q.hilo);
-    });
+      if (!pisa.pisa.de.includes(lista[i].hilo)) pisa.pisa.de.push(lista[i].hilo);
+    }
   }
   return perdidas;
 }
