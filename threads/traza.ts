@@ -728,6 +728,7 @@ const COLOR = {
   escribe: "#009E73", // verde azulado, cuadrado
   pisa: "#D55E00", // bermellón, fondo de la fila y triángulo
   lock: "#56B4E9", // azul cielo: barra mientras se tiene un Lock
+  plaza: "#F0E442", // amarillo (con borde): barra mientras se ocupa una plaza de un Semaphore
   espera: "#E69F00", // naranja: barra rayada mientras se espera
   imprime: "#CC79A7", // púrpura rojizo
   otro: "#000000",
@@ -784,6 +785,7 @@ export function pagina(a: Analisis): string {
   svg text.paso { fill: #555; font-size: 14px; }
   .guia { stroke: #bbb; stroke-width: 1; }
   .lock { fill: ${COLOR.lock}; }
+  .plaza { fill: ${COLOR.plaza}; stroke: #000; stroke-width: 1; }
   .espera { fill: url(#rayas); stroke: ${COLOR.espera}; stroke-width: 1; }
   .fila-pisa { fill: ${COLOR.pisa}; fill-opacity: 0.2; }
   .suceso.pisa text { font-weight: bold; }
@@ -808,7 +810,8 @@ ${a.ciclo ? dibujoDelCiclo(a) : ""}
   <span><svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="${COLOR.lee}"/></svg> lee</span>
   <span><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="${COLOR.escribe}"/></svg> escribe</span>
   <span><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="${COLOR.pisa}"/></svg> escribe y pisa (fila marcada)</span>
-  <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="${COLOR.lock}"/></svg> tiene el Lock (o una plaza)</span>
+  <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="${COLOR.lock}"/></svg> tiene el Lock</span>
+  <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="${COLOR.plaza}" stroke="#000"/></svg> ocupa una plaza</span>
   <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="url(#rayas)" stroke="${COLOR.espera}"/></svg> espera</span>
   <span><svg width="14" height="14"><path d="M1 1h12v12h-12z" fill="none" stroke="${COLOR.imprime}" stroke-width="3"/></svg> imprime</span>
 </p>
@@ -827,18 +830,27 @@ ${resumen}
 /** Los sucesos de `desde` a `hasta` en carriles: una cabecera con los nombres y un SVG. */
 function filas(a: Analisis, desde: number, hasta: number, columna: number, id: string): string {
   const vistos = a.sucesos.slice(desde, hasta);
-  const ancho = MARGEN + columna * a.nombres.length;
+  const ancho = MARGEN + columna * a.nombres.length + 150; // + lo que sobresale del último
   const y = (i: number) => 10 + i * ALTO;
   const xDe = (h: number) => MARGEN + h * columna;
 
-  // Las barras: un Lock tenido (de coge a suelta) y una espera (de espera a coge).
+  // Las barras: un Lock tenido o una plaza ocupada (de coge a suelta), una al lado de otra
+  // si son varios (un filósofo tiene dos tenedores), y una espera (de espera a coge).
   const abiertos = new Map<string, number>(); // "hilo/objeto/clase" -> fila donde empezó
   const barras: string[] = [];
-  const barra = (h: number, i0: number, i1: number, clase: "lock" | "espera", titulo: string) => {
-    const x = xDe(h) + (clase === "lock" ? 4 : 14);
+  const sitios = new Map<string, number>(); // "hilo/objeto" -> su sitio en el carril (0 a 2)
+  const barra = (h: number, objeto: number, i0: number, i1: number, espera: boolean, t: string) => {
+    const plaza = a.objetos.get(objeto)?.tipo.endsWith("Semaphore");
+    const clave = `${h}/${objeto}`;
+    if (!sitios.has(clave)) {
+      sitios.set(clave, [...sitios.keys()].filter((k) => k.startsWith(`${h}/`)).length % 3);
+    }
+    const x = xDe(h) + (espera ? 21 : 3 + 6 * sitios.get(clave)!);
     barras.push(
-      `<rect class="${clase}" x="${x}" y="${y(i0) + 4}" width="8" ` +
-        `height="${Math.max(ALTO - 8, y(i1) - y(i0))}"><title>${escapar(titulo)}</title></rect>`,
+      `<rect class="${espera ? "espera" : plaza ? "plaza" : "lock"}" x="${x}" y="${y(i0) + 4}" ` +
+        `width="5" height="${Math.max(ALTO - 8, y(i1) - y(i0))}"><title>${
+          escapar(t)
+        }</title></rect>`,
     );
   };
   vistos.forEach((s, i) => {
@@ -847,14 +859,14 @@ function filas(a: Analisis, desde: number, hasta: number, columna: number, id: s
     if (s.tipo === "coge" || s.tipo === "no_coge") {
       const e = abiertos.get(`${clave}/espera`);
       if (e !== undefined) {
-        barra(s.hilo, e, i, "espera", `${a.nombres[s.hilo]} espera ${nombreDe(a, s.objeto)}`);
+        barra(s.hilo, s.objeto, e, i, true, `${a.nombres[s.hilo]} espera ${nombreDe(a, s.objeto)}`);
         abiertos.delete(`${clave}/espera`);
       }
       if (s.tipo === "coge") abiertos.set(`${clave}/lock`, i);
     }
     if (s.tipo === "suelta") {
       const c = abiertos.get(`${clave}/lock`) ?? 0;
-      barra(s.hilo, c, i, "lock", `${a.nombres[s.hilo]} tiene ${nombreDe(a, s.objeto)}`);
+      barra(s.hilo, s.objeto, c, i, false, `${a.nombres[s.hilo]} tiene ${nombreDe(a, s.objeto)}`);
       abiertos.delete(`${clave}/lock`);
     }
   });
@@ -864,15 +876,16 @@ function filas(a: Analisis, desde: number, hasta: number, columna: number, id: s
     const verbo = clase === "lock" ? "tiene" : "espera";
     barra(
       Number(h),
+      Number(objeto),
       i,
       vistos.length,
-      clase as "lock" | "espera",
+      clase === "espera",
       `${a.nombres[Number(h)]} ${verbo} ${nombreDe(a, Number(objeto))} hasta el final`,
     );
   }
 
   const sucesos = vistos.map((s, i) => {
-    const x0 = xDe(s.hilo) + 28;
+    const x0 = xDe(s.hilo) + 42;
     const yc = y(i) + ALTO / 2;
     const texto = etiqueta(a, s);
     // La marca ⚠, al lado: a la derecha en los primeros carriles, a la izquierda en los últimos.
