@@ -21,7 +21,8 @@
 // número con `Atomics.add(control, SIGUIENTE, 1)`: dos threads nunca reciben el mismo y el
 // número es el orden global. Cada suceso ocupa 3 enteros, [thread, tipo, objeto], y 3
 // números, [valor, extra, ms]; el tipo se escribe el último (con Atomics.store): un suceso
-// con tipo 0 está a medio escribir y no se lee. El texto (lo impreso) va a otra memoria compartida, letra a letra.
+// con tipo 0 está a medio escribir y no se lee. Lo impreso va, letra a letra, a otra
+// memoria compartida: así se lee aunque el thread no acabe nunca (un interbloqueo).
 // Un Lock se anota «coge» justo después de cogerlo y «suelta» justo antes de soltarlo: así,
 // en el libro, nunca hay dos con el mismo Lock. Leer o escribir un Value y anotarlo se hace
 // dentro de un cerrojo pequeño del propio libro: el orden del libro ES el de la memoria.
@@ -36,9 +37,9 @@ const TIPOS = [
   "coge", // coge un Lock (o una plaza del Semaphore; valor: plazas que quedan)
   "no_coge", // acquire(false) o con tiempo máximo: no lo consiguió
   "suelta", // suelta un Lock (o devuelve una plaza; valor: plazas que quedarán)
-  "espera_aviso", // Condition.wait(): suelta el lock y espera un notify
+  "espera_aviso", // Condition.wait() (suelta el lock y espera un notify) o Event.wait()
   "despierta", // ... le han avisado (valor 1) o se cansó de esperar (valor 0)
-  "avisa", // Condition.notify(n): valor n
+  "avisa", // Condition.notify(n) (valor n) o Event.set()
   "lee", // lee un Value: valor
   "escribe", // escribe un Value: valor, y extra: el valor que había
   "duerme", // sleep(): valor en segundos
