@@ -747,7 +747,7 @@ const MARGEN = 90; // px de la columna del paso y el tiempo
  * momento que importa (el mismo trozo que en la terminal); debajo, la ejecución entera.
  */
 export function pagina(a: Analisis): string {
-  const columna = Math.max(190, Math.floor(1100 / a.nombres.length));
+  const columna = Math.max(180, Math.floor(1000 / a.nombres.length)); // 5 carriles caben en 1280 px
   const [desde, hasta] = trozo(a, FILAS_PAGINA);
   const [desdeT, hastaT] = trozo(a, 20); // lo que cabe en la primera pantalla
   const entera = desdeT === 0 && hastaT === a.sucesos.length;
