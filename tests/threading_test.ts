@@ -54,6 +54,7 @@ import {
   rlock,
   rondas,
   soltarElRLockAjeno,
+  soltarLoRecibido,
   sumarConLock,
   sumarConLoRecibido,
   sumarConRLock,
@@ -385,6 +386,11 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
       /^RuntimeError: notify\(\) de una Condition sin su lock/,
     ],
     [() => new Timer(-1, sumarUno), /^ValueError: el timeout no puede ser negativo/],
+    [
+      () => hilo(sumarUno, new Map([[1, sumarUno]])).start(),
+      /^ValueError: args del thread .*: no se pueden copiar a otro thread/,
+    ],
+    [() => hilo(sumarUno, new Lock()).join(), /^RuntimeError: join\(\) del thread/],
   ];
   for (const [f, frase] of casos) assert.throws(f, frase);
   // Donde Python no lanza, tampoco aquí: un timeout negativo de Semaphore o Condition es 0.
@@ -542,6 +548,24 @@ Deno.test("Barrier: abort() rompe la espera con BrokenBarrierError; reset() la d
 });
 
 const timerDeTareas = (segundos: number) => new Timer(segundos, sumarUno, [], { modulo: tareas });
+
+Deno.test("como en lock_tests.py: un Lock lo suelta otro thread; Barrier con timeout por defecto y con una acción que falla", async () => {
+  const l = new Lock();
+  l.acquire();
+  await juntos(hilo(soltarLoRecibido, l));
+  assert.equal(l.locked(), false, "un Lock no tiene dueño: lo suelta quien sea");
+
+  const conPlazo = new Barrier(2, null, 0.05);
+  assert.ok(cuanto(() => assert.throws(() => conPlazo.wait(), BrokenBarrierError)) >= 49);
+  assert.equal(conPlazo.broken, true);
+
+  const conAccion = new Barrier(1, () => {
+    throw new Error("la acción falla");
+  });
+  assert.throws(() => conAccion.wait(), /la acción falla/);
+  assert.equal(conAccion.broken, true, "la acción que falla rompe la Barrier");
+  assert.throws(() => conAccion.wait(), BrokenBarrierError);
+});
 
 Deno.test("Timer: ejecuta la función tras su intervalo; cancel() antes, no la ejecuta", async () => {
   contador.value = 0;
