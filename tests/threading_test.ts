@@ -24,6 +24,7 @@ import {
   RuntimeError,
   scriptDeLaOrden,
   Semaphore,
+  sleep,
   texto,
   Thread,
   TIMEOUT_MAX,
@@ -288,11 +289,6 @@ Deno.test("errores en el programa principal: una frase con la línea, sin traza,
       "Thread-1 (sumar) antes de start(): arráncalo antes.",
     sin_new: "Error en el programa principal, en mal_uso.ts:92: Thread se crea con new: " +
       "escribe «new Thread(...)».",
-    funcion_en_args: "Error en el programa principal, en mal_uso.ts:93: args del thread " +
-      "tarea1: una función (sumar) no viaja a otro thread, los args llegan copiados: pásale " +
-      "datos, o llama a la función dentro del thread.",
-    sleep_sin_segundos: "Error en el programa principal, en mal_uso.ts:97: sleep() necesita " +
-      "los segundos: sleep(0.5).",
   };
   const resultados = await Promise.all(
     Object.keys(casos).map((caso) => ejecutar([...malUso, "--caso", caso])),
@@ -386,6 +382,12 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
       /^RuntimeError: notify\(\) de una Condition sin su lock/,
     ],
     [() => new Timer(-1, sumarUno), /^ValueError: el timeout no puede ser negativo/],
+    [
+      () => hilo(sumarUno, sumarUno).start(),
+      /^ValueError: args del thread .*: una función \(sumarUno\) no viaja a otro thread/,
+    ],
+    [() => (sleep as (s?: number) => void)(), /^ValueError: sleep\(\) necesita los segundos/],
+    [() => sleep(-1), /^ValueError: sleep\(\): los segundos son un número mayor o igual que 0/],
     [
       () => hilo(sumarUno, new Map([[1, sumarUno]])).start(),
       /^ValueError: args del thread .*: no se pueden copiar a otro thread/,
