@@ -22,6 +22,8 @@ export const EJEMPLOS: readonly string[] = [
   "sockets/servidor_udp.ts",
   "sockets/servidor_chat.ts",
   "threads/asincronia.ts",
+  "threads/evento.ts",
+  "threads/barrera.ts",
 ];
 
 /** Las carpetas de los ejemplos. */

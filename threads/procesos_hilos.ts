@@ -26,7 +26,7 @@ import {
   compartido,
   entero,
   leerOpciones,
-  scriptDeLaOrden,
+  sinPermiso,
   terminarConError,
   Thread,
 } from "./threading.ts";
@@ -94,8 +94,7 @@ if (import.meta.main) {
   const leer = Deno.permissions.querySync({ name: "read", path: new URL(import.meta.url) });
   const lanzar = Deno.permissions.querySync({ name: "run", command: Deno.execPath() });
   if (leer.state !== "granted" || lanzar.state !== "granted") {
-    const orden = ["deno run", permisos, scriptDeLaOrden(), ...Deno.args].join(" ");
-    terminarConError(`No hay permiso para lanzar los workers y los procesos. Ejecuta: ${orden}`);
+    sinPermiso("lanzar los workers y los procesos");
   }
   const ms = (desde: number) => Math.round(performance.now() - desde);
   console.log(
