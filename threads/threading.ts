@@ -936,9 +936,8 @@ export class BoundedSemaphore extends Semaphore {
     for (;;) {
       const libres = Atomics.load(this.m, 0);
       if (libres + n > this.m[2]) {
-        throw new ValueError(
-          `release() de más en un BoundedSemaphore: ya tiene sus ${this.m[2]} plazas libres.`,
-        );
+        const plazas = this.m[2] === 1 ? "su 1 plaza libre" : `sus ${this.m[2]} plazas libres`;
+        throw new ValueError(`release() de más en un BoundedSemaphore: ya tiene ${plazas}.`);
       }
       if (Atomics.compareExchange(this.m, 0, libres, libres + n) === libres) return;
     }
