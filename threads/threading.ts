@@ -562,6 +562,33 @@ abstract class Compartido {
   static parteDe(objeto: Compartido): Compartido | null {
     return objeto.parte;
   }
+
+  /** `__enter__()` hechos en este thread que aún no ha recogido un `using` (ver `salida`). */
+  #entradas = 0;
+
+  /** Para `__enter__()`: apunta la entrada y devuelve el objeto, para `using _ = x.__enter__()`. */
+  protected entrada(): this {
+    this.#entradas++;
+    return this;
+  }
+
+  /**
+   * Para `[Symbol.dispose]`, que `using` lee al empezar el bloque: sin un `__enter__()` antes
+   * (`using _ = lock;`), nada se ha cogido y al salir se soltaría lo de otro. Lo decimos ya,
+   * antes del bloque. Si no, `soltar`, que `using` llamará al salir.
+   */
+  protected salida(soltar: () => void): () => void {
+    if (this.#entradas === 0) {
+      const tipo = this.constructor.name;
+      const x = /Lock/.test(tipo) ? "lock" : /Semaphore/.test(tipo) ? "semaforo" : "condicion";
+      throw new RuntimeError(
+        `using _ = ${x} no coge el ${tipo}: escribe «using _ = ${x}.__enter__();», ` +
+          `el «with ${x}:» de Python (lo coge al entrar en el bloque y lo suelta al salir).`,
+      );
+    }
+    this.#entradas--;
+    return soltar;
+  }
 }
 
 /** Al reconstruir un argumento: el objeto de dentro que le toca (null si no se reconstruye). */
@@ -779,11 +806,11 @@ export class Lock extends Compartido {
   /** `with lock:` de Python: `using _ = lock.__enter__();` lo coge y, al salir, lo suelta. */
   __enter__(): this {
     this.acquire();
-    return this;
+    return this.entrada();
   }
 
-  [Symbol.dispose](): void {
-    this.release();
+  get [Symbol.dispose](): () => void {
+    return this.salida(() => this.release());
   }
 
   /** ¿Lo tiene este thread? (Lo que Condition comprueba antes de `wait` y `notify`.) */
@@ -922,11 +949,11 @@ export class Semaphore extends Compartido {
   /** `with s:` de Python: `using _ = s.__enter__();` ocupa una plaza y, al salir, la devuelve. */
   __enter__(): this {
     this.acquire();
-    return this;
+    return this.entrada();
   }
 
-  [Symbol.dispose](): void {
-    this.release();
+  get [Symbol.dispose](): () => void {
+    return this.salida(() => this.release());
   }
 }
 
@@ -983,11 +1010,11 @@ export class Condition extends Compartido {
   /** `with c:` de Python: `using _ = c.__enter__();` coge su lock y, al salir, lo suelta. */
   __enter__(): this {
     this.lock.acquire();
-    return this;
+    return this.entrada();
   }
 
-  [Symbol.dispose](): void {
-    this.lock.release();
+  get [Symbol.dispose](): () => void {
+    return this.salida(() => this.lock.release());
   }
 
   /**
