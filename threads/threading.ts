@@ -224,6 +224,32 @@ function comprobarTarget(target: unknown) {
 }
 
 /**
+ * Las opciones de un Thread (o de un Timer) son las suyas: una mal escrita (`deamon`) no se
+ * ignora en silencio, y `kwargs`, que JavaScript no tiene, dice cómo pasar los argumentos.
+ * (`modulo` también vale, pero casi nunca hace falta: no se anuncia.)
+ */
+function comprobarOpciones(clase: string, opciones: unknown, suyas: string[], target: unknown) {
+  const lista = `${suyas.slice(0, -1).join(", ")} y ${suyas[suyas.length - 1]}`;
+  if (opciones === null || typeof opciones !== "object") {
+    throw new ValueError(`las opciones de un ${clase} van entre llaves: { ${lista} }.`);
+  }
+  for (const [clave, valor] of Object.entries(opciones)) {
+    if (suyas.includes(clave) || clave === "modulo") continue;
+    if (clave === "kwargs" && valor !== null && typeof valor === "object") {
+      const funcion = typeof target === "function" && target.name ? target.name : "tarea";
+      const valores = Object.values(valor).map((v) => Deno.inspect(v)).join(", ");
+      throw new ValueError(
+        `un ${clase} no tiene kwargs: JavaScript no tiene argumentos con nombre. Pon los ` +
+          `valores en args, en el orden de los parámetros (args: [${valores}]), o pasa un ` +
+          `objeto (args: [${Deno.inspect(valor)}]) y recíbelo con ` +
+          `«export function ${funcion}({ ${Object.keys(valor).join(", ")} })».`,
+      );
+    }
+    throw new ValueError(`un ${clase} no tiene la opción «${clave}» (las suyas: ${lista}).`);
+  }
+}
+
+/**
  * Los daemon: cuando el programa principal ha acabado su código y no queda ningún thread
  * que no sea daemon, se cortan (en Python, igual), y el programa puede terminar. Saber
  * cuándo acaba el código del principal: `import()` de su propio módulo se resuelve entonces.
@@ -272,14 +298,10 @@ export class Thread {
    * de memoria compartida (punto 2).
    */
   constructor(
-    { target, args = [], name, daemon = false, modulo = Deno.mainModule }: {
-      target: Tarea;
-      args?: unknown[];
-      name?: string;
-      daemon?: boolean;
-      modulo?: string;
-    },
+    opciones: { target: Tarea; args?: unknown[]; name?: string; daemon?: boolean; modulo?: string },
   ) {
+    comprobarOpciones("Thread", opciones, ["target", "args", "name", "daemon"], opciones?.target);
+    const { target, args = [], name, daemon = false, modulo = Deno.mainModule } = opciones;
     comprobarTarget(target);
     if (!Array.isArray(args)) {
       throw new ValueError(`args de un Thread es una lista: args: [${String(args)}].`);
@@ -462,9 +484,11 @@ export class Timer extends Thread {
     interval: number,
     fn: Tarea,
     args: unknown[] = [],
-    { name, daemon, modulo }: { name?: string; daemon?: boolean; modulo?: string } = {},
+    opciones: { name?: string; daemon?: boolean; modulo?: string } = {},
   ) {
     comprobarTimeout(interval);
+    comprobarOpciones("Timer", opciones, ["name", "daemon"], fn);
+    const { name, daemon, modulo } = opciones;
     super({ target: fn, args, name, daemon, modulo });
     this.interval = interval;
     this.retraso = { segundos: interval, cancelado: this.#cancelado };
