@@ -274,7 +274,7 @@ Deno.test("Thread: lo que no acaba el programa en Python tampoco aquí: el error
   assert.equal(
     stderr,
     "Error en el thread tarea1, en mal_uso.ts:26: la tarea ha fallado a propósito\n" +
-      "Error en el thread tarea3, en mal_uso.ts:42: aquí es undefined lo que tiene «acquire»: " +
+      "Error en el thread tarea3, en mal_uso.ts:42: se lee «acquire» de algo que es undefined: " +
       "¿el Lock de mal_uso.ts:132, que se crea dentro de «if (import.meta.main)»? Los threads " +
       "no lo ven: créalo a nivel de módulo o pásalo en args.\n",
   );
@@ -681,8 +681,8 @@ Deno.test("Thread: una opción que no existe es un error que la nombra; kwargs d
     crear({ kwargs: { n: 2, texto: "a" } }),
     new RegExp(
       "^ValueError: un Thread no tiene kwargs: JavaScript no tiene argumentos con nombre\\. " +
-        "Pon los valores en args, en el orden de los parámetros \\(args: \\[2, \"a\"\\]\\), " +
-        "o pasa un objeto \\(args: \\[\\{ n: 2, texto: \"a\" \\}\\]\\) y recíbelo con " +
+        'Pon los valores en args, en el orden de los parámetros \\(args: \\[2, "a"\\]\\), ' +
+        'o pasa un objeto \\(args: \\[\\{ n: 2, texto: "a" \\}\\]\\) y recíbelo con ' +
         "«export function sumarUno\\(\\{ n, texto \\}\\)»\\.$",
     ),
   );

@@ -1459,7 +1459,8 @@ if (enUnWorker) {
       traza?.anotar("termina");
       responder({});
     } catch (e) {
-      responder({ error: fraseDeUnError(`el thread ${self.name}`, e) + pista(e) });
+      const frase = fraseDeUnError(`el thread ${self.name}`, e);
+      responder({ error: frase.replace(/\.$/, pista(e) || ".") });
     }
   };
 }
@@ -1477,7 +1478,7 @@ function pista(error: unknown): string {
     !tomada[i] && leida in (clases[e.tipo as keyof typeof clases]?.prototype ?? {})
   );
   if (!perdida) return "";
-  return ` ¿El ${perdida.tipo} de ${sitio(perdida.donde)} se crea dentro de ` +
+  return `: ¿el ${perdida.tipo} de ${sitio(perdida.donde)}, que se crea dentro de ` +
     "«if (import.meta.main)»? Los threads no lo ven: créalo a nivel de módulo o pásalo en args.";
 }
 
@@ -1527,8 +1528,13 @@ export function fraseDeUnError(quien: string, error: unknown): string {
       url !== undefined && !(url.startsWith(carpeta) && modulos.test(url.slice(carpeta.length)))
     );
   const sinNew = error.message.match(/^Class constructor (\w+) cannot be invoked without 'new'$/);
+  const leida = error.message.match(
+    /^Cannot read properties of (undefined|null) \(reading '(.*)'\)$/,
+  );
   const mensaje = sinNew
     ? `${sinNew[1]} se crea con new: escribe «new ${sinNew[1]}(...)».`
+    : leida
+    ? `se lee «${leida[2]}» de algo que es ${leida[1]}.`
     : error.message;
   return `Error en ${quien}${donde ? `, en ${sitio(donde)}` : ""}: ${mensaje}`;
 }
