@@ -1541,16 +1541,23 @@ export function fraseDeUnError(quien: string, error: unknown): string {
 
 /**
  * En el programa principal, los errores de threading (un RuntimeError, un ValueError, un
- * `new` olvidado) salen como en un thread: una frase, sin traza, y código 1.
+ * `new` olvidado) salen como en un thread: una frase, sin traza, y código 1. Y, como en
+ * Python, con cualquier error el programa espera antes a los threads en marcha que no son
+ * daemon (los daemon se cortan): lo que estaban haciendo no se pierde.
  */
 if (!enUnWorker) {
   const avisar = (evento: globalThis.Event, error: unknown) => {
     const nuestro = error instanceof RuntimeError || error instanceof ValueError ||
       (error instanceof TypeError && /without 'new'$/.test(error.message));
-    if (!nuestro) return;
+    const enMarcha = [...vivos.keys()].filter((t) => !t.daemon);
+    if (!nuestro && enMarcha.length === 0) return; // el de Deno, con su traza
     evento.preventDefault();
-    console.error(fraseDeUnError("el programa principal", error));
-    Deno.exit(1);
+    console.error(
+      nuestro
+        ? fraseDeUnError("el programa principal", error)
+        : `error: Uncaught ${error instanceof Error ? error.stack : Deno.inspect(error)}`,
+    );
+    Promise.all(enMarcha.map((t) => t.join())).then(() => Deno.exit(1));
   };
   globalThis.addEventListener("error", (e) => avisar(e, e.error));
   globalThis.addEventListener("unhandledrejection", (e) => avisar(e, e.reason));
