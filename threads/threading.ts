@@ -29,7 +29,8 @@
  *
  *   target                       una función `export function`, no una flecha: viaja por su nombre
  *   args                         llegan copiados: datos (o Lock, Value...), no funciones ni clases
- *   objetos compartidos          los de nivel de módulo, o pasados en args (punto 2)
+ *   objetos compartidos          Lock, Value, compartido(): de nivel de módulo o en args (punto 2)
+ *   let total; const xs = []     de cada thread: el principal no ve sus cambios (usa un Value)
  *   el nivel de módulo           cada thread lo ejecuta otra vez, sin escribir nada
  *   un error en un thread        una frase en stderr (sin traza); el programa sigue
  *   Deno.exit() en un thread     acaba ese thread, como sys.exit()
@@ -67,7 +68,9 @@
  *    los dos hilos ven los mismos bytes. Un `Int32Array` sobre él es un array de enteros que
  *    todos los threads leen y escriben. Cada Lock, Semaphore, Condition o Value es un trocito
  *    de memoria compartida. Regla: los que se crean a nivel de módulo (fuera de funciones y
- *    de `if`) son el mismo objeto en todos los threads. El programa principal apunta cada
+ *    de `if`) son el mismo objeto en todos los threads. Una variable normal no: `let total`
+ *    o un array son memoria de cada worker, y lo que un thread les suma no lo ve nadie más
+ *    (para eso, un Value o `compartido(n)`). El programa principal apunta cada
  *    memoria que crea en un registro, con la línea del programa que la crea, y lo envía a
  *    cada worker; el worker, al importar el ejemplo, vuelve a ejecutar esas mismas líneas, y
  *    cada objeto toma la memoria que se creó en su misma línea. Límite: un objeto creado
