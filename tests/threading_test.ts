@@ -317,6 +317,21 @@ Deno.test("un error en el programa principal espera a los threads en marcha, com
   assert.match(suyo.stderr, /error_en_el_principal\.ts:25/);
 });
 
+Deno.test("una variable normal de nivel de módulo que un thread cambia: un aviso al arrancarlo, una vez", async () => {
+  const { code, stdout, stderr } = await ejecutar([
+    "run",
+    "--allow-read",
+    "tests/fixtures/variable_de_modulo.ts",
+  ]);
+  assert.deepEqual([code, stdout], [0, "resultados: [] total: 0\n"]); // cada thread, las suyas
+  assert.equal(
+    stderr,
+    "Aviso: cuadrado cambia resultados y total, variables de nivel de módulo: cada thread " +
+      "tiene las suyas y el principal no verá los cambios (en Python, sí). Para compartir un " +
+      "número, new Value(0); varios enteros, compartido(n).\n",
+  );
+});
+
 Deno.test("Thread: join(timeout) vuelve al acabarse el tiempo con el thread vivo, o antes si acaba", async () => {
   contador.value = 0;
   const t = hilo(dormirYSumar, 0.5);
