@@ -232,7 +232,7 @@ function comprobarTarget(target: unknown) {
  * (`modulo` también vale, pero casi nunca hace falta: no se anuncia.)
  */
 function comprobarOpciones(clase: string, opciones: unknown, suyas: string[], target: unknown) {
-  const lista = `${suyas.slice(0, -1).join(", ")} y ${suyas[suyas.length - 1]}`;
+  const lista = yOtras(suyas);
   if (opciones === null || typeof opciones !== "object") {
     throw new ValueError(`las opciones de un ${clase} van entre llaves: { ${lista} }.`);
   }
@@ -250,6 +250,12 @@ function comprobarOpciones(clase: string, opciones: unknown, suyas: string[], ta
     }
     throw new ValueError(`un ${clase} no tiene la opción «${clave}» (las suyas: ${lista}).`);
   }
+}
+
+/** "a", "a y b", "a, b y c". */
+function yOtras(palabras: string[]): string {
+  const ultima = palabras[palabras.length - 1];
+  return palabras.length < 2 ? ultima : `${palabras.slice(0, -1).join(", ")} y ${ultima}`;
 }
 
 /**
@@ -330,6 +336,7 @@ export class Thread {
       );
     }
     comprobarPermiso(this.#modulo); // tras la lección, con los errores del alumno
+    avisarDeVariables(this.#modulo, this.#target); // también
     const args = empaquetar(this.#args, this.name) as unknown[];
     try {
       structuredClone(args); // lo que postMessage no sabría copiar (una función dentro de un Map...)
@@ -1579,6 +1586,70 @@ function comprobarPermiso(modulo: string) {
   );
   if (negado) sinPermiso("leer el módulo de los threads");
   permisoComprobado = true;
+}
+
+/** Los targets ya mirados por `avisarDeVariables`: cada uno, una vez. */
+const mirados = new Set<string>();
+
+/**
+ * Una variable normal de nivel de módulo (`let total = 0`, `const resultados = []`) que el
+ * target cambia: en Python se comparte; aquí cada thread tiene la suya y el cambio se pierde
+ * en silencio. Se avisa al arrancarlo, leyendo el texto del módulo (sus declaraciones de la
+ * columna 0) y el de la función. No mira las funciones a las que llama: puede callar, pero
+ * no avisa de más (una variable propia con el mismo nombre, un texto o una lectura, no).
+ */
+function avisarDeVariables(modulo: string, target: Tarea) {
+  const clave = `${modulo}#${target.name}`;
+  if (mirados.has(clave) || !modulo.startsWith("file:")) return;
+  mirados.add(clave);
+  const url = new URL(modulo);
+  if (Deno.permissions.querySync({ name: "read", path: url }).state !== "granted") return;
+  let fuente: string;
+  try {
+    fuente = Deno.readTextFileSync(url);
+  } catch {
+    return;
+  }
+  const compartida =
+    /^(new (Lock|RLock|Semaphore|BoundedSemaphore|Condition|Event|Barrier|Value)\b|compartido\()/;
+  const declaradas = fuente.matchAll(
+    /^(?:export\s+)?(let|var|const)\s+([\w$]+)\s*(?::[^=\n]*)?(?:=\s*(.*))?$/gm,
+  );
+  const codigo = sinTextos(Function.prototype.toString.call(target));
+  const cambiadas: string[] = [];
+  for (const [, declara, nombre, valor = ""] of declaradas) {
+    if (compartida.test(valor)) continue;
+    const porDentro = /^(\[|\{|new (Map|Set|Array)\b)/.test(valor); // array, objeto...
+    if (declara === "const" && !porDentro) continue;
+    const v = `(?<![\\w$.])${nombre.replace(/\$/g, "\\$")}(?![\\w$])`;
+    const propia = new RegExp(`\\b(let|const|var)\\s[^=;]*${v}|^[^{]*\\([^)]*${v}`);
+    if (propia.test(codigo)) continue;
+    const reasigna = new RegExp(`${v}\\s*([-+*/%]?=(?!=)|\\+\\+|--)|(\\+\\+|--)\\s*${v}`);
+    const cambia = new RegExp(
+      `${v}(\\s*\\[[^\\]]*\\]|\\.[\\w$]+)\\s*[-+*/%]?=(?!=)|` +
+        `${v}\\.(push|pop|shift|unshift|splice|sort|reverse|fill|set|add|delete|clear)\\(`,
+    );
+    if (reasigna.test(codigo) || (porDentro && cambia.test(codigo))) cambiadas.push(nombre);
+  }
+  if (cambiadas.length === 0) return;
+  const una = cambiadas.length === 1;
+  console.error(
+    `Aviso: ${target.name} cambia ${yOtras(cambiadas)}, ` +
+      (una
+        ? "una variable de nivel de módulo: cada thread tiene la suya y el principal no verá " +
+          "el cambio"
+        : "variables de nivel de módulo: cada thread tiene las suyas y el principal no verá " +
+          "los cambios") +
+      " (en Python, sí). Para compartir un número, new Value(0); varios enteros, compartido(n).",
+  );
+}
+
+/** El código sin comentarios ni textos entre comillas (lo que dicen no es lo que hace). */
+function sinTextos(codigo: string): string {
+  return codigo.replace(
+    /\/\*[\s\S]*?\*\/|\/\/.*$|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`/gm,
+    '""',
+  );
 }
 
 /** `deno run --allow-read threads/x.ts` (sin permisos, `deno run threads/x.ts`). */
