@@ -702,6 +702,10 @@ Deno.test("Thread: una opción que no existe es un error que la nombra; kwargs d
     ),
   );
   assert.throws(
+    () => new Thread(sumarUno as never), // Thread(tarea) de Python: el primero es `group`
+    /^ValueError: las opciones de un Thread van entre llaves, con su nombre: new Thread\(\{ target: sumarUno \}\)\.$/,
+  );
+  assert.throws(
     () => new Timer(1, sumarUno, [], { deamon: true } as never),
     /^ValueError: un Timer no tiene la opción «deamon» \(las suyas: name y daemon\)\.$/,
   );

@@ -29,6 +29,7 @@
  *
  *   target                       una función `export function`, no una flecha: viaja por su nombre
  *   args                         llegan copiados: datos (o Lock, Value...), no funciones ni clases
+ *   kwargs                       no hay: los valores en args, o un objeto (args: [{ n: 2 }])
  *   objetos compartidos          Lock, Value, compartido(): de nivel de módulo o en args (punto 2)
  *   let total; const xs = []     de cada thread: el principal no ve sus cambios (usa un Value)
  *   el nivel de módulo           cada thread lo ejecuta otra vez, sin escribir nada
@@ -234,7 +235,12 @@ function comprobarTarget(target: unknown) {
 function comprobarOpciones(clase: string, opciones: unknown, suyas: string[], target: unknown) {
   const lista = yOtras(suyas);
   if (opciones === null || typeof opciones !== "object") {
-    throw new ValueError(`las opciones de un ${clase} van entre llaves: { ${lista} }.`);
+    const f = typeof opciones === "function" && opciones.name ? opciones.name : "tarea";
+    throw new ValueError(
+      clase === "Thread"
+        ? `las opciones de un Thread van entre llaves, con su nombre: new Thread({ target: ${f} }).`
+        : `las opciones de un Timer van entre llaves: new Timer(1, tarea, [], { name: "t" }).`,
+    );
   }
   for (const [clave, valor] of Object.entries(opciones)) {
     if (suyas.includes(clave) || clave === "modulo") continue;
