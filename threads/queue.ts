@@ -1,0 +1,347 @@
+/**
+ * queue.ts: el módulo `queue` de Python para los threads de threading.ts. Una `Queue` es una
+ * cola que varios threads comparten: unos ponen (`put`), otros sacan (`get`), y nada se pierde
+ * ni sale dos veces. Es lo que un programador de Python usa para el productor y el consumidor.
+ *
+ *   Python                                   aquí
+ *   q = queue.Queue(maxsize=3)               const q = new Queue(3)      (0 o nada: sin límite)
+ *   q.put(x); q.put(x, timeout=0.5)          q.put(x); q.put(x, true, 0.5)    espera si está llena
+ *   q.get(); q.get(block=False)              q.get(); q.get(false)            espera si está vacía
+ *   q.put_nowait(x); q.get_nowait()          igual: sin esperar; lanzan Full / Empty
+ *   except queue.Empty:                      catch (e) { if (e instanceof Empty) ... }
+ *   q.qsize(); q.empty(); q.full()           igual (como en Python: un vistazo, no una promesa)
+ *   q.task_done(); q.join()                  q.task_done(); await q.join()   (como await t.join())
+ *
+ * Lo que viaja: lo que un thread puede recibir en `args` (números, textos, objetos, arrays,
+ * Map, Date...), copiado. Una función no: lanza un error que lo dice. Como en `args`, un objeto
+ * de una clase llega sin sus métodos. Como los Lock, la cola se crea a nivel de módulo: así es
+ * la misma en todos los threads.
+ *
+ * ---------------------------------------------------------------------------------------
+ * Cómo está hecha (la lección de este fichero)
+ * ---------------------------------------------------------------------------------------
+ *
+ * 1. Igual que Lib/queue.py de Python: un Lock (`mutex`) y dos Condition sobre él,
+ *    `not_empty` (ahí esperan los `get` con la cola vacía) y `not_full` (los `put` con la cola
+ *    llena). Quien pone avisa a `not_empty`; quien saca avisa a `not_full`.
+ *
+ * 2. Los elementos no pueden vivir en un array de JavaScript: cada thread tiene su memoria y
+ *    no vería los del otro. Viven en memoria compartida (`compartido`), como bytes, uno tras
+ *    otro en un búfer circular: 4 bytes con su longitud y después sus bytes. Al llegar al
+ *    final del búfer se sigue por el principio. Cuando la cola se vacía, se vuelve al
+ *    principio: así solo se tocan las páginas de memoria que de verdad se llenan.
+ *
+ * 3. Un elemento se convierte en bytes (se serializa) al ponerlo y se reconstruye al sacarlo.
+ *    Números, textos, null, undefined, true y false, con unos bytes hechos a mano: es lo que
+ *    más viaja y así cuesta poco (un número, 9 bytes). Lo demás, con `serialize` de node:v8,
+ *    el mismo formato con el que `postMessage` copia los mensajes entre workers: así viaja
+ *    exactamente lo que viaja en `args` (Map, Set, Date, undefined, NaN, ciclos), que JSON
+ *    perdería. No lo usamos para todo porque cuesta más (unos 20 µs por objeto frente a 1 µs)
+ *    y cargar node:v8, unos 25 ms: solo lo carga el thread que lo necesita, y cuando lo necesita.
+ *
+ * 4. El búfer tiene un tamaño fijo (64 MiB): la memoria compartida no puede crecer después de
+ *    enviarse a los threads. Si lo que hay en la cola sin sacar no cabe, `put` espera como
+ *    con la cola llena (y `put_nowait` lanza Full), aunque sea una cola sin límite.
+ *
+ * 5. `join()` espera con `Atomics.waitAsync` a que el número de tareas sin terminar llegue a 0:
+ *    se usa con `await` para que el programa principal siga atendiendo a sus threads (si no,
+ *    no vería el error de un thread) mientras espera.
+ */
+
+import { compartido, Condition, Lock } from "./threading.ts";
+
+// =======================================================================================
+// Las excepciones de queue
+// =======================================================================================
+
+/** `queue.Empty`: `get(false)`, `get_nowait()` o `get` con `timeout` y la cola vacía. */
+export class Empty extends Error {
+  override name = "Empty";
+  constructor() {
+    super("la cola está vacía");
+  }
+}
+
+/** `queue.Full`: `put(x, false)`, `put_nowait(x)` o `put` con `timeout` y la cola llena. */
+export class Full extends Error {
+  override name = "Full";
+  constructor() {
+    super("la cola está llena");
+  }
+}
+
+// =======================================================================================
+// Un elemento en bytes (punto 3)
+// =======================================================================================
+
+/** El primer byte de cada elemento dice qué es: 0 a 3, una de estas; 4 a 6, lo que sigue. */
+const CONSTANTES = [undefined, null, false, true];
+const NUMERO = 4, TEXTO = 5, OTRO = 6;
+
+const utf8 = new TextEncoder();
+const deUtf8 = new TextDecoder();
+
+/** node:v8, cargado la primera vez que hace falta (cuesta unos 25 ms). */
+let v8: typeof import("node:v8") | null = null;
+function nodeV8() {
+  return v8 ??= process.getBuiltinModule("node:v8") as typeof import("node:v8");
+}
+
+/** Un elemento, como bytes: su tipo (un byte) y su contenido. */
+function codificar(elemento: unknown): Uint8Array {
+  const constante = CONSTANTES.indexOf(elemento as never);
+  if (constante >= 0) return Uint8Array.of(constante);
+  if (typeof elemento === "number") {
+    const bytes = new Uint8Array(9);
+    bytes[0] = NUMERO;
+    new DataView(bytes.buffer).setFloat64(1, elemento); // exacto: también NaN, -0, Infinity
+    return bytes;
+  }
+  if (typeof elemento === "string") {
+    const bytes = new Uint8Array(1 + 3 * elemento.length); // UTF-8: hasta 3 bytes por letra
+    bytes[0] = TEXTO;
+    const { written } = utf8.encodeInto(elemento, bytes.subarray(1));
+    return bytes.subarray(0, 1 + written);
+  }
+  let serializado: Uint8Array;
+  try {
+    serializado = nodeV8().serialize(elemento);
+  } catch {
+    throw new TypeError(
+      `put() no puede enviar ${describir(elemento)} a otro thread: viajan datos (números, ` +
+        "textos, objetos, arrays...), no funciones ni objetos compartidos",
+    );
+  }
+  const bytes = new Uint8Array(1 + serializado.length);
+  bytes[0] = OTRO;
+  bytes.set(serializado, 1);
+  return bytes;
+}
+
+function describir(elemento: unknown): string {
+  if (typeof elemento === "function") return `la función ${elemento.name || "sin nombre"}`;
+  return "ese valor (o algo dentro de él)";
+}
+
+/** Lo contrario de `codificar`: de los bytes, el elemento (una copia del que se puso). */
+function decodificar(bytes: Uint8Array): unknown {
+  const tipo = bytes[0];
+  if (tipo < NUMERO) return CONSTANTES[tipo];
+  if (tipo === NUMERO) return new DataView(bytes.buffer, bytes.byteOffset).getFloat64(1);
+  if (tipo === TEXTO) return deUtf8.decode(bytes.subarray(1));
+  return nodeV8().deserialize(bytes.subarray(1));
+}
+
+// =======================================================================================
+// Queue
+// =======================================================================================
+
+/** Bytes del búfer circular de cada cola (punto 4). */
+const BYTES = 64 * 1024 * 1024;
+
+// Los enteros del principio de su memoria compartida; después, el búfer.
+const INICIADA = 0; // 1 cuando ya tiene su maxsize (la de un worker llega ya iniciada)
+const MAXSIZE = 1; // como mucho, tantos elementos (0: sin límite)
+const CUANTOS = 2; // elementos en la cola
+const INICIO = 3; // dónde empieza el primero (en bytes, dentro del búfer)
+const OCUPADOS = 4; // bytes ocupados desde INICIO
+const SIN_TERMINAR = 5; // tareas puestas sin su task_done() (en él espera join())
+const CABECERA = 6;
+
+/**
+ * `queue.Queue(maxsize)` de Python: una cola FIFO (sale primero lo que entró primero) para
+ * varios threads. Con `maxsize` mayor que 0, como mucho tantos elementos: `put` espera a que
+ * haya hueco. Con 0 (o sin nada), sin límite.
+ */
+export class Queue<T = unknown> {
+  readonly mutex = new Lock();
+  readonly not_empty = new Condition(this.mutex);
+  readonly not_full = new Condition(this.mutex);
+  #m: Int32Array;
+  #buffer: Uint8Array;
+
+  constructor(maxsize = 0) {
+    if (!Number.isInteger(maxsize)) {
+      throw new TypeError(`el maxsize de una Queue debe ser un número entero (no «${maxsize}»)`);
+    }
+    this.#m = compartido(CABECERA + BYTES / 4);
+    this.#buffer = new Uint8Array(this.#m.buffer, CABECERA * 4);
+    if (Atomics.load(this.#m, INICIADA) === 0) {
+      this.#m[MAXSIZE] = Math.max(maxsize, 0);
+      Atomics.store(this.#m, INICIADA, 1);
+    }
+  }
+
+  /** El máximo de elementos (0: sin límite), el de quien creó la cola. */
+  get maxsize(): number {
+    return this.#m[MAXSIZE];
+  }
+
+  /** Cuántos elementos hay ahora (cuando lo uses, quizá otro thread ya puso o sacó). */
+  qsize(): number {
+    return this.#conElMutex(() => this.#m[CUANTOS]);
+  }
+
+  /** ¿Está vacía ahora? */
+  empty(): boolean {
+    return this.qsize() === 0;
+  }
+
+  /** ¿Está llena ahora? (Sin límite, nunca.) */
+  full(): boolean {
+    return this.#conElMutex(() => this.maxsize > 0 && this.#m[CUANTOS] >= this.maxsize);
+  }
+
+  /**
+   * Pone `item` al final. Si la cola está llena, espera a que haya hueco: siempre
+   * (`block` true, sin `timeout`), como mucho `timeout` segundos (y después lanza Full) o
+   * nada (`block` false: lanza Full enseguida).
+   */
+  put(item: T, block = true, timeout: number | null = null): void {
+    const limite = plazo(block, timeout);
+    const bytes = codificar(item);
+    if (4 + bytes.length > BYTES) {
+      throw new RangeError(
+        `el elemento ocupa ${bytes.length} bytes y en una Queue caben como mucho ${BYTES - 4}`,
+      );
+    }
+    this.not_full.acquire();
+    try {
+      while (!this.#cabe(bytes.length)) {
+        const queda = limite - performance.now();
+        if (queda <= 0) throw new Full();
+        this.not_full.wait(queda === Infinity ? null : queda / 1000);
+      }
+      this.#escribir(bytes);
+      this.#m[CUANTOS]++;
+      Atomics.add(this.#m, SIN_TERMINAR, 1);
+      this.not_empty.notify();
+    } finally {
+      this.not_full.release();
+    }
+  }
+
+  /**
+   * Saca el primer elemento y lo devuelve. Si la cola está vacía, espera a que alguien ponga
+   * uno: siempre, como mucho `timeout` segundos (después lanza Empty) o nada (`block` false).
+   */
+  get(block = true, timeout: number | null = null): T {
+    const limite = plazo(block, timeout);
+    this.not_empty.acquire();
+    try {
+      while (this.#m[CUANTOS] === 0) {
+        const queda = limite - performance.now();
+        if (queda <= 0) throw new Empty();
+        this.not_empty.wait(queda === Infinity ? null : queda / 1000);
+      }
+      const bytes = this.#leer();
+      this.#m[CUANTOS]--;
+      this.not_full.notify();
+      return decodificar(bytes) as T;
+    } finally {
+      this.not_empty.release();
+    }
+  }
+
+  /** `put(item, false)`: si no hay hueco, lanza Full. */
+  put_nowait(item: T): void {
+    this.put(item, false);
+  }
+
+  /** `get(false)`: si no hay nada, lanza Empty. */
+  get_nowait(): T {
+    return this.get(false);
+  }
+
+  /**
+   * El consumidor dice que ha terminado con un elemento que sacó. Cuando cada elemento puesto
+   * tiene su `task_done()`, `join()` vuelve.
+   */
+  task_done(): void {
+    const antes = Atomics.sub(this.#m, SIN_TERMINAR, 1);
+    if (antes <= 0) {
+      Atomics.add(this.#m, SIN_TERMINAR, 1);
+      throw new RangeError(
+        "task_done() se ha llamado más veces que elementos se han puesto en la cola",
+      );
+    }
+    if (antes === 1) Atomics.notify(this.#m, SIN_TERMINAR);
+  }
+
+  /**
+   * Espera a que cada elemento puesto tenga su `task_done()` (en Python `q.join()`; aquí
+   * `await q.join()`, como `await t.join()`).
+   */
+  async join(): Promise<void> {
+    let sinTerminar;
+    while ((sinTerminar = Atomics.load(this.#m, SIN_TERMINAR)) > 0) {
+      await Atomics.waitAsync(this.#m, SIN_TERMINAR, sinTerminar).value;
+    }
+  }
+
+  // --- El búfer circular (punto 2), siempre con el mutex cogido ----------------------------
+
+  /** ¿Caben `n` bytes más (y un elemento más, si hay `maxsize`)? */
+  #cabe(n: number): boolean {
+    const hayHueco = this.maxsize <= 0 || this.#m[CUANTOS] < this.maxsize;
+    return hayHueco && this.#m[OCUPADOS] + 4 + n <= BYTES;
+  }
+
+  /** Escribe tras el último elemento: su longitud (4 bytes) y sus bytes. */
+  #escribir(bytes: Uint8Array) {
+    const longitud = new Uint8Array(Uint32Array.of(bytes.length).buffer);
+    const fin = (this.#m[INICIO] + this.#m[OCUPADOS]) % BYTES;
+    this.#copiarEn(longitud, fin);
+    this.#copiarEn(bytes, (fin + 4) % BYTES);
+    this.#m[OCUPADOS] += 4 + bytes.length;
+  }
+
+  /** Lee el primer elemento (sus bytes) y lo quita del búfer. */
+  #leer(): Uint8Array {
+    const inicio = this.#m[INICIO];
+    const longitud = new Uint32Array(this.#copiarDe(inicio, 4).buffer)[0];
+    const bytes = this.#copiarDe((inicio + 4) % BYTES, longitud);
+    this.#m[OCUPADOS] -= 4 + longitud;
+    // Vacía: de vuelta al principio. Si no, la siguiente, tras lo que se sacó.
+    this.#m[INICIO] = this.#m[OCUPADOS] === 0 ? 0 : (inicio + 4 + longitud) % BYTES;
+    return bytes;
+  }
+
+  /** Copia `bytes` en el búfer desde `posicion`; lo que no cabe al final, al principio. */
+  #copiarEn(bytes: Uint8Array, posicion: number) {
+    const hastaElFinal = Math.min(bytes.length, BYTES - posicion);
+    this.#buffer.set(bytes.subarray(0, hastaElFinal), posicion);
+    this.#buffer.set(bytes.subarray(hastaElFinal), 0);
+  }
+
+  /** Una copia (no compartida) de `n` bytes del búfer desde `posicion`, dando la vuelta. */
+  #copiarDe(posicion: number, n: number): Uint8Array {
+    const bytes = new Uint8Array(n);
+    const hastaElFinal = Math.min(n, BYTES - posicion);
+    bytes.set(this.#buffer.subarray(posicion, posicion + hastaElFinal));
+    bytes.set(this.#buffer.subarray(0, n - hastaElFinal), hastaElFinal);
+    return bytes;
+  }
+
+  #conElMutex<R>(f: () => R): R {
+    this.mutex.acquire();
+    try {
+      return f();
+    } finally {
+      this.mutex.release();
+    }
+  }
+}
+
+/**
+ * Hasta cuándo espera un `put` o un `get` (en milisegundos de `performance.now()`): siempre,
+ * nada o `timeout` segundos. Como en Python, un `timeout` negativo es un error.
+ */
+function plazo(block: boolean, timeout: number | null): number {
+  if (!block) return -Infinity;
+  if (timeout === null || timeout === undefined) return Infinity;
+  if (typeof timeout !== "number" || !(timeout >= 0)) {
+    throw new RangeError(`timeout debe ser un número de segundos, 0 o más (no «${timeout}»)`);
+  }
+  return performance.now() + timeout * 1000;
+}
