@@ -153,10 +153,23 @@ export interface DondeEjecutar {
  * y, si es un ejemplo de threads/, threads/threading.ts a su lado: lo que copiaría un
  * profesor. Devuelve la carpeta (hay que borrarla después).
  */
+function existe(fichero: string): boolean {
+  try {
+    return Deno.statSync(new URL(`../${fichero}`, import.meta.url)).isFile;
+  } catch {
+    return false;
+  }
+}
+
 export async function copiarAParte(script: string): Promise<string> {
   const carpeta = await Deno.makeTempDir({ prefix: "copia_de_clase_" });
   const ficheros = new Set([script]);
-  if (script.startsWith("threads/")) ficheros.add("threads/threading.ts");
+  // Y los módulos de su carpeta que existan (threads/: threading.ts, queue.ts...).
+  if (script.startsWith("threads/")) {
+    for (const modulo of ["threading.ts", "queue.ts", "concurrent_futures.ts"]) {
+      if (existe(`threads/${modulo}`)) ficheros.add(`threads/${modulo}`);
+    }
+  }
   for (const fichero of ficheros) {
     const destino = join(carpeta, ...fichero.split("/"));
     await Deno.mkdir(dirname(destino), { recursive: true });

@@ -19,9 +19,11 @@ const ficherosDe = (carpeta: string) =>
     .filter((entrada) => entrada.isFile && entrada.name.endsWith(".ts"))
     .map((entrada) => `${carpeta}/${entrada.name}`).sort();
 
-/** Los ejemplos: todo sockets/*.ts y threads/*.ts salvo threads/threading.ts, la biblioteca. */
+/** Los módulos de threads/ (las bibliotecas de Python: threading, queue, concurrent.futures). */
+const MODULOS = ["threads/threading.ts", "threads/queue.ts", "threads/concurrent_futures.ts"];
+/** Los ejemplos: todo sockets/*.ts y threads/*.ts salvo los módulos. */
 const scripts = [...ficherosDe("sockets"), ...ficherosDe("threads")]
-  .filter((script) => script !== "threads/threading.ts");
+  .filter((script) => !MODULOS.includes(script));
 const nombre = (script: string) => script.replace(/^.*\//, "").replace(/\.ts$/, "");
 
 Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coinciden", () => {
@@ -86,8 +88,9 @@ Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coi
   }
   for (const test of tests) {
     const de = test.slice("tests/".length, -"_test.ts".length);
-    // Además de los ejemplos, tienen test las cabeceras y la biblioteca threads/threading.ts.
-    if (!["cabeceras", "threading"].includes(de) && !scripts.some((s) => nombre(s) === de)) {
+    // Además de los ejemplos, tienen test las cabeceras y cada módulo de threads/.
+    const otros = ["cabeceras", ...MODULOS.map(nombre)];
+    if (!otros.includes(de) && !scripts.some((s) => nombre(s) === de)) {
       faltas.push(`${test} no es el test de ningún script de sockets/ ni threads/`);
     }
   }

@@ -273,9 +273,15 @@ export class Queue<T = unknown> {
    * `await q.join()`, como `await t.join()`).
    */
   async join(): Promise<void> {
-    let sinTerminar;
-    while ((sinTerminar = Atomics.load(this.#m, SIN_TERMINAR)) > 0) {
-      await Atomics.waitAsync(this.#m, SIN_TERMINAR, sinTerminar).value;
+    // `Atomics.waitAsync` sola no mantiene vivo el programa: un temporizador sí, mientras se espera.
+    const vivo = setTimeout(() => {}, 2 ** 31 - 1);
+    try {
+      let sinTerminar;
+      while ((sinTerminar = Atomics.load(this.#m, SIN_TERMINAR)) > 0) {
+        await Atomics.waitAsync(this.#m, SIN_TERMINAR, sinTerminar).value;
+      }
+    } finally {
+      clearTimeout(vivo);
     }
   }
 

@@ -1,0 +1,194 @@
+// threads/queue.ts: lo que promete la documentación de `queue` de Python, en el proceso del
+// test (un solo thread), y con threads de verdad en un subproceso (tests/fixtures/cola_hilos.ts):
+// 4 productores y 4 consumidores no pierden ni duplican nada.
+import assert from "node:assert/strict";
+import { ejecutar } from "./ayuda.ts";
+import { Empty, Full, Queue } from "../threads/queue.ts";
+
+Deno.test("queue: FIFO, qsize, empty, full y maxsize (0 o negativo: sin límite)", () => {
+  const q = new Queue<number>(3);
+  assert.equal(q.maxsize, 3);
+  assert.ok(q.empty());
+  for (const x of [1, 2, 3]) q.put(x);
+  assert.equal(q.qsize(), 3);
+  assert.ok(q.full());
+  assert.deepEqual([q.get(), q.get()], [1, 2]);
+  assert.ok(!q.full() && !q.empty());
+  q.put(4);
+  assert.deepEqual([q.get(), q.get()], [3, 4]);
+  assert.ok(q.empty());
+  for (const sinLimite of [new Queue(), new Queue(0), new Queue(-5)]) {
+    assert.equal(sinLimite.maxsize, 0);
+    for (let i = 0; i < 10_000; i++) sinLimite.put_nowait(i);
+    assert.ok(!sinLimite.full());
+    assert.equal(sinLimite.qsize(), 10_000);
+    for (let i = 0; i < 10_000; i++) assert.equal(sinLimite.get_nowait(), i);
+  }
+});
+
+Deno.test("queue: sin esperar, Full y Empty; con timeout, después de ese tiempo (y el timeout se ignora con block false)", () => {
+  const q = new Queue<string>(1);
+  assert.throws(() => q.get_nowait(), Empty);
+  assert.throws(() => q.get(false), Empty);
+  assert.throws(() => q.get(false, 10), Empty); // block false: no espera aunque haya timeout
+  q.put_nowait("a");
+  assert.throws(() => q.put_nowait("b"), Full);
+  assert.throws(() => q.put("b", false), Full);
+  assert.throws(() => q.put("b", true, 0), Full);
+  for (
+    const [accion, error] of [[() => q.put("b", true, 0.2), Full], [() => q.get(), null]] as const
+  ) {
+    if (!error) {
+      accion();
+      continue;
+    }
+    const inicio = performance.now();
+    assert.throws(accion, error);
+    const ms = performance.now() - inicio;
+    assert.ok(ms >= 199, `volvió a los ${ms} ms, antes de 0,2 s`);
+  }
+  const inicio = performance.now();
+  assert.throws(
+    () => q.get(true, 0.2),
+    (e: unknown) => e instanceof Empty && e.message === "la cola está vacía",
+  );
+  assert.ok(performance.now() - inicio >= 199);
+});
+
+Deno.test("queue: los errores de uso, una frase (timeout negativo, task_done de más, maxsize no entero, una función)", () => {
+  const q = new Queue();
+  assert.throws(() => q.get(true, -1), {
+    message: "timeout debe ser un número de segundos, 0 o más (no «-1»)",
+  });
+  assert.throws(() => q.put(1, true, -0.5), {
+    message: "timeout debe ser un número de segundos, 0 o más (no «-0.5»)",
+  });
+  assert.throws(() => q.get(true, NaN), RangeError);
+  assert.throws(() => new Queue(2.5), {
+    message: "el maxsize de una Queue debe ser un número entero (no «2.5»)",
+  });
+  assert.throws(() => q.task_done(), {
+    message: "task_done() se ha llamado más veces que elementos se han puesto en la cola",
+  });
+  function sumar() {}
+  assert.throws(() => q.put(sumar), {
+    message: "put() no puede enviar la función sumar a otro thread: viajan datos (números, " +
+      "textos, objetos, arrays...), no funciones ni objetos compartidos",
+  });
+  assert.throws(() => q.put({ f: () => 1 }), TypeError);
+  assert.ok(q.empty()); // lo que no se pudo enviar no queda a medias en la cola
+});
+
+Deno.test("queue: task_done y join: join vuelve cuando cada elemento tiene su task_done", async () => {
+  const q = new Queue<number>();
+  await q.join(); // nada puesto: vuelve enseguida
+  q.put(1);
+  q.put(2);
+  let vuelto = false;
+  const join = q.join().then(() => vuelto = true);
+  q.get();
+  q.task_done();
+  await new Promise((listo) => setTimeout(listo, 0));
+  assert.ok(!vuelto, "join() volvió con una tarea sin terminar");
+  q.get();
+  q.task_done();
+  await join;
+  assert.ok(vuelto);
+  assert.throws(() => q.task_done(), RangeError);
+});
+
+Deno.test("queue: viaja lo que viaja en args (copiado): textos, números exactos, objetos, arrays, Map, Set, Date...", () => {
+  const q = new Queue();
+  const ciclo: Record<string, unknown> = { nombre: "ciclo" };
+  ciclo.yo = ciclo;
+  const valores: unknown[] = [
+    "",
+    "hola",
+    "ñandú 🦆 \u0000 fin",
+    "x".repeat(100_000),
+    0,
+    -0,
+    1.5,
+    NaN,
+    Infinity,
+    -Infinity,
+    2 ** 53 + 2,
+    null,
+    undefined,
+    true,
+    false,
+    10n,
+    [1, "dos", [3]],
+    { a: 1, b: { c: [null] } },
+    new Map([[1, "uno"]]),
+    new Set(["a"]),
+    new Date(0),
+    new Uint8Array([1, 2, 3]),
+    ciclo,
+  ];
+  for (const v of valores) q.put(v);
+  for (const v of valores) {
+    const sacado = q.get();
+    assert.deepStrictEqual(sacado, v);
+    if (v !== null && typeof v === "object") assert.notEqual(sacado, v); // una copia
+  }
+  class Punto {
+    constructor(public x: number) {}
+    suma() {
+      return this.x;
+    }
+  }
+  q.put(new Punto(3));
+  assert.deepEqual(q.get(), { x: 3 }); // como en args: sin sus métodos
+});
+
+Deno.test("queue: el búfer da la vuelta; sin límite, lo que no cabe en sus 64 MiB espera como con la cola llena", () => {
+  const q = new Queue<string>();
+  const mega = (i: number) => String(i).padEnd(1024 * 1024, ".");
+  for (let i = 0; i < 40; i++) q.put(mega(i));
+  for (let i = 0; i < 30; i++) assert.equal(q.get(), mega(i));
+  for (let i = 40; i < 80; i++) q.put(mega(i)); // pasa del final del búfer al principio
+  for (let i = 30; i < 80; i++) assert.equal(q.get(), mega(i));
+  let puestos = 0;
+  assert.throws(() => {
+    for (;;) {
+      q.put_nowait(mega(puestos));
+      puestos++;
+    }
+  }, Full);
+  assert.equal(puestos, 63); // 64 MiB con la longitud de cada uno: caben 63 de 1 MiB
+  assert.throws(() => q.put(mega(63), true, 0.05), Full);
+  q.put_nowait("x"); // uno pequeño aún cabe
+  assert.equal(q.get(), mega(0));
+  q.put_nowait(mega(63)); // ya cabe
+});
+
+/** Ejecuta el fixture de productores y consumidores y devuelve su resumen. */
+async function colaConHilos(...args: string[]) {
+  const { code, stdout, stderr } = await ejecutar([
+    "run",
+    "--allow-read",
+    "tests/fixtures/cola_hilos.ts",
+    ...args,
+  ]);
+  assert.equal(code, 0, stderr);
+  return JSON.parse(stdout);
+}
+
+const perfecto = {
+  perdidos: 0,
+  duplicados: 0,
+  desorden: 0,
+  malCopiados: 0,
+  despuesDelJoin: 0,
+  alFinal: 0,
+};
+
+Deno.test("queue: 4 productores y 4 consumidores con threads de verdad no pierden ni duplican nada (textos, números y objetos; 3 veces)", async () => {
+  const resultados = await Promise.all([
+    colaConHilos("--tipo", "texto", "--elementos", "5000"),
+    colaConHilos("--tipo", "numero", "--elementos", "5000"),
+    colaConHilos("--tipo", "objeto", "--elementos", "1000"),
+  ]);
+  for (const r of resultados) assert.deepEqual(r, perfecto);
+});
