@@ -19,11 +19,13 @@ const ficherosDe = (carpeta: string) =>
     .filter((entrada) => entrada.isFile && entrada.name.endsWith(".ts"))
     .map((entrada) => `${carpeta}/${entrada.name}`).sort();
 
-/** Los módulos de threads/ (las bibliotecas de Python: threading, queue, concurrent.futures). */
-const MODULOS = ["threads/threading.ts", "threads/queue.ts", "threads/concurrent_futures.ts"];
-/** Los ejemplos: todo sockets/*.ts y threads/*.ts salvo los módulos. */
-const scripts = [...ficherosDe("sockets"), ...ficherosDe("threads")]
-  .filter((script) => !MODULOS.includes(script));
+/**
+ * Los ejemplos: todo sockets/*.ts y threads/*.ts salvo los módulos que importan
+ * (threads/threading.ts, threads/concurrent_futures.ts...), que no tienen `@ejecutar`.
+ */
+const todos = [...ficherosDe("sockets"), ...ficherosDe("threads")];
+const modulos = todos.filter((script) => !leer(script).includes("@ejecutar"));
+const scripts = todos.filter((script) => !modulos.includes(script));
 const nombre = (script: string) => script.replace(/^.*\//, "").replace(/\.ts$/, "");
 
 Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coinciden", () => {
@@ -88,9 +90,8 @@ Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coi
   }
   for (const test of tests) {
     const de = test.slice("tests/".length, -"_test.ts".length);
-    // Además de los ejemplos, tienen test las cabeceras y cada módulo de threads/.
-    const otros = ["cabeceras", ...MODULOS.map(nombre)];
-    if (!otros.includes(de) && !scripts.some((s) => nombre(s) === de)) {
+    // Además de los ejemplos, tienen test las cabeceras y los módulos (threading.ts...).
+    if (de !== "cabeceras" && ![...scripts, ...modulos].some((s) => nombre(s) === de)) {
       faltas.push(`${test} no es el test de ningún script de sockets/ ni threads/`);
     }
   }

@@ -16,9 +16,9 @@ import {
   Semaphore,
   texto,
   Thread,
-  ThreadPoolExecutor,
   Value,
 } from "../threads/threading.ts";
+import { ThreadPoolExecutor } from "../threads/concurrent_futures.ts";
 import {
   avisos,
   condicion,
@@ -65,18 +65,19 @@ Deno.test("opciones: valores por defecto, enteros, textos y la forma --opcion=va
 
 Deno.test("opciones: cada error, una frase en español y el uso (sin la opción interna)", () => {
   const errores: [string[], string][] = [
-    [["--veces", "-1"], "--veces -1 está fuera de rango: debe estar entre 1 y 5000"],
-    [["--veces=-1"], "--veces -1 está fuera de rango: debe estar entre 1 y 5000"],
-    [["--veces", "0"], "--veces 0 está fuera de rango: debe estar entre 1 y 5000"],
-    [["--veces", "99999"], "--veces 99999 está fuera de rango: debe estar entre 1 y 5000"],
-    [["--veces", "1e3"], '--veces debe ser un número entero (se recibió "1e3")'],
-    [["--veces", "abc"], '--veces debe ser un número entero (se recibió "abc")'],
-    [["--veces"], "Falta el valor de la opción --veces"],
-    [["--veces", "--lento", "productor"], "Falta el valor de la opción --veces"],
-    [["--vez", "3"], "Opción desconocida: --vez"],
-    [["-x"], "Opción desconocida: -x"],
-    [["tres"], "Argumento inesperado: tres (las opciones empiezan por --)"],
-    [["--lento", "nadie"], '--lento debe ser productor o consumidor (se recibió "nadie")'],
+    [["--veces", "-1"], "--veces debe estar entre 1 y 5000 (no «-1»)."],
+    [["--veces=-1"], "--veces debe estar entre 1 y 5000 (no «-1»)."],
+    [["--veces", "0"], "--veces debe estar entre 1 y 5000 (no «0»)."],
+    [["--veces", "99999"], "--veces debe estar entre 1 y 5000 (no «99999»)."],
+    [["--veces", "1e3"], "--veces debe ser un número entero (no «1e3»)."],
+    [["--veces", "abc"], "--veces debe ser un número entero (no «abc»)."],
+    [["--veces="], "--veces debe ser un número entero (no «»)."],
+    [["--veces"], "Falta el valor de --veces."],
+    [["--veces", "--lento", "productor"], "Falta el valor de --veces."],
+    [["--vez", "3"], "Opción desconocida: --vez."],
+    [["-x"], "Opción desconocida: -x."],
+    [["tres"], "Argumento inesperado: «tres» (las opciones empiezan por --)."],
+    [["--lento", "nadie"], "--lento debe ser productor o consumidor (no «nadie»)."],
   ];
   for (const [args, error] of errores) {
     assert.deepEqual(leer(...args), { error, uso }, args.join(" "));
@@ -103,7 +104,7 @@ Deno.test("opciones: de verdad, en un script: error con código 2 y sin traza, -
   assert.equal(malo.code, 2);
   assert.equal(
     malo.stderr,
-    "--veces -1 está fuera de rango: debe estar entre 1 y 10000\n" +
+    "--veces debe estar entre 1 y 10000 (no «-1»).\n" +
       "Uso: deno run --allow-read threads/lock.ts [--veces N]\n",
   );
   assert.equal(ayuda.code, 0);
@@ -341,11 +342,11 @@ Deno.test("opciones: bandera(), sin valor: false por defecto, true escrita, --x=
   assert.equal(pedida, 0, "sin error ni ayuda, la orden no hace falta");
   const uso = "deno run --allow-read threads/f.ts [--interbloqueo] [--veces N]";
   assert.deepEqual(leer("--interbloqueo=1"), {
-    error: "--interbloqueo no lleva valor: escribe solo --interbloqueo",
+    error: "--interbloqueo no lleva valor: escribe solo --interbloqueo.",
     uso,
   });
   assert.deepEqual(leer("--interbloqueo", "1"), {
-    error: "Argumento inesperado: 1 (las opciones empiezan por --)",
+    error: "Argumento inesperado: «1» (las opciones empiezan por --).",
     uso,
   });
   assert.deepEqual(leer("-h"), {

@@ -1,6 +1,7 @@
 /**
  * threading.ts: el módulo `threading` de Python para Deno, hecho con Web Workers,
- * SharedArrayBuffer y Atomics. Los ejemplos de threads/ solo importan este fichero.
+ * SharedArrayBuffer y Atomics. Los ejemplos de threads/ lo importan como `import threading`
+ * (el pool de `concurrent.futures` está al lado, en concurrent_futures.ts).
  *
  * Lo que ofrece (una línea de uso de cada cosa):
  *
@@ -16,14 +17,12 @@
  *   const contador = new Value(0); contador.value += 1           un número compartido (multiprocessing.Value)
  *   const huecos = compartido(10)                                10 enteros compartidos (un Int32Array)
  *   sleep(0.05); sleep(0)                                        time.sleep(): dormir 50 ms; ceder el turno
- *   await using pool = new ThreadPoolExecutor({ max_workers: 2 })   concurrent.futures: un pool de workers
- *   for await (const r of pool.map(tarea, [1, 2, 3])) ...       los resultados, en el orden de los datos
- *   await pool.shutdown()                                        cerrar el pool (el `await using` lo hace solo)
  *   const { veces } = leerOpciones({ veces: entero(1000, 1, 10_000, "sumas") })   --veces N, -h
  *   texto("", ["productor", "consumidor"], "quién va lento")    una opción de texto, para leerOpciones
  *   bandera("todos cogen antes el izquierdo")                    un interruptor sin valor (--interbloqueo)
  *   terminarConError("frase")                                    una frase en stderr y código 1
- *   scriptDeLaOrden()                                            "threads/pool.ts": el programa, para una orden
+ *   sinPermiso("leer X")                                         «No hay permiso para leer X. Ejecuta: ...»
+ *   scriptDeLaOrden()                                            "threads/lock.ts": el programa, para una orden
  *
  * Cómo se escribe un ejemplo (igual que en Python):
  *
@@ -79,28 +78,155 @@
  *    una barrera de memoria compartida a que lleguen todos; después ejecutan su función a
  *    la vez.
  *
- * 5. Un pool (ThreadPoolExecutor) son unos pocos threads que no acaban tras una tarea: cada
- *    uno coge la siguiente de una cola en memoria compartida (con `compareExchange`, así dos
- *    nunca cogen la misma) hasta que el pool se cierra. El programa principal espera cada
- *    resultado con `Atomics.waitAsync`, el `Atomics.wait` que se puede esperar con `await`
- *    sin bloquear al principal.
+ * 5. Todo junto, en el worker: recibe la orden, apunta el registro, importa el módulo del
+ *    ejemplo (sus objetos toman la memoria del principal), reconstruye los objetos de `args`,
+ *    espera en la barrera a los de su grupo y ejecuta la función.
+ *
+ * El código sigue este orden. Dos referencias van hacia abajo: Thread (punto 1) usa
+ * `empaquetar` (punto 2) y `unirseAlGrupo` (punto 4); y lo que duerme en el punto 3 llama
+ * antes a `cerrarGrupo()` (punto 4). Tras la lección: los errores del alumno y las opciones.
  */
 
 // =======================================================================================
-// Errores para el alumno: una frase en español, sin traza
+// 1. Un thread es un Web Worker
 // =======================================================================================
-
-/** Termina con un error que el alumno puede arreglar: una frase en stderr y código 1. */
-export function terminarConError(frase: string): never {
-  console.error(frase);
-  Deno.exit(1);
-}
 
 /** ¿Se ejecuta este código dentro de un worker? (`WorkerGlobalScope` solo existe allí.) */
 const enUnWorker = "WorkerGlobalScope" in globalThis;
 
+// deno-lint-ignore no-explicit-any
+type Tarea = (...args: any[]) => unknown;
+
+/**
+ * Lo que el principal envía a cada worker: qué módulo importar y qué función suya ejecutar
+ * con qué argumentos; el registro (punto 2) y la barrera del grupo (punto 4) se añaden al
+ * enviarla.
+ */
+interface Orden {
+  modulo: string;
+  target: string;
+  args: unknown[];
+  registro: Entrada[];
+  barrera: Int32Array;
+  total: number;
+}
+
+/** Lo que el worker contesta al terminar. */
+interface Respuesta {
+  error?: string;
+}
+
+/** Cuántos threads se han creado: Python los numera (`Thread-1`, `Thread-2`...). */
+let creados = 0;
+
+/**
+ * `threading.Thread` de Python: `start()` lo arranca en un worker y `join()` lo espera.
+ * Usa dos cosas de más abajo: `empaquetar` (punto 2) y `unirseAlGrupo` (punto 4).
+ */
+export class Thread {
+  readonly name: string;
+  #target: Tarea;
+  #args: unknown[];
+  #modulo: string;
+  #fin: Promise<void> | null = null;
+  #vivo = false;
+
+  /**
+   * `target`: la función (exportada) que ejecuta el thread; `args`: sus argumentos; `name`:
+   * su nombre (por defecto "Thread-1 (target)", como en Python). `modulo` casi nunca hace
+   * falta: el fichero donde está `target` (por defecto, el programa que se ejecuta); el
+   * worker lo importa con el registro de memoria compartida (punto 2).
+   */
+  constructor(
+    { target, args = [], name, modulo = Deno.mainModule }: {
+      target: Tarea;
+      args?: unknown[];
+      name?: string;
+      modulo?: string;
+    },
+  ) {
+    if (!target?.name) {
+      throw new Error("el target de un Thread debe ser una función con nombre y exportada");
+    }
+    creados++;
+    this.#target = target;
+    this.#args = args;
+    this.#modulo = modulo;
+    this.name = name ?? `Thread-${creados} (${target.name})`;
+  }
+
+  start(): void {
+    if (this.#fin) {
+      throw new Error(`el thread ${this.name} ya se arrancó: un thread solo arranca una vez`);
+    }
+    if (enUnWorker) {
+      throw new Error(
+        "los threads se arrancan desde el programa principal: " +
+          "pon el código que los arranca dentro de «if (import.meta.main)»",
+      );
+    }
+    comprobarPermiso(this.#modulo); // tras la lección, con los errores del alumno
+
+    // El worker empieza en este fichero (threading.ts), no en el ejemplo.
+    const worker = new Worker(new URL("./threading.ts", import.meta.url), {
+      type: "module",
+      name: this.name,
+    });
+    this.#vivo = true;
+    this.#fin = new Promise((resolve) => {
+      worker.onmessage = ({ data }: MessageEvent<Respuesta>) => {
+        worker.terminate();
+        this.#vivo = false;
+        if (data.error !== undefined) terminarConError(data.error);
+        resolve();
+      };
+      worker.onerror = (evento) => {
+        evento.preventDefault();
+        const mensaje = evento.message.replace(/^Uncaught (\w*Error: )?/, "");
+        terminarConError(`Error en el thread ${this.name}: ${mensaje}`);
+      };
+    });
+
+    // La orden sale cuando el grupo de este turno está completo (punto 4).
+    unirseAlGrupo(worker, {
+      modulo: this.#modulo,
+      target: this.#target.name,
+      args: empaquetar(this.#args) as unknown[],
+    });
+  }
+
+  /**
+   * Espera a que el thread termine (en Python `t.join()`; aquí `await t.join()`). Con
+   * `timeout` (segundos), como mucho ese tiempo: como en Python, vuelve sin decir por qué;
+   * después, `is_alive()` dice si el thread terminó o se acabó el tiempo.
+   */
+  join(timeout: number | null = null): Promise<void> {
+    if (!this.#fin) {
+      return Promise.reject(new Error(`join() del thread ${this.name} antes de start()`));
+    }
+    if (timeout === null) return this.#fin;
+    // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
+    // temporizador se quita después, si no, el programa esperaría a que sonara para acabar.
+    let reloj: ReturnType<typeof setTimeout> | undefined;
+    const plazo = new Promise<void>((resolve) => {
+      reloj = setTimeout(resolve, Math.max(timeout, 0) * 1000);
+    });
+    return Promise.race([this.#fin, plazo]).finally(() => clearTimeout(reloj));
+  }
+
+  /** ¿Está en marcha? (arrancado y sin terminar) */
+  is_alive(): boolean {
+    return this.#vivo;
+  }
+}
+
+/** `threading.current_thread()`: su `name` es "MainThread" o el nombre del thread. */
+export function current_thread(): { readonly name: string } {
+  return { name: enUnWorker ? self.name : "MainThread" };
+}
+
 // =======================================================================================
-// Memoria compartida y su registro
+// 2. La memoria compartida y su registro
 // =======================================================================================
 
 /** Una memoria compartida del registro: de qué objeto es y sus bytes. */
@@ -193,9 +319,48 @@ export class Value extends Compartido {
   }
 }
 
+/** Un objeto compartido dentro de un mensaje: su tipo y su número en el registro. */
+const MARCA = "__compartido__";
+
+/**
+ * `postMessage` copia los datos pero pierde las clases (un Lock llegaría como un objeto sin
+ * métodos). Cambiamos cada objeto compartido por su número en el registro y el worker lo
+ * reconstruye sobre la misma memoria. Los Int32Array ya viajan bien: su SharedArrayBuffer
+ * se comparte solo.
+ */
+function empaquetar(valor: unknown): unknown {
+  if (valor instanceof Compartido) {
+    if (valor.indice < 0) {
+      throw new Error("un objeto compartido creado dentro de un worker no se puede enviar");
+    }
+    const lock = "lock" in valor ? empaquetar(valor.lock) : undefined; // el de una Condition
+    return { [MARCA]: valor.indice, lock };
+  }
+  if (Array.isArray(valor)) return valor.map(empaquetar);
+  if (
+    valor !== null && typeof valor === "object" && Object.getPrototypeOf(valor) === Object.prototype
+  ) {
+    return Object.fromEntries(Object.entries(valor).map(([k, v]) => [k, empaquetar(v)]));
+  }
+  return valor;
+}
+
 // =======================================================================================
-// Lock
+// 3. Atomics: sleep, Lock, Semaphore y Condition
 // =======================================================================================
+
+/** Una memoria en la que nadie escribe: para dormir con `Atomics.wait` sin esperar a nadie. */
+const paraDormir = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * `time.sleep(segundos)` de Python: duerme el thread (sin gastar CPU) con `Atomics.wait`.
+ * `sleep(0)` cede el núcleo un instante, como en Python: el sistema aprovecha para dar el
+ * turno a otro thread (dormir de verdad, aunque sea un microsegundo, lo obliga a elegir).
+ */
+export function sleep(segundos: number): void {
+  cerrarGrupo();
+  Atomics.wait(paraDormir, 0, 0, Math.max(segundos * 1000, 0.001));
+}
 
 const LIBRE = 0;
 const COGIDO = 1;
@@ -279,10 +444,6 @@ export class Lock extends Compartido {
   }
 }
 
-// =======================================================================================
-// Semaphore
-// =======================================================================================
-
 /**
  * `threading.Semaphore(value)` de Python: un contador de plazas libres. `acquire()` ocupa
  * una (si no queda ninguna, espera a que alguien la devuelva); `release()` la devuelve.
@@ -325,10 +486,6 @@ export class Semaphore extends Compartido {
 
 /** Como en el Lock: con plazas que se liberan enseguida, mirar es más barato que dormir. */
 const VUELTAS_SEMAFORO = navigator.hardwareConcurrency > 1 ? 1000 : 0;
-
-// =======================================================================================
-// Condition
-// =======================================================================================
 
 /** Cuántos threads pueden estar a la vez dentro de `wait()` de una misma Condition. */
 const ESPERAS = 256;
@@ -428,55 +585,62 @@ export class Condition extends Compartido {
 }
 
 // =======================================================================================
-// sleep y current_thread
+// 4. Los threads que se arrancan juntos salen juntos
 // =======================================================================================
 
-const paraDormir = new Int32Array(new SharedArrayBuffer(4));
+/** Un worker recién creado y su orden, sin la barrera: se la da `cerrarGrupo`. */
+type Pendiente = [Worker, Pick<Orden, "modulo" | "target" | "args">];
+
+/** Los threads arrancados en este turno del programa principal: saldrán juntos. */
+let grupo: { barrera: Int32Array; workers: Pendiente[] } | null = null;
 
 /**
- * `time.sleep(segundos)` de Python: duerme el thread (sin gastar CPU) con `Atomics.wait`.
- * `sleep(0)` cede el núcleo un instante, como en Python: el sistema aprovecha para dar el
- * turno a otro thread (dormir de verdad, aunque sea un microsegundo, lo obliga a elegir).
+ * Apunta un worker recién creado en el grupo de este turno. Todos los start() de un turno
+ * forman un grupo; la orden sale cuando el turno acaba (una microtarea), cuando ya se sabe
+ * cuántos son y la barrera puede contarlos.
  */
-export function sleep(segundos: number): void {
-  cerrarGrupo();
-  Atomics.wait(paraDormir, 0, 0, Math.max(segundos * 1000, 0.001));
+function unirseAlGrupo(worker: Worker, orden: Pendiente[1]) {
+  if (!grupo) {
+    grupo = { barrera: new Int32Array(new SharedArrayBuffer(4)), workers: [] };
+    queueMicrotask(cerrarGrupo);
+  }
+  grupo.workers.push([worker, orden]);
 }
-
-/** `threading.current_thread()`: su `name` es "MainThread" o el nombre del thread. */
-export function current_thread(): { readonly name: string } {
-  return { name: enUnWorker ? self.name : "MainThread" };
-}
-
-// =======================================================================================
-// Enviar objetos compartidos en args
-// =======================================================================================
-
-/** Un objeto compartido dentro de un mensaje: su tipo y su número en el registro. */
-const MARCA = "__compartido__";
 
 /**
- * `postMessage` copia los datos pero pierde las clases (un Lock llegaría como un objeto sin
- * métodos). Cambiamos cada objeto compartido por su número en el registro y el worker lo
- * reconstruye sobre la misma memoria. Los Int32Array ya viajan bien: su SharedArrayBuffer
- * se comparte solo.
+ * Envía la orden a los workers del grupo abierto, con el registro (punto 2) y la barrera:
+ * ya se sabe cuántos son. Se llama al acabar el turno y también antes de que el principal
+ * se bloquee (sleep, acquire, wait): si no, sus threads no empezarían hasta que el principal
+ * dejara de esperar.
  */
-function empaquetar(valor: unknown): unknown {
-  if (valor instanceof Compartido) {
-    if (valor.indice < 0) {
-      throw new Error("un objeto compartido creado dentro de un worker no se puede enviar");
-    }
-    const lock = valor instanceof Condition ? empaquetar(valor.lock) : undefined;
-    return { [MARCA]: valor.indice, lock };
+function cerrarGrupo() {
+  if (!grupo) return;
+  const { barrera, workers } = grupo;
+  grupo = null;
+  for (const [worker, orden] of workers) {
+    const completa: Orden = { ...orden, registro, barrera, total: workers.length };
+    worker.postMessage(completa);
   }
-  if (Array.isArray(valor)) return valor.map(empaquetar);
-  if (
-    valor !== null && typeof valor === "object" && Object.getPrototypeOf(valor) === Object.prototype
-  ) {
-    return Object.fromEntries(Object.entries(valor).map(([k, v]) => [k, empaquetar(v)]));
-  }
-  return valor;
 }
+
+/** En el worker: espera a los demás threads del grupo y sale con ellos. */
+function barreraDeSalida(barrera: Int32Array, total: number) {
+  Atomics.add(barrera, 0, 1);
+  Atomics.notify(barrera, 0);
+  // Mirar sin dormir unos milisegundos: así salen todos con microsegundos de diferencia
+  // (despertar a un hilo dormido tarda más que imprimir cinco líneas). Solo si caben todos
+  // a la vez en los núcleos: si no, los que miran le quitan el núcleo a los que aún cargan.
+  const mirar = total <= navigator.hardwareConcurrency ? 30 : 0;
+  const hasta = performance.now() + mirar;
+  while (Atomics.load(barrera, 0) < total && performance.now() < hasta);
+  // Si aún faltan, a dormir hasta que cambie el número de llegados.
+  let llegados;
+  while ((llegados = Atomics.load(barrera, 0)) < total) Atomics.wait(barrera, 0, llegados);
+}
+
+// =======================================================================================
+// 5. El worker por dentro: todo junto
+// =======================================================================================
 
 function desempaquetar(valor: unknown): unknown {
   if (Array.isArray(valor)) return valor.map(desempaquetar);
@@ -507,174 +671,92 @@ function desempaquetar(valor: unknown): unknown {
   }
 }
 
-// =======================================================================================
-// Thread: el lado del programa principal
-// =======================================================================================
-
-// deno-lint-ignore no-explicit-any
-type Tarea = (...args: any[]) => unknown;
-
-/** Lo que el principal envía a cada worker. */
-interface Orden {
-  modulo: string;
-  target: string;
-  /** true: `target` es el trabajador de un pool, de este fichero (no del ejemplo). */
-  delPool: boolean;
-  args: unknown[];
-  registro: Entrada[];
-  barrera: Int32Array;
-  total: number;
-}
-
-/** Lo que el worker contesta al terminar. */
-interface Respuesta {
-  error?: string;
-}
-
-/** Un worker recién creado y la orden que recibirá cuando su grupo esté completo. */
-type Pendiente = [Worker, Omit<Orden, "barrera" | "total">];
-
-/** Los threads arrancados en este turno del programa principal: saldrán juntos. */
-let grupo: { barrera: Int32Array; workers: Pendiente[] } | null = null;
-let creados = 0;
-let permisoComprobado = false;
-
 /**
- * Envía la orden a los workers del grupo abierto: ya se sabe cuántos son. Se llama al
- * acabar el turno y también antes de que el principal se bloquee (sleep, acquire, wait):
- * si no, sus threads no empezarían hasta que el principal dejara de esperar.
+ * Importa el módulo de un thread con el registro (punto 2): sus objetos de nivel de módulo
+ * toman la memoria del principal, en orden. Exportada para concurrent_futures.ts: los
+ * workers de su pool ejecutan una función suya e importan con esto el módulo del ejemplo,
+ * donde están las tareas. Importar otra vez un módulo ya importado no lo vuelve a ejecutar.
  */
-function cerrarGrupo() {
-  if (!grupo) return;
-  const { barrera, workers } = grupo;
-  grupo = null;
-  for (const [worker, orden] of workers) {
-    worker.postMessage({ ...orden, barrera, total: workers.length });
+export async function importarElModulo(url: string): Promise<Record<string, unknown>> {
+  importandoElEjemplo = true;
+  try {
+    return await import(url);
+  } finally {
+    importandoElEjemplo = false;
   }
 }
 
-/** `threading.Thread` de Python: `start()` lo arranca en un worker y `join()` lo espera. */
-export class Thread {
-  readonly name: string;
-  #target: Tarea;
-  #args: unknown[];
-  #modulo: string;
-  #fin: Promise<void> | null = null;
-  #vivo = false;
-
-  /**
-   * `target`: la función (exportada) que ejecuta el thread; `args`: sus argumentos; `name`:
-   * su nombre (por defecto "Thread-1 (target)", como en Python). `modulo` casi nunca hace
-   * falta: el fichero donde está `target` (por defecto, el programa que se ejecuta).
-   */
-  constructor(
-    { target, args = [], name, modulo = Deno.mainModule }: {
-      target: Tarea;
-      args?: unknown[];
-      name?: string;
-      modulo?: string;
-    },
-  ) {
-    if (!target?.name) {
-      throw new Error("el target de un Thread debe ser una función con nombre y exportada");
+if (enUnWorker) {
+  const worker = self as unknown as {
+    onmessage: ((evento: MessageEvent<Orden>) => void) | null;
+    postMessage(mensaje: Respuesta): void;
+  };
+  // Sin await en el nivel de módulo: el ejemplo importa este fichero, y esperar aquí a que
+  // se importe el ejemplo sería esperarse a sí mismo.
+  worker.onmessage = async ({ data: orden }) => {
+    worker.onmessage = null;
+    try {
+      registro.push(...orden.registro);
+      const modulo = await importarElModulo(orden.modulo);
+      const tarea = modulo[orden.target];
+      if (typeof tarea !== "function") {
+        worker.postMessage({
+          error: `El thread ${self.name} no encuentra la función ${orden.target}: ` +
+            `escribe «export function ${orden.target}» para que el thread pueda usarla.`,
+        });
+        return;
+      }
+      const args = desempaquetar(orden.args) as unknown[];
+      barreraDeSalida(orden.barrera, orden.total);
+      await tarea(...args);
+      worker.postMessage({});
+    } catch (error) {
+      const mensaje = error instanceof Error ? error.message : String(error);
+      worker.postMessage({ error: `Error en el thread ${self.name}: ${mensaje}` });
     }
-    creados++;
-    this.#target = target;
-    this.#args = args;
-    this.#modulo = modulo;
-    this.name = name ?? `Thread-${creados} (${target.name})`;
-  }
-
-  start(): void {
-    if (this.#fin) {
-      throw new Error(`el thread ${this.name} ya se arrancó: un thread solo arranca una vez`);
-    }
-    if (enUnWorker) {
-      throw new Error(
-        "los threads se arrancan desde el programa principal: " +
-          "pon el código que los arranca dentro de «if (import.meta.main)»",
-      );
-    }
-    comprobarPermiso(this.#modulo);
-
-    // El worker empieza en este fichero (threading.ts), no en el ejemplo.
-    const worker = new Worker(new URL("./threading.ts", import.meta.url), {
-      type: "module",
-      name: this.name,
-    });
-    this.#vivo = true;
-    this.#fin = new Promise((resolve) => {
-      worker.onmessage = ({ data }: MessageEvent<Respuesta>) => {
-        worker.terminate();
-        this.#vivo = false;
-        if (data.error !== undefined) terminarConError(data.error);
-        resolve();
-      };
-      worker.onerror = (evento) => {
-        evento.preventDefault();
-        const mensaje = evento.message.replace(/^Uncaught (\w*Error: )?/, "");
-        terminarConError(`Error en el thread ${this.name}: ${mensaje}`);
-      };
-    });
-
-    // Todos los start() de este turno forman un grupo; la orden sale cuando el turno acaba
-    // (una microtarea), cuando ya se sabe cuántos son y la barrera puede contarlos.
-    if (!grupo) {
-      const nuevo = {
-        barrera: new Int32Array(new SharedArrayBuffer(4)),
-        workers: [] as Pendiente[],
-      };
-      grupo = nuevo;
-      queueMicrotask(cerrarGrupo);
-    }
-    grupo.workers.push([worker, {
-      modulo: this.#modulo,
-      target: this.#target.name,
-      delPool: this.#target === trabajador,
-      args: empaquetar(this.#args) as unknown[],
-      registro,
-    }]);
-  }
-
-  /**
-   * Espera a que el thread termine (en Python `t.join()`; aquí `await t.join()`). Con
-   * `timeout` (segundos), como mucho ese tiempo: como en Python, vuelve sin decir por qué;
-   * después, `is_alive()` dice si el thread terminó o se acabó el tiempo.
-   */
-  join(timeout: number | null = null): Promise<void> {
-    if (!this.#fin) {
-      return Promise.reject(new Error(`join() del thread ${this.name} antes de start()`));
-    }
-    if (timeout === null) return this.#fin;
-    // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
-    // temporizador se quita después, si no, el programa esperaría a que sonara para acabar.
-    let reloj: ReturnType<typeof setTimeout> | undefined;
-    const plazo = new Promise<void>((resolve) => {
-      reloj = setTimeout(resolve, Math.max(timeout, 0) * 1000);
-    });
-    return Promise.race([this.#fin, plazo]).finally(() => clearTimeout(reloj));
-  }
-
-  /** ¿Está en marcha? (arrancado y sin terminar) */
-  is_alive(): boolean {
-    return this.#vivo;
-  }
+  };
 }
+
+// =======================================================================================
+// Fin de la lección. Lo que sigue es para los ejemplos: los errores del alumno y las opciones
+// =======================================================================================
+
+/** Los permisos de la orden de los ejemplos de threads/ (`leerOpciones` puede dar otros). */
+let permisos = "--allow-read";
+
+/** Termina con un error que el alumno puede arreglar: una frase en stderr y código 1. */
+export function terminarConError(frase: string): never {
+  console.error(frase);
+  Deno.exit(1);
+}
+
+/** `No hay permiso para <qué>. Ejecuta: <la orden completa>`, y código 1. */
+export function sinPermiso(que: string): never {
+  terminarConError(`No hay permiso para ${que}. Ejecuta: ${ordenParaPegar()}`);
+}
+
+let permisoComprobado = false;
 
 /** Un worker carga su módulo del disco: sin --allow-read no puede. Lo decimos en español. */
 function comprobarPermiso(modulo: string) {
   if (permisoComprobado) return;
-  const ficheros = [modulo, import.meta.url].filter((url) => url.startsWith("file:"));
+  const ficheros = [modulo, Deno.mainModule, import.meta.url].filter((url) =>
+    url.startsWith("file:")
+  );
   const negado = ficheros.some((url) =>
     Deno.permissions.querySync({ name: "read", path: new URL(url) }).state !== "granted"
   );
-  if (negado) {
-    terminarConError(
-      "Los threads necesitan el permiso --allow-read para cargar su módulo. Ejecuta: " +
-        `deno run --allow-read ${scriptDeLaOrden()}`,
-    );
-  }
+  if (negado) sinPermiso("leer el módulo de los threads");
   permisoComprobado = true;
+}
+
+/**
+ * La orden que el alumno puede copiar y pegar: `deno run <permisos> threads/x.ts`, con las
+ * opciones que escribió (entre comillas simples las que el shell partiría).
+ */
+export function ordenParaPegar(): string {
+  const opciones = Deno.args.map((a) => /^[\w\-.=\/,:@]+$/.test(a) ? a : `'${a}'`);
+  return [`deno run ${permisos} ${scriptDeLaOrden()}`, ...opciones].join(" ");
 }
 
 /**
@@ -705,224 +787,10 @@ export function scriptDeLaOrden(url = Deno.mainModule): string {
   return /^[\w\-.\/\\\u00C0-\u024F]+$/.test(script) ? script : `"${script}"`;
 }
 
-// =======================================================================================
-// Thread: el lado del worker
-// =======================================================================================
-
-/** En el worker: espera a los demás threads del grupo y sale con ellos. */
-function barreraDeSalida(barrera: Int32Array, total: number) {
-  Atomics.add(barrera, 0, 1);
-  Atomics.notify(barrera, 0);
-  // Mirar sin dormir unos milisegundos: así salen todos con microsegundos de diferencia
-  // (despertar a un hilo dormido tarda más que imprimir cinco líneas). Solo si caben todos
-  // a la vez en los núcleos: si no, los que miran le quitan el núcleo a los que aún cargan.
-  const mirar = total <= navigator.hardwareConcurrency ? 30 : 0;
-  const hasta = performance.now() + mirar;
-  while (Atomics.load(barrera, 0) < total && performance.now() < hasta);
-  // Si aún faltan, a dormir hasta que cambie el número de llegados.
-  let llegados;
-  while ((llegados = Atomics.load(barrera, 0)) < total) Atomics.wait(barrera, 0, llegados);
-}
-
-if (enUnWorker) {
-  const worker = self as unknown as {
-    onmessage: ((evento: MessageEvent<Orden>) => void) | null;
-    postMessage(mensaje: Respuesta): void;
-  };
-  // Sin await en el nivel de módulo: el ejemplo importa este fichero, y esperar aquí a que
-  // se importe el ejemplo sería esperarse a sí mismo.
-  worker.onmessage = async ({ data: orden }) => {
-    worker.onmessage = null;
-    try {
-      registro.push(...orden.registro);
-      importandoElEjemplo = true;
-      const modulo: Record<string, unknown> = await import(orden.modulo);
-      importandoElEjemplo = false;
-      // El trabajador de un pool es de este fichero, y busca las tareas en el módulo.
-      const tarea = orden.delPool ? (cola: Cola) => trabajador(cola, modulo) : modulo[orden.target];
-      if (typeof tarea !== "function") {
-        worker.postMessage({
-          error: `El thread ${self.name} no encuentra la función ${orden.target}: ` +
-            `escribe «export function ${orden.target}» para que el thread pueda usarla.`,
-        });
-        return;
-      }
-      const args = desempaquetar(orden.args) as unknown[];
-      barreraDeSalida(orden.barrera, orden.total);
-      await tarea(...args);
-      worker.postMessage({});
-    } catch (error) {
-      const mensaje = error instanceof Error ? error.message : String(error);
-      worker.postMessage({ error: `Error en el thread ${self.name}: ${mensaje}` });
-    }
-  };
-}
-
-// =======================================================================================
-// ThreadPoolExecutor: el pool de concurrent.futures
-// =======================================================================================
-
-const MAXIMO = 1000; // tareas que caben en la cola de un pool
-const LETRAS = 40; // letras que caben en el nombre de una función
-const PUESTAS = 0; // estado[0]: tareas puestas en la cola
-const COGIDAS = 1; // estado[1]: tareas que ya ha cogido algún worker
-const CERRADO = 2; // estado[2]: 1 cuando el pool se cierra
-const AVISOS = 3; // estado[3]: cambia con cada map y al cerrar (en él duermen los workers)
-
-/** La memoria compartida de un pool: la cola de tareas y sus resultados. */
-interface Cola {
-  estado: Int32Array;
-  funcion: Int32Array; // el nombre de la función de cada tarea, letra a letra
-  dato: Float64Array;
-  resultado: Float64Array;
-  hecha: Int32Array; // 1 cuando el resultado está escrito
-}
-
-/** `n` números de memoria compartida, fuera del registro: viajan en `args` (ver punto 2). */
-const enteros = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
-const reales = (n: number) => new Float64Array(new SharedArrayBuffer(8 * n));
-
-/** Escribe el nombre de la función de la tarea `i`, letra a letra (0 donde no hay letra). */
-function ponerNombre(funcion: Int32Array, i: number, nombre: string) {
-  for (let k = 0; k < LETRAS; k++) funcion[i * LETRAS + k] = nombre.charCodeAt(k) || 0;
-}
-
-function leerNombre(funcion: Int32Array, i: number): string {
-  const letras = funcion.subarray(i * LETRAS, (i + 1) * LETRAS).filter((letra) => letra !== 0);
-  return String.fromCharCode(...letras);
-}
-
-/**
- * Lo que hace cada worker del pool hasta que se cierra: coger una tarea, hacerla, anotar el
- * resultado. `modulo` es el del ejemplo, ya importado por el worker: de él sale la función
- * de cada tarea, por su nombre, como el `target` de un Thread.
- */
-async function trabajador(cola: Cola, modulo: Record<string, unknown>) {
-  const { estado, funcion, dato, resultado, hecha } = cola;
-  for (;;) {
-    const avisos = Atomics.load(estado, AVISOS);
-    const i = Atomics.load(estado, COGIDAS);
-    if (i < Atomics.load(estado, PUESTAS)) {
-      // La cogemos solo si nadie la ha cogido desde que la miramos.
-      if (Atomics.compareExchange(estado, COGIDAS, i, i + 1) !== i) continue;
-      const nombre = leerNombre(funcion, i);
-      const f = modulo[nombre];
-      if (typeof f !== "function") {
-        throw new Error(`no encuentra la función ${nombre}: escribe «export function ${nombre}»`);
-      }
-      resultado[i] = await f(dato[i]);
-      Atomics.store(hecha, i, 1);
-      Atomics.notify(hecha, i); // por si el programa principal espera este resultado
-    } else if (Atomics.load(estado, CERRADO)) {
-      return;
-    } else {
-      Atomics.wait(estado, AVISOS, avisos); // sin tareas: a dormir hasta el próximo aviso
-    }
-  }
-}
-
-/** Cuántos pools se han creado: Python numera sus threads `ThreadPoolExecutor-<pool>_<k>`. */
-let pools = 0;
-
-/**
- * `concurrent.futures.ThreadPoolExecutor(max_workers=n)` de Python: `max_workers` threads
- * (por defecto, uno por núcleo) que se reparten las tareas de `map`. En Python se usa con
- * `with`; aquí con `await using`, que al salir del bloque llama a `shutdown()`:
- *
- *   {
- *     await using pool = new ThreadPoolExecutor({ max_workers: 2 });
- *     for await (const r of pool.map(contarPrimos, datos)) console.log(r);
- *   } // aquí el pool se cierra
- *
- * Límites: la función de `map` está exportada (viaja por su nombre, como el `target` de un
- * Thread), recibe un número y devuelve un número; un pool hace como mucho 1000 tareas.
- * `modulo` casi nunca hace falta: el fichero de las funciones (por defecto, el programa).
- */
-export class ThreadPoolExecutor {
-  readonly max_workers: number;
-  #cola: Cola = {
-    estado: enteros(4),
-    funcion: enteros(MAXIMO * LETRAS),
-    dato: reales(MAXIMO),
-    resultado: reales(MAXIMO),
-    hecha: enteros(MAXIMO),
-  };
-  #threads: Thread[] = [];
-
-  constructor(
-    { max_workers = navigator.hardwareConcurrency, modulo = Deno.mainModule }: {
-      max_workers?: number;
-      modulo?: string;
-    } = {},
-  ) {
-    if (!Number.isInteger(max_workers) || max_workers < 1) {
-      throw new Error(`max_workers debe ser un entero mayor que 0 (se recibió ${max_workers})`);
-    }
-    this.max_workers = max_workers;
-    const pool = pools++;
-    for (let k = 0; k < max_workers; k++) {
-      const name = `ThreadPoolExecutor-${pool}_${k}`; // el nombre que les da Python
-      this.#threads.push(new Thread({ target: trabajador, args: [this.#cola], name, modulo }));
-    }
-    for (const t of this.#threads) t.start();
-  }
-
-  /**
-   * Pone una tarea por dato y devuelve los resultados en el orden de los datos, cada uno en
-   * cuanto está (aunque otros, de tareas posteriores, hayan acabado antes).
-   *
-   * No comprueba aquí, en el programa principal, que `f` esté exportada: haría falta
-   * `await import(Deno.mainModule)`, y mientras el programa está en su `await` de nivel de
-   * módulo ese import espera a que el programa acabe de cargarse, que espera a ese import:
-   * no se resolvería nunca. Lo comprueba el worker, que ya tiene el módulo cargado.
-   */
-  async *map(f: (dato: number) => number, datos: Iterable<number>): AsyncGenerator<number> {
-    const { estado, funcion, dato, resultado, hecha } = this.#cola;
-    if (Atomics.load(estado, CERRADO)) throw new Error("map() de un pool ya cerrado");
-    const lista = [...datos];
-    const primera = Atomics.load(estado, PUESTAS);
-    if (primera + lista.length > MAXIMO) {
-      throw new Error(`un pool hace como mucho ${MAXIMO} tareas`);
-    }
-    if (f.name.length > LETRAS) throw new Error(`el nombre ${f.name} no cabe: ${LETRAS} letras`);
-    lista.forEach((d, k) => {
-      ponerNombre(funcion, primera + k, f.name);
-      dato[primera + k] = d;
-    });
-    Atomics.store(estado, PUESTAS, primera + lista.length);
-    this.#avisar();
-
-    for (let i = primera; i < primera + lista.length; i++) {
-      // Espera sin bloquear al principal. `Atomics.waitAsync` sola no mantiene vivo el
-      // programa de Deno (si no queda nada más pendiente, acaba sin esperarla): lo que lo
-      // mantiene vivo son los workers del pool, en marcha hasta `shutdown()`.
-      await Atomics.waitAsync(hecha, i, 0).value;
-      yield resultado[i];
-    }
-  }
-
-  /** Cierra el pool: los workers acaban lo que tengan y terminan; espera a que acaben. */
-  async shutdown(): Promise<void> {
-    Atomics.store(this.#cola.estado, CERRADO, 1);
-    this.#avisar();
-    for (const t of this.#threads) await t.join();
-  }
-
-  /** Lo que hace `await using` al salir del bloque (el final del `with` de Python). */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.shutdown();
-  }
-
-  /** Despierta a los workers dormidos: hay tareas nuevas, o el pool se cierra. */
-  #avisar() {
-    Atomics.add(this.#cola.estado, AVISOS, 1);
-    Atomics.notify(this.#cola.estado, AVISOS);
-  }
-}
-
-// =======================================================================================
-// Opciones de la línea de órdenes
-// =======================================================================================
+// ---------------------------------------------------------------------------------------
+// Opciones de la línea de órdenes. Este bloque es el mismo, letra a letra, en
+// sockets/red.ts: usa `permisos` y `scriptDeLaOrden()`, que cada módulo define arriba.
+// ---------------------------------------------------------------------------------------
 
 /** Una opción numérica entera: su valor por defecto, su rango y qué es. */
 export interface Entero {
@@ -972,6 +840,27 @@ export type Lectura<O> =
   | { valores: Valores<O> }
   | { error: string; uso: string }
   | { ayuda: string };
+
+/** Las frases de los errores de uso: una por tipo de error, las mismas en todo el proyecto. */
+export const frases = {
+  noEsEntero: (nombre: string, leido: string) =>
+    `--${nombre} debe ser un número entero (no «${leido}»).`,
+  fueraDeRango: (nombre: string, o: Entero, leido: string) =>
+    `--${nombre} debe estar entre ${o.min} y ${o.max} (no «${leido}»).`,
+  noEsUnValor: (nombre: string, valores: string[], leido: string) =>
+    `--${nombre} debe ser ${unoDe(valores)} (no «${leido}»).`,
+  desconocida: (opcion: string) => `Opción desconocida: ${opcion}.`,
+  faltaElValor: (nombre: string) => `Falta el valor de --${nombre}.`,
+  sinValor: (nombre: string) => `--${nombre} no lleva valor: escribe solo --${nombre}.`,
+  inesperado: (arg: string) => `Argumento inesperado: «${arg}» (las opciones empiezan por --).`,
+};
+
+/** "a o b", "a, b o c". */
+function unoDe(valores: string[]): string {
+  return valores.length < 2
+    ? valores.join("")
+    : `${valores.slice(0, -1).join(", ")} o ${valores[valores.length - 1]}`;
+}
 
 /** Lo que se escribe tras `--nombre` en el uso y en la ayuda: `N`, `a|b`, `X` o nada. */
 function valorDe(o: Opcion): string {
@@ -1033,25 +922,21 @@ function leerArgs<O extends Record<string, Opcion>>(
     } else if (arg.startsWith("--")) {
       const igual = arg.indexOf("=");
       const nombre = igual < 0 ? arg.slice(2) : arg.slice(2, igual);
-      if (!Object.hasOwn(opciones, nombre)) {
-        return { error: `Opción desconocida: --${nombre}` };
-      }
+      if (!Object.hasOwn(opciones, nombre)) return { error: frases.desconocida(`--${nombre}`) };
       if ("bandera" in opciones[nombre]) {
-        if (igual >= 0) {
-          return { error: `--${nombre} no lleva valor: escribe solo --${nombre}` };
-        }
+        if (igual >= 0) return { error: frases.sinValor(nombre) };
         leidos[nombre] = true;
         continue;
       }
       const valor = igual < 0 ? args[++i] : arg.slice(igual + 1);
       if (valor === undefined || valor.startsWith("--")) {
-        return { error: `Falta el valor de la opción --${nombre}` };
+        return { error: frases.faltaElValor(nombre) };
       }
       leidos[nombre] = valor;
     } else if (arg.startsWith("-")) {
-      return { error: `Opción desconocida: ${arg}` };
+      return { error: frases.desconocida(arg) };
     } else {
-      return { error: `Argumento inesperado: ${arg} (las opciones empiezan por --)` };
+      return { error: frases.inesperado(arg) };
     }
   }
 
@@ -1065,21 +950,13 @@ function leerArgs<O extends Record<string, Opcion>>(
     } else if (typeof leido !== "string") {
       valores[nombre] = o.defecto;
     } else if ("min" in o) {
-      if (!/^-?\d+$/.test(leido)) {
-        return { error: `--${nombre} debe ser un número entero (se recibió "${leido}")` };
-      }
+      if (!/^-?\d+$/.test(leido)) return { error: frases.noEsEntero(nombre, leido) };
       const numero = Number(leido);
-      if (numero < o.min || numero > o.max) {
-        return {
-          error: `--${nombre} ${leido} está fuera de rango: debe estar entre ${o.min} y ${o.max}`,
-        };
-      }
+      if (numero < o.min || numero > o.max) return { error: frases.fueraDeRango(nombre, o, leido) };
       valores[nombre] = numero;
     } else {
       if (o.valores.length && !o.valores.includes(leido)) {
-        return {
-          error: `--${nombre} debe ser ${o.valores.join(" o ")} (se recibió "${leido}")`,
-        };
+        return { error: frases.noEsUnValor(nombre, o.valores, leido) };
       }
       valores[nombre] = leido;
     }
@@ -1089,13 +966,14 @@ function leerArgs<O extends Record<string, Opcion>>(
 
 /**
  * Lee las opciones del programa (`Deno.args`). Con un error de uso: la frase, el uso y
- * código 2, sin traza. Con `-h` o `--help`: la ayuda y código 0. `permisos`: los de la orden
- * de ejecución, para el uso (por defecto `--allow-read`).
+ * código 2, sin traza. Con `-h` o `--help`: la ayuda y código 0. `conPermisos`: los de la
+ * orden de ejecución, para el uso y para la orden que se sugiere si falta un permiso.
  */
 export function leerOpciones<O extends Record<string, Opcion>>(
   opciones: O,
-  permisos = "--allow-read",
+  conPermisos = permisos,
 ): Valores<O> {
+  permisos = conPermisos;
   const lectura = analizarOpciones(
     opciones,
     () => `deno run ${permisos} ${scriptDeLaOrden()}`,
