@@ -148,15 +148,26 @@ const OCUPADOS = 4; // bytes ocupados desde INICIO
 const SIN_TERMINAR = 5; // tareas puestas sin su task_done() (en él espera join())
 const CABECERA = 6;
 
+/** Lo que viaja de una Queue en `args` (ver `partes()`). */
+export interface PartesDeUnaQueue {
+  mutex: Lock;
+  not_empty: Condition;
+  not_full: Condition;
+  memoria: Int32Array;
+}
+
+/** Las partes de la Queue que `Queue.desde` está rehaciendo. */
+let rehaciendo: PartesDeUnaQueue | null = null;
+
 /**
  * `queue.Queue(maxsize)` de Python: una cola FIFO (sale primero lo que entró primero) para
  * varios threads. Con `maxsize` mayor que 0, como mucho tantos elementos: `put` espera a que
  * haya hueco. Con 0 (o sin nada), sin límite.
  */
 export class Queue<T = unknown> {
-  readonly mutex = new Lock();
-  readonly not_empty = new Condition(this.mutex);
-  readonly not_full = new Condition(this.mutex);
+  readonly mutex: Lock;
+  readonly not_empty: Condition;
+  readonly not_full: Condition;
   #m: Int32Array;
   #buffer: Uint8Array;
 
@@ -164,12 +175,33 @@ export class Queue<T = unknown> {
     if (!Number.isInteger(maxsize)) {
       throw new TypeError(`el maxsize de una Queue debe ser un número entero (no «${maxsize}»)`);
     }
-    this.#m = compartido(CABECERA + BYTES / 4);
+    const partes = rehaciendo;
+    rehaciendo = null;
+    this.mutex = partes?.mutex ?? new Lock();
+    this.not_empty = partes?.not_empty ?? new Condition(this.mutex);
+    this.not_full = partes?.not_full ?? new Condition(this.mutex);
+    this.#m = partes?.memoria ?? compartido(CABECERA + BYTES / 4);
     this.#buffer = new Uint8Array(this.#m.buffer, CABECERA * 4);
     if (Atomics.load(this.#m, INICIADA) === 0) {
       this.#m[MAXSIZE] = Math.max(maxsize, 0);
       Atomics.store(this.#m, INICIADA, 1);
     }
+  }
+
+  /**
+   * Una Queue creada dentro de una función (no a nivel de módulo) no viaja sola en `args`:
+   * llegaría sin sus métodos. Viajan sus partes (un Lock, dos Condition y su memoria, que
+   * threading.ts sabe enviar), y en el thread `Queue.desde(partes)` la rehace sobre ellas.
+   */
+  partes(): PartesDeUnaQueue {
+    const { mutex, not_empty, not_full } = this;
+    return { mutex, not_empty, not_full, memoria: this.#m };
+  }
+
+  /** La misma cola que la de `q.partes()`, en otro thread. */
+  static desde<T>(partes: PartesDeUnaQueue): Queue<T> {
+    rehaciendo = partes;
+    return new Queue<T>();
   }
 
   /** El máximo de elementos (0: sin límite), el de quien creó la cola. */
@@ -213,7 +245,8 @@ export class Queue<T = unknown> {
         this.not_full.wait(queda === Infinity ? null : queda / 1000);
       }
       this.#escribir(bytes);
-      this.#m[CUANTOS]++;
+      Atomics.add(this.#m, CUANTOS, 1);
+      Atomics.notify(this.#m, CUANTOS); // por si alguien espera con `esperarElementos()`
       Atomics.add(this.#m, SIN_TERMINAR, 1);
       this.not_empty.notify();
     } finally {
@@ -235,7 +268,7 @@ export class Queue<T = unknown> {
         this.not_empty.wait(queda === Infinity ? null : queda / 1000);
       }
       const bytes = this.#leer();
-      this.#m[CUANTOS]--;
+      Atomics.sub(this.#m, CUANTOS, 1);
       this.not_full.notify();
       return decodificar(bytes) as T;
     } finally {
@@ -282,6 +315,17 @@ export class Queue<T = unknown> {
       }
     } finally {
       clearTimeout(vivo);
+    }
+  }
+
+  /**
+   * No es de Python: espera con `await`, sin bloquear el thread, a que haya algún elemento
+   * (no lo saca). Lo usa el programa principal de un pool (concurrent_futures.ts), que no
+   * puede quedarse dormido en `get()`: dejaría de atender a sus threads.
+   */
+  async esperarElementos(): Promise<void> {
+    while (Atomics.load(this.#m, CUANTOS) === 0) {
+      await Atomics.waitAsync(this.#m, CUANTOS, 0).value;
     }
   }
 
