@@ -61,6 +61,32 @@ export class ErrorDelPool extends Error {
   override name = "ErrorDelPool";
 }
 
+/** Los errores que vienen de una tarea llevan su nombre, para contarlo si nadie los recoge. */
+const DE_LA_TAREA = Symbol("de la tarea");
+
+/**
+ * Un error del pool, o de una tarea, que nadie recoge con try/catch en el programa principal:
+ * como los errores de un thread, una frase en español y código 1, sin traza.
+ */
+function sinRecoger(error: unknown): string | null {
+  if (error instanceof ErrorDelPool || error instanceof TimeoutError) return error.message;
+  if (error instanceof Error && DE_LA_TAREA in error) {
+    return `Error en la tarea ${String(error[DE_LA_TAREA])}: ${error.message}`;
+  }
+  return null;
+}
+if (!("WorkerGlobalScope" in globalThis)) {
+  for (const tipo of ["error", "unhandledrejection"] as const) {
+    globalThis.addEventListener(tipo, (evento) => {
+      const frase = sinRecoger("reason" in evento ? evento.reason : evento.error);
+      if (frase === null) return; // no es nuestro: que lo cuente quien le toque
+      evento.preventDefault();
+      console.error(frase.endsWith(".") ? frase : `${frase}.`);
+      Deno.exit(1);
+    });
+  }
+}
+
 // =======================================================================================
 // Future
 // =======================================================================================
@@ -72,12 +98,18 @@ type Estado = "PENDING" | "FINISHED";
  * devuelve `submit`; no se crea a mano.
  */
 export class Future<T = unknown> {
+  /** La tarea, para los mensajes: `contarPrimos(5000)`. */
+  readonly _nombre: string;
   #estado: Estado = "PENDING";
   #valor: T | undefined;
   #error: unknown = null;
   #fallo = false;
   #llamadas: ((f: Future<T>) => void)[] = [];
   #fin = Promise.withResolvers<void>();
+
+  constructor(nombre = "") {
+    this._nombre = nombre;
+  }
 
   /** ¿Ha acabado (con resultado o con error)? */
   done(): boolean {
@@ -117,7 +149,7 @@ export class Future<T = unknown> {
   /** Llama a `fn(future)` cuando acabe (enseguida, si ya ha acabado). */
   add_done_callback(fn: (f: Future<T>) => void): void {
     if (typeof fn !== "function") {
-      throw new ErrorDelPool("add_done_callback() necesita una función");
+      throw new ErrorDelPool("add_done_callback() necesita una función: la llama con el Future");
     }
     if (this.done()) this.#llamar(fn);
     else this.#llamadas.push(fn);
@@ -154,7 +186,7 @@ export class Future<T = unknown> {
     if (timeout === null || timeout === undefined) return await this.#fin.promise;
     comprobarTimeout(timeout, metodo);
     if (!await conPlazo(this.#fin.promise, timeout)) {
-      throw new TimeoutError(`la tarea no ha acabado en ${timeout} s`);
+      throw new TimeoutError(`La tarea ${this._nombre} no ha acabado en ${timeout} s`);
     }
   }
 }
@@ -176,6 +208,12 @@ function comprobarTimeout(timeout: unknown, metodo: string) {
       `el timeout de ${metodo}() debe ser un número de segundos, 0 o más (no «${timeout}»)`,
     );
   }
+}
+
+/** Un argumento, corto, para nombrar una tarea en un mensaje. */
+function verArgumento(valor: unknown): string {
+  const texto = typeof valor === "string" ? JSON.stringify(valor) : String(valor);
+  return texto.length > 20 ? texto.slice(0, 19) + "…" : texto;
 }
 
 function mensajeDe(error: unknown): string {
@@ -209,7 +247,7 @@ export async function* as_completed<T>(
     if (acabados.length === 0) {
       const queda = limite - performance.now();
       if (queda <= 0 || (queda !== Infinity && !await conPlazo(aviso.promise, queda / 1000))) {
-        throw new TimeoutError(`${pendientes.size} tareas no han acabado en ${timeout} s`);
+        throw new TimeoutError(`Quedan ${pendientes.size} tareas sin acabar tras ${timeout} s`);
       }
       if (queda === Infinity) await aviso.promise;
       aviso = Promise.withResolvers<void>();
@@ -293,7 +331,7 @@ export async function trabajador(
       const f = modulo[nombre];
       if (typeof f !== "function") {
         throw new ErrorDelPool(
-          `el pool no encuentra la función ${nombre}: escribe «export function ${nombre}» ` +
+          `El pool no encuentra la función ${nombre}: escribe «export function ${nombre}» ` +
             "en el fichero del programa para que sus threads puedan usarla",
         );
       }
@@ -310,7 +348,7 @@ export async function trabajador(
         numero,
         true,
         new ErrorDelPool(
-          `la tarea ${nombre} ${que} que no puede volver al programa principal: ` +
+          `La tarea ${nombre} ${que} que no puede volver al programa principal: ` +
             "viajan datos (números, textos, objetos, arrays...), no funciones",
         ),
       ]);
@@ -367,7 +405,7 @@ export class ThreadPoolExecutor {
     }
     if ("WorkerGlobalScope" in globalThis) {
       throw new ErrorDelPool(
-        "un pool se crea en el programa principal: pon el código que lo crea dentro de " +
+        "Un pool se crea en el programa principal: pon el código que lo crea dentro de " +
           "«if (import.meta.main)»",
       );
     }
@@ -384,17 +422,24 @@ export class ThreadPoolExecutor {
    */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     if (this.#cerrado) {
-      throw new ErrorDelPool("submit() de un pool ya cerrado: ya no acepta tareas");
+      throw new ErrorDelPool("El pool ya está cerrado (shutdown): no acepta más tareas");
     }
     if (typeof fn !== "function" || !fn.name) {
       throw new ErrorDelPool(
-        "la tarea de un pool debe ser una función con nombre y exportada: " +
+        "La tarea de un pool debe ser una función con nombre y exportada: " +
           "escribe «export function tarea(...)» y pasa tarea",
       );
     }
     const numero = this.#siguiente++;
-    this.#tareas.put([numero, fn.name, args]); // si los args no pueden viajar, lo dice aquí
-    const future = new Future<Awaited<R>>();
+    try {
+      this.#tareas.put([numero, fn.name, args]);
+    } catch {
+      throw new ErrorDelPool(
+        `Los argumentos de la tarea ${fn.name} no pueden viajar a un thread: viajan datos ` +
+          "(números, textos, objetos, arrays...), no funciones",
+      );
+    }
+    const future = new Future<Awaited<R>>(`${fn.name}(${args.map(verArgumento).join(", ")})`);
     this.#futures.set(numero, future as Future);
     if (this.#threads.length === 0) this.#arrancar(); // tras el final del programa (punto 4)
     this.#recoger();
@@ -420,7 +465,9 @@ export class ThreadPoolExecutor {
     if (timeout !== null) comprobarTimeout(timeout, "map");
     const listas = iterables.map((i) => {
       if (i === null || typeof i !== "object" || !(Symbol.iterator in i)) {
-        throw new ErrorDelPool(`map() necesita listas de datos (no «${String(i)}»)`);
+        throw new ErrorDelPool(
+          `map() necesita listas de datos tras la función (no «${String(i)}»)`,
+        );
       }
       return [...(i as Iterable<unknown>)];
     });
@@ -493,6 +540,9 @@ export class ThreadPoolExecutor {
           const [numero, fallo, valor] = this.#resultados.get();
           const future = this.#futures.get(numero);
           this.#futures.delete(numero);
+          if (fallo && valor instanceof Error) {
+            Object.defineProperty(valor, DE_LA_TAREA, { value: future?._nombre });
+          }
           future?._completar(fallo, valor);
         }
       }
