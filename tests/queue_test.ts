@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { ejecutar } from "./ayuda.ts";
 import { Empty, Full, Queue } from "../threads/queue.ts";
+import { compartido, Lock } from "../threads/threading.ts";
 
 Deno.test("queue: FIFO, qsize, empty, full y maxsize (0 o negativo: sin límite)", () => {
   const q = new Queue<number>(3);
@@ -73,9 +74,19 @@ Deno.test("queue: los errores de uso, una frase (timeout negativo, task_done de 
   function sumar() {}
   assert.throws(() => q.put(sumar), {
     message: "put() no puede enviar la función sumar a otro thread: viajan datos (números, " +
-      "textos, objetos, arrays...), no funciones ni objetos compartidos",
+      "textos, objetos, arrays...), no funciones",
   });
   assert.throws(() => q.put({ f: () => 1 }), TypeError);
+  // Lo compartido llegaría copiado, ya sin compartir: mejor decirlo.
+  const copia = "llegaría una copia, que ya no sería compartida; créalo a nivel de módulo: " +
+    "así es el mismo en todos los threads";
+  assert.throws(() => q.put(new Lock()), {
+    message: `put() no puede enviar un Lock a otro thread: ${copia}`,
+  });
+  assert.throws(() => q.put({ datos: [compartido(2)] }), {
+    message: `put() no puede enviar memoria compartida a otro thread: ${copia}`,
+  });
+  assert.throws(() => q.put([new Queue()]), { message: /^put\(\) no puede enviar una Queue/ });
   assert.ok(q.empty()); // lo que no se pudo enviar no queda a medias en la cola
 });
 

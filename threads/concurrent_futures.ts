@@ -45,7 +45,7 @@
  */
 
 import { importarElModulo, Thread } from "./threading.ts";
-import { type PartesDeUnaQueue, Queue } from "./queue.ts";
+import { NoViaja, type PartesDeUnaQueue, Queue } from "./queue.ts";
 
 // =======================================================================================
 // Los errores de concurrent.futures
@@ -104,7 +104,7 @@ export class Future<T = unknown> {
   #valor: T | undefined;
   #error: unknown = null;
   #fallo = false;
-  #llamadas: ((f: Future<T>) => void)[] = [];
+  #llamadas: (() => void)[] = [];
   #fin = Promise.withResolvers<void>();
 
   constructor(nombre = "") {
@@ -152,7 +152,7 @@ export class Future<T = unknown> {
       throw new ErrorDelPool("add_done_callback() necesita una función: la llama con el Future");
     }
     if (this.done()) this.#llamar(fn);
-    else this.#llamadas.push(fn);
+    else this.#llamadas.push(() => this.#llamar(fn));
   }
 
   /** Lo usa `wait`: ¿acabó con error? */
@@ -168,7 +168,7 @@ export class Future<T = unknown> {
     else this.#valor = valorOError as T;
     this.#estado = "FINISHED";
     this.#fin.resolve();
-    for (const fn of this.#llamadas.splice(0)) this.#llamar(fn);
+    for (const llamar of this.#llamadas.splice(0)) llamar();
   }
 
   /** Como en Python: un error dentro de una llamada se cuenta y no para nada más. */
@@ -433,10 +433,11 @@ export class ThreadPoolExecutor {
     const numero = this.#siguiente++;
     try {
       this.#tareas.put([numero, fn.name, args]);
-    } catch {
+    } catch (error) {
+      if (!(error instanceof NoViaja)) throw error;
       throw new ErrorDelPool(
-        `Los argumentos de la tarea ${fn.name} no pueden viajar a un thread: viajan datos ` +
-          "(números, textos, objetos, arrays...), no funciones",
+        `Los argumentos de la tarea ${fn.name} llevan ${error.que}, que no puede viajar a ` +
+          `un thread: ${error.porque}`,
       );
     }
     const future = new Future<Awaited<R>>(`${fn.name}(${args.map(verArgumento).join(", ")})`);
@@ -551,11 +552,19 @@ export class ThreadPoolExecutor {
     })();
   }
 
-  /** Tras la última línea del programa y sin tareas pendientes, se paran los threads (punto 4). */
+  /**
+   * Tras la última línea del programa y sin tareas pendientes, se paran los threads (punto 4).
+   * Un turno después: así, quien recibe un resultado y enseguida pone otra tarea (en el mismo
+   * turno, tras su `await`) no para y rearranca los threads por nada.
+   */
   #siNadaPendiente() {
-    if (!programaAcabado || this.#cerrado || this.#futures.size > 0) return;
-    if (this.#threads.length === 0) return;
-    this.#parar();
-    this.#threads = [];
+    const nadaPendiente = () =>
+      programaAcabado && !this.#cerrado && this.#futures.size === 0 && this.#threads.length > 0;
+    if (!nadaPendiente()) return;
+    setTimeout(() => {
+      if (!nadaPendiente()) return;
+      this.#parar();
+      this.#threads = [];
+    }, 0);
   }
 }

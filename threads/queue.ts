@@ -103,14 +103,13 @@ function codificar(elemento: unknown): Uint8Array {
     const { written } = utf8.encodeInto(elemento, bytes.subarray(1));
     return bytes.subarray(0, 1 + written);
   }
+  const compartida = buscarCompartido(elemento, new Set());
+  if (compartida) throw new NoViaja(compartida, SOLO_DATOS_COMPARTIDOS);
   let serializado: Uint8Array;
   try {
     serializado = nodeV8().serialize(elemento);
   } catch {
-    throw new TypeError(
-      `put() no puede enviar ${describir(elemento)} a otro thread: viajan datos (números, ` +
-        "textos, objetos, arrays...), no funciones ni objetos compartidos",
-    );
+    throw new NoViaja(describir(elemento), SOLO_DATOS);
   }
   const bytes = new Uint8Array(1 + serializado.length);
   bytes[0] = OTRO;
@@ -118,9 +117,58 @@ function codificar(elemento: unknown): Uint8Array {
   return bytes;
 }
 
-function describir(elemento: unknown): string {
+const SOLO_DATOS = "viajan datos (números, textos, objetos, arrays...), no funciones";
+const SOLO_DATOS_COMPARTIDOS = "llegaría una copia, que ya no sería compartida; " +
+  "créalo a nivel de módulo: así es el mismo en todos los threads";
+
+/** Lo que no puede viajar por una cola: qué es y por qué. */
+export class NoViaja extends TypeError {
+  constructor(readonly que: string, readonly porque: string) {
+    super(`put() no puede enviar ${que} a otro thread: ${porque}`);
+  }
+}
+
+/** Lo que serialize no sabe copiar: la función que lleva dentro, si la hay. */
+function describir(elemento: unknown, vistos = new Set<unknown>()): string {
   if (typeof elemento === "function") return `la función ${elemento.name || "sin nombre"}`;
+  if (elemento !== null && typeof elemento === "object" && !vistos.has(elemento)) {
+    vistos.add(elemento);
+    for (const dentro of Object.values(elemento)) {
+      const que = describir(dentro, vistos);
+      if (que.startsWith("la función")) return que;
+    }
+  }
   return "ese valor (o algo dentro de él)";
+}
+
+/**
+ * ¿Lleva memoria compartida (un Lock, un Value, un `compartido()`...)? serialize la copiaría
+ * sin decir nada, y el que la recibe trabajaría sobre otra memoria. Devuelve qué es, o null.
+ */
+function buscarCompartido(valor: unknown, vistos: Set<unknown>): string | null {
+  if (valor === null || typeof valor !== "object" || vistos.has(valor)) return null;
+  vistos.add(valor);
+  if (ArrayBuffer.isView(valor)) {
+    return valor.buffer instanceof SharedArrayBuffer ? "memoria compartida" : null;
+  }
+  if (valor instanceof SharedArrayBuffer) return "memoria compartida";
+  const nombre = Object.getPrototypeOf(valor)?.constructor?.name;
+  for (
+    const dentro of valor instanceof Map
+      ? [...valor.keys(), ...valor.values()]
+      : valor instanceof Set
+      ? valor
+      : Object.values(valor)
+  ) {
+    if (buscarCompartido(dentro, vistos)) {
+      return ["Lock", "Semaphore", "Value"].includes(nombre)
+        ? `un ${nombre}`
+        : ["Condition", "Queue"].includes(nombre)
+        ? `una ${nombre}`
+        : buscarCompartido(dentro, new Set());
+    }
+  }
+  return null;
 }
 
 /** Lo contrario de `codificar`: de los bytes, el elemento (una copia del que se puso). */
