@@ -180,8 +180,8 @@ Deno.test("Condition: notify() despierta a uno, el que más lleva esperando; not
 
 Deno.test("Condition: wait con timeout devuelve false, y su turno abandonado no se come el notify de otro", async () => {
   const c = new Condition();
-  assert.throws(() => c.wait(), /necesita su lock cogido/);
-  assert.throws(() => c.notify(), /necesita su lock cogido/);
+  assert.throws(() => c.wait(), /^RuntimeError: wait\(\) de una Condition sin su lock/);
+  assert.throws(() => c.notify(), /^RuntimeError: notify\(\) de una Condition sin su lock/);
   c.acquire();
   assert.equal(c.wait(0.01), false);
   assert.equal(c.lock.locked(), true, "wait vuelve con el lock cogido");
@@ -214,24 +214,65 @@ Deno.test("Thread: nombres como en Python, un target que devuelve una promesa se
   await t.join();
   assert.equal(t.is_alive(), false);
   assert.equal(contador.value, 1000);
-  const [anonima] = [() => {}]; // sin nombre: el thread no podría buscarla
-  assert.throws(() => new Thread({ target: anonima }), /función con nombre/);
+  const [anonima] = [function () {}]; // sin nombre: el thread no podría buscarla
+  assert.throws(() => new Thread({ target: anonima }), /no tiene nombre/);
+  const flecha = () => {};
+  assert.throws(
+    () => new Thread({ target: flecha }),
+    /^ValueError: el target de un Thread es una función flecha \(o un método\): escribe «export function flecha\(\.\.\.\) \{\.\.\.\}»/,
+  );
 });
 
-Deno.test("Thread: una tarea que lanza un error o que no está exportada, una frase y código 1", async () => {
-  const fixture = ["run", "--allow-read", "tests/fixtures/tarea_que_falla.ts"];
-  const [lanza, sinExport] = await Promise.all([
-    ejecutar([...fixture, "--caso", "lanza"]),
-    ejecutar([...fixture, "--caso", "sin_export"]),
-  ]);
-  assert.deepEqual([lanza.code, lanza.stdout], [1, ""]);
-  assert.equal(lanza.stderr, "Error en el thread tarea1: la tarea ha fallado a propósito\n");
-  assert.deepEqual([sinExport.code, sinExport.stdout], [1, ""]);
+const malUso = ["run", "--allow-read", "tests/fixtures/mal_uso.ts"];
+
+Deno.test("Thread: lo que no acaba el programa en Python tampoco aquí: el error de un thread, Deno.exit() en un thread, un daemon", async () => {
+  const { code, stdout, stderr } = await ejecutar(malUso);
+  assert.equal(code, 0, stderr);
   assert.equal(
-    sinExport.stderr,
-    "El thread tarea1 no encuentra la función tareaSinExport: " +
-      "escribe «export function tareaSinExport» para que el thread pueda usarla.\n",
+    stdout,
+    [
+      "Inicio", // una vez, aunque cada thread ejecuta el nivel de módulo del ejemplo
+      "join() vuelve tras el error del thread",
+      "join() vuelve tras Deno.exit() en el thread",
+      "Suma: 2.5 (y el Value del principal: 100)", // con decimales; el Value del principal, intacto
+      "RuntimeError: wait() de una Condition sin su lock: este thread debe cogerlo antes " +
+      "(c.acquire(), o using _ = c.__enter__()).",
+      "¿Sigue cogido el lock del otro thread? sí",
+      "Otra suma: 5", // creada tras un objeto del principal: el registro no se desplaza
+      "Fin (el daemon no retiene al programa)",
+      "",
+    ].join("\n"),
   );
+  assert.equal(
+    stderr,
+    "Error en el thread tarea1, en mal_uso.ts:26: la tarea ha fallado a propósito\n" +
+      "Error en el thread tarea3, en mal_uso.ts:42: Cannot read properties of undefined " +
+      "(reading 'acquire') ¿El Lock de mal_uso.ts:132 se crea dentro de «if (import.meta.main)»? " +
+      "Los threads no lo ven: créalo a nivel de módulo o pásalo en args.\n",
+  );
+});
+
+Deno.test("errores en el programa principal: una frase con la línea, sin traza, y código 1", async () => {
+  const casos: Record<string, string> = {
+    sin_export: "El thread tarea1 no encuentra la función tareaSinExport: le falta export; " +
+      "escribe «export function tareaSinExport» para que el thread pueda usarla.",
+    join_antes: "Error en el programa principal, en mal_uso.ts:84: join() del thread " +
+      "Thread-1 (sumar) antes de start(): arráncalo antes.",
+    sin_new: "Error en el programa principal, en mal_uso.ts:92: Thread se crea con new: " +
+      "escribe «new Thread(...)».",
+    funcion_en_args: "Error en el programa principal, en mal_uso.ts:93: args del thread " +
+      "tarea1: una función (sumar) no viaja a otro thread, los args llegan copiados: pásale " +
+      "datos, o llama a la función dentro del thread.",
+    sleep_sin_segundos: "Error en el programa principal, en mal_uso.ts:97: sleep() necesita " +
+      "los segundos: sleep(0.5).",
+  };
+  const resultados = await Promise.all(
+    Object.keys(casos).map((caso) => ejecutar([...malUso, "--caso", caso])),
+  );
+  Object.entries(casos).forEach(([caso, frase], i) => {
+    const { code, stdout, stderr } = resultados[i];
+    assert.deepEqual([code, stdout, stderr], [1, "Inicio\n", `${frase}\n`], caso);
+  });
 });
 
 Deno.test("Thread: join(timeout) vuelve al acabarse el tiempo con el thread vivo, o antes si acaba", async () => {
@@ -250,7 +291,10 @@ Deno.test("Thread: join(timeout) vuelve al acabarse el tiempo con el thread vivo
   assert.equal(contador.value, 1000);
   await t.join(0); // ya terminado: vuelve enseguida
   await t.join(); // y sin timeout, como siempre
-  await assert.rejects(hilo(dormirYSumar, 0).join(1), /antes de start\(\)/);
+  assert.throws(
+    () => hilo(dormirYSumar, 0).join(1),
+    /^RuntimeError: join\(\) del thread .* antes de start\(\)/,
+  );
 });
 
 // ---------------------------------------------------------------------------------------

@@ -94,6 +94,30 @@
 /** ¿Se ejecuta este código dentro de un worker? (`WorkerGlobalScope` solo existe allí.) */
 const enUnWorker = "WorkerGlobalScope" in globalThis;
 
+/**
+ * Los errores de Python, con su nombre: el programa principal los escribe en una frase, sin
+ * traza (como los de un thread). `BrokenBarrierError` está con Barrier.
+ */
+export class RuntimeError extends Error {
+  override name = "RuntimeError";
+}
+export class ValueError extends Error {
+  override name = "ValueError";
+}
+
+/** `threading.TIMEOUT_MAX`: el mayor timeout, en segundos (el de `setTimeout`: ~24,8 días). */
+export const TIMEOUT_MAX = (2 ** 31 - 1) / 1000;
+
+/** `get_ident()` de este hilo: 1 el principal; cada Thread, el suyo (2, 3...) desde start(). */
+let ident = 1;
+/** En un worker: si su thread es daemon. */
+let esDaemon = false;
+
+/** `threading.get_ident()`: el número de este thread (1 es el principal). */
+export function get_ident(): number {
+  return ident;
+}
+
 // deno-lint-ignore no-explicit-any
 type Tarea = (...args: any[]) => unknown;
 
@@ -106,93 +130,137 @@ interface Orden {
   modulo: string;
   target: string;
   args: unknown[];
+  ident: number;
+  daemon: boolean;
+  hilos: Int32Array;
+  /** Solo un Timer: los segundos que espera y su aviso de cancel(). */
+  retraso: { segundos: number; cancelado: Int32Array } | null;
   registro: Entrada[];
   barrera: Int32Array;
   total: number;
 }
 
-/** Lo que el worker contesta al terminar. */
+/** Lo que el worker contesta al terminar: nada, o la frase de su error. */
 interface Respuesta {
   error?: string;
+  /** true: un error de cómo se arranca (p. ej. sin `export`): el programa acaba con código 1. */
+  fatal?: boolean;
 }
 
 /** Cuántos threads se han creado: Python los numera (`Thread-1`, `Thread-2`...). */
 let creados = 0;
+/** Los threads en marcha, para `enumerate()`, `active_count()` y los daemon. */
+const vivos = new Map<Thread, () => void>(); // cada uno, con lo que lo cierra
+/** Cuántos threads hay en marcha, en memoria compartida: `active_count()` desde un thread. */
+let hilos: Int32Array = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * `threading.Thread` de Python: `start()` lo arranca en un worker y `join()` lo espera.
  * Usa dos cosas de más abajo: `empaquetar` (punto 2) y `unirseAlGrupo` (punto 4).
  */
 export class Thread {
-  readonly name: string;
+  name: string;
+  #ident: number | null = null;
+  #daemon: boolean;
   #target: Tarea;
   #args: unknown[];
   #modulo: string;
+  #worker: Worker | null = null;
   #fin: Promise<void> | null = null;
+  #acabar = () => {};
   #vivo = false;
+  /** Solo un Timer: cuánto espera antes de `target` y su aviso de `cancel()`. */
+  protected retraso: Orden["retraso"] = null;
 
   /**
    * `target`: la función (exportada) que ejecuta el thread; `args`: sus argumentos; `name`:
-   * su nombre (por defecto "Thread-1 (target)", como en Python). `modulo` casi nunca hace
-   * falta: el fichero donde está `target` (por defecto, el programa que se ejecuta); el
-   * worker lo importa con el registro de memoria compartida (punto 2).
+   * su nombre (por defecto "Thread-1 (target)", como en Python); `daemon`: si el programa
+   * puede acabar sin esperarlo. `modulo` casi nunca hace falta: el fichero donde está
+   * `target` (por defecto, el programa que se ejecuta); el worker lo importa con el registro
+   * de memoria compartida (punto 2).
    */
   constructor(
-    { target, args = [], name, modulo = Deno.mainModule }: {
+    { target, args = [], name, daemon = false, modulo = Deno.mainModule }: {
       target: Tarea;
       args?: unknown[];
       name?: string;
+      daemon?: boolean;
       modulo?: string;
     },
   ) {
-    if (!target?.name) {
-      throw new Error("el target de un Thread debe ser una función con nombre y exportada");
+    comprobarTarget(target);
+    if (!Array.isArray(args)) {
+      throw new ValueError(`args de un Thread es una lista: args: [${String(args)}].`);
     }
     creados++;
     this.#target = target;
     this.#args = args;
     this.#modulo = modulo;
+    this.#daemon = daemon === true;
     this.name = name ?? `Thread-${creados} (${target.name})`;
   }
 
   start(): void {
     if (this.#fin) {
-      throw new Error(`el thread ${this.name} ya se arrancó: un thread solo arranca una vez`);
+      throw new RuntimeError(
+        `el thread ${this.name} ya se arrancó: un thread solo arranca una vez.`,
+      );
     }
     if (enUnWorker) {
-      throw new Error(
+      throw new RuntimeError(
         "los threads se arrancan desde el programa principal: " +
-          "pon el código que los arranca dentro de «if (import.meta.main)»",
+          "pon el código que los arranca dentro de «if (import.meta.main)».",
       );
     }
     comprobarPermiso(this.#modulo); // tras la lección, con los errores del alumno
+    const args = empaquetar(this.#args, this.name) as unknown[];
 
     // El worker empieza en este fichero (threading.ts), no en el ejemplo.
     const worker = new Worker(new URL("./threading.ts", import.meta.url), {
       type: "module",
       name: this.name,
     });
+    this.#worker = worker;
+    this.#ident = ++identsDados;
     this.#vivo = true;
-    this.#fin = new Promise((resolve) => {
-      worker.onmessage = ({ data }: MessageEvent<Respuesta>) => {
-        worker.terminate();
-        this.#vivo = false;
-        if (data.error !== undefined) terminarConError(data.error);
-        resolve();
-      };
-      worker.onerror = (evento) => {
-        evento.preventDefault();
-        const mensaje = evento.message.replace(/^Uncaught (\w*Error: )?/, "");
-        terminarConError(`Error en el thread ${this.name}: ${mensaje}`);
-      };
-    });
+    vivos.set(this, () => this.#terminar());
+    if (this.#daemon) vigilarElFinal();
+    Atomics.add(hilos, 0, 1);
+    this.#fin = new Promise((resolve) => this.#acabar = resolve);
+    worker.onmessage = ({ data }: MessageEvent<Respuesta>) => {
+      // Como en Python, el error de un thread acaba ese thread, no el programa.
+      if (data.error !== undefined) console.error(data.error);
+      if (data.fatal) Deno.exit(1);
+      this.#terminar();
+    };
+    worker.onerror = (evento) => {
+      evento.preventDefault();
+      const mensaje = evento.message.replace(/^Uncaught (\w*Error: )?/, "");
+      console.error(`Error en el thread ${this.name}: ${mensaje}`);
+      this.#terminar();
+    };
 
     // La orden sale cuando el grupo de este turno está completo (punto 4).
     unirseAlGrupo(worker, {
       modulo: this.#modulo,
       target: this.#target.name,
-      args: empaquetar(this.#args) as unknown[],
+      args,
+      ident: this.#ident,
+      hilos,
+      daemon: this.#daemon,
+      retraso: this.retraso,
     });
+  }
+
+  /** El worker ha acabado (o el programa acaba sin esperar a este daemon): se cierra. */
+  #terminar() {
+    if (!this.#vivo) return;
+    this.#worker?.terminate();
+    this.#vivo = false;
+    vivos.delete(this);
+    Atomics.sub(hilos, 0, 1);
+    this.#acabar();
+    acabarDaemonsSiToca();
   }
 
   /**
@@ -202,14 +270,15 @@ export class Thread {
    */
   join(timeout: number | null = null): Promise<void> {
     if (!this.#fin) {
-      return Promise.reject(new Error(`join() del thread ${this.name} antes de start()`));
+      throw new RuntimeError(`join() del thread ${this.name} antes de start(): arráncalo antes.`);
     }
     if (timeout === null) return this.#fin;
+    comprobarTimeout(timeout);
     // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
     // temporizador se quita después, si no, el programa esperaría a que sonara para acabar.
     let reloj: ReturnType<typeof setTimeout> | undefined;
     const plazo = new Promise<void>((resolve) => {
-      reloj = setTimeout(resolve, Math.max(timeout, 0) * 1000);
+      reloj = setTimeout(resolve, timeout * 1000);
     });
     return Promise.race([this.#fin, plazo]).finally(() => clearTimeout(reloj));
   }
@@ -218,31 +287,197 @@ export class Thread {
   is_alive(): boolean {
     return this.#vivo;
   }
+
+  /** Su número (`get_ident()` dentro del thread); null hasta `start()`. */
+  get ident(): number | null {
+    return this.#ident;
+  }
+
+  /** Un daemon no retiene al programa: al acabar el principal y los demás, se corta. */
+  get daemon(): boolean {
+    return this.#daemon;
+  }
+  set daemon(daemon: boolean) {
+    if (this.#fin) {
+      throw new RuntimeError(
+        `daemon del thread ${this.name}, ya arrancado: ponlo antes de start().`,
+      );
+    }
+    this.#daemon = daemon;
+  }
+}
+
+/** Los idents dados: el principal es 1. */
+let identsDados = 1;
+
+/**
+ * El target viaja por su nombre (punto 1): debe ser una función con nombre, declarada con
+ * `function` (una flecha o un método no se pueden exportar como función del módulo).
+ */
+function comprobarTarget(target: unknown) {
+  if (typeof target !== "function") {
+    throw new ValueError(
+      `el target de un Thread es una función exportada (export function tarea), no «${
+        String(target)
+      }».`,
+    );
+  }
+  const codigo = Function.prototype.toString.call(target);
+  const nombre = target.name && target.name !== "target" ? target.name : "tarea";
+  if (!/^(async\s*)?function\b/.test(codigo)) {
+    throw new ValueError(
+      "el target de un Thread es una función flecha (o un método): escribe " +
+        `«export function ${nombre}(...) {...}», ` +
+        "que el thread busca por su nombre en el módulo.",
+    );
+  }
+  if (!target.name) {
+    throw new ValueError(
+      "el target de un Thread no tiene nombre: escribe «export function tarea(...) {...}».",
+    );
+  }
+}
+
+/** Lo que `current_thread()` da dentro de un thread: su nombre, su número y si es daemon. */
+export interface Hilo {
+  readonly name: string;
+  readonly ident: number | null;
+  readonly daemon: boolean;
+  is_alive(): boolean;
+}
+
+/** El programa principal, como lo ve `threading`: "MainThread". */
+const principal: Hilo = { name: "MainThread", ident: 1, daemon: false, is_alive: () => true };
+
+/** `threading.main_thread()`: el hilo del programa principal. */
+export function main_thread(): Hilo {
+  return principal;
 }
 
 /** `threading.current_thread()`: su `name` es "MainThread" o el nombre del thread. */
-export function current_thread(): { readonly name: string } {
-  return { name: enUnWorker ? self.name : "MainThread" };
+export function current_thread(): Hilo {
+  if (!enUnWorker) return principal;
+  return { name: self.name, ident, daemon: esDaemon, is_alive: () => true };
+}
+
+/**
+ * `threading.enumerate()`: el principal y los threads en marcha. Solo desde el programa
+ * principal: un worker no ve los objetos Thread de los demás.
+ */
+export function enumerate(): Hilo[] {
+  if (enUnWorker) {
+    throw new RuntimeError(
+      "enumerate() solo desde el programa principal; en un thread, usa active_count().",
+    );
+  }
+  return [principal, ...vivos.keys()];
+}
+
+/** `threading.active_count()`: cuántos hilos hay en marcha, contando el principal. */
+export function active_count(): number {
+  return 1 + Atomics.load(hilos, 0);
+}
+
+/**
+ * Los daemon: cuando el programa principal ha acabado su código y no queda ningún thread
+ * que no sea daemon, se cortan (en Python, igual), y el programa puede terminar. Saber
+ * cuándo acaba el código del principal: `import()` de su propio módulo se resuelve entonces.
+ */
+let principalAcabado = false;
+let vigilando = false;
+
+function vigilarElFinal() {
+  if (vigilando) return;
+  vigilando = true;
+  import(Deno.mainModule).then(() => {
+    principalAcabado = true;
+    acabarDaemonsSiToca();
+  }, () => {});
+}
+
+function acabarDaemonsSiToca() {
+  if (!principalAcabado) return;
+  if ([...vivos.keys()].some((t) => !t.daemon)) return;
+  for (const cerrar of vivos.values()) cerrar();
+}
+
+/**
+ * `threading.Timer(interval, function, args)`: un Thread que espera `interval` segundos y
+ * después ejecuta `function`, salvo que antes se llame a `cancel()`.
+ */
+export class Timer extends Thread {
+  readonly interval: number;
+  #cancelado = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(interval: number, fn: Tarea, args: unknown[] = [], name?: string) {
+    comprobarTimeout(interval);
+    super({ target: fn, args, name: name ?? `Thread-${creados + 1} (${fn?.name})` });
+    this.interval = interval;
+    this.retraso = { segundos: interval, cancelado: this.#cancelado };
+  }
+
+  /** Cancela el Timer si aún está esperando (si ya empezó `function`, no la para). */
+  cancel(): void {
+    Atomics.store(this.#cancelado, 0, 1);
+    Atomics.notify(this.#cancelado, 0);
+  }
+}
+
+/**
+ * Un timeout como los de Python: segundos, de 0 a `TIMEOUT_MAX`. (Un Lock acepta además
+ * -1, «sin límite», y lo comprueba él.)
+ */
+function comprobarTimeout(timeout: unknown) {
+  if (typeof timeout !== "number" || Number.isNaN(timeout)) {
+    throw new ValueError(`el timeout es un número de segundos, no «${String(timeout)}».`);
+  }
+  if (timeout < 0) {
+    throw new ValueError(`el timeout no puede ser negativo (no «${timeout}»).`);
+  }
+  if (timeout > TIMEOUT_MAX) {
+    throw new ValueError(
+      `el timeout debe ser como mucho TIMEOUT_MAX, ${TIMEOUT_MAX} s (no «${timeout}»).`,
+    );
+  }
 }
 
 // =======================================================================================
 // 2. La memoria compartida y su registro
 // =======================================================================================
 
-/** Una memoria compartida del registro: de qué objeto es y sus bytes. */
+/** Una memoria compartida del registro: de qué objeto es, dónde se crea y sus bytes. */
 interface Entrada {
   tipo: string;
+  /** La línea del programa que lo crea ("file:///.../lock.ts:12:14"): en el worker, la misma. */
+  donde: string;
   memoria: SharedArrayBuffer;
 }
 
 /** En el principal: cada memoria compartida creada, en orden. En un worker: la recibida. */
 const registro: Entrada[] = [];
-/** En un worker: cuántos objetos del módulo del ejemplo han tomado ya su memoria. */
-let tomadas = 0;
+/** En un worker: qué entradas del registro tienen ya su objeto. */
+const tomada: boolean[] = [];
 /** En un worker: true mientras se importa el módulo del ejemplo (su código de nivel de módulo). */
 let importandoElEjemplo = false;
 /** Al reconstruir un argumento: la entrada del registro que debe usar el próximo objeto. */
 let reconstruyendo: { entrada: Entrada; indice: number } | null = null;
+/** Al reconstruir un argumento: el objeto de dentro ya reconstruido (el Lock de una Condition). */
+let parteReconstruida: Compartido | null = null;
+
+/**
+ * Dónde se crea un objeto: la primera línea de la pila que no es de este fichero. En el
+ * worker, el mismo `new Lock()` del ejemplo está en la misma línea y columna.
+ */
+function dondeSeCrea(): string {
+  for (const linea of (new Error().stack ?? "").split("\n").slice(1)) {
+    const url = linea.match(URL_EN_LA_PILA)?.[1];
+    if (url && !url.startsWith(`${import.meta.url}:`)) return url;
+  }
+  return "";
+}
+
+/** En una línea de la pila de un error, el fichero con su línea y columna. */
+const URL_EN_LA_PILA = /((?:file|https?):\/\/[^\s()]+:\d+:\d+)\)?$/;
 
 /**
  * Da a un objeto compartido su memoria: `enteros` enteros de 32 bits. Devuelve la memoria,
@@ -252,36 +487,51 @@ function reservar(tipo: string, enteros: number): [Int32Array, number, boolean] 
   if (reconstruyendo) {
     const { entrada, indice } = reconstruyendo;
     reconstruyendo = null;
+    tomada[indice] = true;
     return [new Int32Array(entrada.memoria), indice, false];
   }
   if (enUnWorker && importandoElEjemplo) {
-    // El objeto número k del módulo toma la memoria número k del principal.
-    const indice = tomadas++;
-    const entrada = registro[indice];
-    if (entrada?.tipo !== tipo || entrada.memoria.byteLength !== 4 * enteros) {
-      throw new Error(
-        `el ${tipo} número ${indice + 1} del módulo no es el mismo que en el programa principal ` +
-          "(¿se crea dentro de un if?): créalo siempre igual o pásalo en args",
-      );
+    // Cada objeto del módulo toma la memoria que el principal creó en esa misma línea (la
+    // primera aún libre: una línea dentro de un bucle crea varios). Así no importa lo que el
+    // principal haya creado antes dentro de `if (import.meta.main)`, que aquí no se ejecuta.
+    const donde = dondeSeCrea();
+    const indice = registro.findIndex((e, i) => !tomada[i] && e.tipo === tipo && e.donde === donde);
+    if (indice >= 0) {
+      tomada[indice] = true;
+      return [new Int32Array(registro[indice].memoria), indice, false];
     }
-    return [new Int32Array(entrada.memoria), indice, false];
   }
   const memoria = new SharedArrayBuffer(4 * enteros);
   if (enUnWorker) return [new Int32Array(memoria), -1, true]; // solo de este worker
-  registro.push({ tipo, memoria });
+  registro.push({ tipo, donde: dondeSeCrea(), memoria });
   return [new Int32Array(memoria), registro.length - 1, true];
 }
 
-/** Lo común a Lock, Semaphore, Condition y Value: su memoria y su número en el registro. */
+/** Lo común a los objetos compartidos: su memoria y su número en el registro. */
 abstract class Compartido {
   protected readonly m: Int32Array;
   /** Número en el registro, para enviarlo en `args` (-1: creado en un worker, no se envía). */
   readonly indice: number;
   protected readonly nuevo: boolean;
+  /** El objeto compartido que usa por dentro (el Lock de una Condition): viaja con él. */
+  protected readonly parte: Compartido | null;
 
-  constructor(tipo: string, enteros: number) {
+  constructor(tipo: string, enteros: number, parte: Compartido | null = null) {
     [this.m, this.indice, this.nuevo] = reservar(tipo, enteros);
+    this.parte = parte;
   }
+
+  /** Para `empaquetar`: el objeto de dentro, si lo hay. */
+  static parteDe(objeto: Compartido): Compartido | null {
+    return objeto.parte;
+  }
+}
+
+/** Al reconstruir un argumento: el objeto de dentro que le toca (null si no se reconstruye). */
+function tomarParte(): Compartido | null {
+  const parte = parteReconstruida;
+  parteReconstruida = null;
+  return parte;
 }
 
 /**
@@ -302,51 +552,74 @@ class Enteros extends Compartido {
 }
 
 /**
- * Un número entero compartido, como `multiprocessing.Value('i', 0)` de Python: se lee y se
- * escribe con `.value`. `contador.value += 1` son tres pasos (leer, sumar, escribir) que
- * otro thread puede cortar: para sumar sin perder nada, hazlo con un Lock.
+ * Un número compartido, como `multiprocessing.Value('d', 0)` de Python: se lee y se escribe
+ * con `.value` (un número de JavaScript: con decimales; enteros exactos hasta 2^53).
+ * `contador.value += 1` son tres pasos (leer, sumar, escribir) que otro thread puede cortar:
+ * para sumar sin perder nada, hazlo con un Lock.
  */
 export class Value extends Compartido {
+  #numero: Float64Array;
+
   constructor(inicial = 0) {
-    super("Value", 1);
-    if (this.nuevo) this.m[0] = inicial;
+    if (typeof inicial !== "number") {
+      throw new ValueError(`un Value guarda un número, no «${String(inicial)}».`);
+    }
+    super("Value", 2);
+    this.#numero = new Float64Array(this.m.buffer, 0, 1);
+    if (this.nuevo) this.#numero[0] = inicial;
   }
   get value(): number {
-    return this.m[0];
+    return this.#numero[0];
   }
   set value(nuevo: number) {
-    this.m[0] = nuevo;
+    this.#numero[0] = nuevo;
   }
 }
 
 /** Un objeto compartido dentro de un mensaje: su tipo y su número en el registro. */
 const MARCA = "__compartido__";
 
+/** Lo que `postMessage` copia bien aunque no sea un objeto `{...}` ni un array. */
+const clonables = [ArrayBuffer, SharedArrayBuffer, Date, RegExp, Map, Set, Error, Blob];
+
 /**
  * `postMessage` copia los datos pero pierde las clases (un Lock llegaría como un objeto sin
  * métodos). Cambiamos cada objeto compartido por su número en el registro y el worker lo
  * reconstruye sobre la misma memoria. Los Int32Array ya viajan bien: su SharedArrayBuffer
- * se comparte solo.
+ * se comparte solo. Una función o un objeto de otra clase no viajan: lo decimos.
  */
-function empaquetar(valor: unknown): unknown {
+function empaquetar(valor: unknown, hilo: string): unknown {
   if (valor instanceof Compartido) {
     if (valor.indice < 0) {
-      throw new Error("un objeto compartido creado dentro de un worker no se puede enviar");
+      throw new ValueError(
+        `args del thread ${hilo}: un objeto compartido creado dentro de un thread no se puede ` +
+          "enviar a otro; créalo en el programa principal.",
+      );
     }
-    const lock = "lock" in valor ? empaquetar(valor.lock) : undefined; // el de una Condition
-    return { [MARCA]: valor.indice, lock };
+    const parte = Compartido.parteDe(valor);
+    return { [MARCA]: valor.indice, parte: parte && empaquetar(parte, hilo) };
   }
-  if (Array.isArray(valor)) return valor.map(empaquetar);
-  if (
-    valor !== null && typeof valor === "object" && Object.getPrototypeOf(valor) === Object.prototype
-  ) {
-    return Object.fromEntries(Object.entries(valor).map(([k, v]) => [k, empaquetar(v)]));
+  if (typeof valor === "function") {
+    throw new ValueError(
+      `args del thread ${hilo}: una función (${valor.name || "sin nombre"}) no viaja a otro ` +
+        "thread, los args llegan copiados: pásale datos, o llama a la función dentro del thread.",
+    );
   }
-  return valor;
+  if (Array.isArray(valor)) return valor.map((v) => empaquetar(v, hilo));
+  if (valor === null || typeof valor !== "object") return valor;
+  const clase = Object.getPrototypeOf(valor);
+  if (clase === Object.prototype || clase === null) {
+    return Object.fromEntries(Object.entries(valor).map(([k, v]) => [k, empaquetar(v, hilo)]));
+  }
+  if (ArrayBuffer.isView(valor) || clonables.some((c) => valor instanceof c)) return valor;
+  throw new ValueError(
+    `args del thread ${hilo}: un ${clase.constructor?.name ?? "objeto"} llega a otro thread ` +
+      "sin sus métodos (solo viajan sus datos): pasa sus datos y crea el objeto dentro del thread.",
+  );
 }
 
 // =======================================================================================
-// 3. Atomics: sleep, Lock, Semaphore y Condition
+// 3. Atomics: sleep, Lock, RLock, Semaphore, Condition, Event y Barrier
 // =======================================================================================
 
 /** Una memoria en la que nadie escribe: para dormir con `Atomics.wait` sin esperar a nadie. */
@@ -357,7 +630,13 @@ const paraDormir = new Int32Array(new SharedArrayBuffer(4));
  * `sleep(0)` cede el núcleo un instante, como en Python: el sistema aprovecha para dar el
  * turno a otro thread (dormir de verdad, aunque sea un microsegundo, lo obliga a elegir).
  */
-export function sleep(segundos: number): void {
+export function sleep(segundos?: number): void {
+  if (segundos === undefined) throw new ValueError("sleep() necesita los segundos: sleep(0.5).");
+  if (typeof segundos !== "number" || !(segundos >= 0)) {
+    throw new ValueError(
+      `sleep(): los segundos son un número mayor o igual que 0, no «${segundos}».`,
+    );
+  }
   cerrarGrupo();
   Atomics.wait(paraDormir, 0, 0, Math.max(segundos * 1000, 0.001));
 }
@@ -365,6 +644,8 @@ export function sleep(segundos: number): void {
 const LIBRE = 0;
 const COGIDO = 1;
 const CON_ESPERA = 2; // cogido, y alguien duerme esperando a que se suelte
+const DUENO = 1; // m[1]: el ident del thread que lo tiene (0: nadie)
+const VECES = 2; // m[2]: en un RLock, cuántas veces lo ha cogido su dueño
 
 /**
  * Vueltas que `acquire()` mira si el Lock se suelta antes de echar una siesta. Quien lo
@@ -376,11 +657,13 @@ const VUELTAS = navigator.hardwareConcurrency > 1 ? 20 : 0;
 /**
  * `threading.Lock` de Python. Es un entero en memoria compartida: 0 libre, 1 cogido, 2
  * cogido y con alguien dormido esperando (así `release()` sabe si tiene que despertar a
- * alguien; si no, no gasta en avisar).
+ * alguien; si no, no gasta en avisar). Al lado, quién lo tiene (para Condition y RLock).
+ * `with lock:` de Python es `using _ = lock.__enter__();`: lo suelta al salir del bloque,
+ * también si el bloque lanza un error.
  */
 export class Lock extends Compartido {
   constructor() {
-    super("Lock", 1);
+    super(new.target.name, 3);
   }
 
   /**
@@ -388,10 +671,16 @@ export class Lock extends Compartido {
    * (segundos) espera como mucho eso. Devuelve si lo ha cogido.
    */
   acquire(blocking = true, timeout = -1): boolean {
+    if (timeout !== -1) comprobarEspera(blocking, timeout);
     // 1. Libre: lo cogemos con una sola operación que nadie puede partir (0 -> 1).
-    if (Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) === LIBRE) return true;
-    if (!blocking) return false;
-    return this.#esperar(timeout < 0 ? Infinity : performance.now() + timeout * 1000);
+    if (Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) !== LIBRE) {
+      if (!blocking) return false;
+      if (!this.#esperar(timeout === -1 ? Infinity : performance.now() + timeout * 1000)) {
+        return false;
+      }
+    }
+    this.m[DUENO] = ident;
+    return true;
   }
 
   #esperar(limite: number): boolean {
@@ -428,11 +717,12 @@ export class Lock extends Compartido {
   release(): void {
     // Restamos 1. Si era 1, queda 0 (libre) y nadie esperaba: ya está. Si era 2, había
     // alguien dormido: lo dejamos en 0 (libre) y despertamos a uno, que volverá a intentarlo.
+    this.m[DUENO] = 0;
     const antes = Atomics.sub(this.m, 0, 1);
     if (antes === COGIDO) return;
     if (antes === LIBRE) {
       Atomics.store(this.m, 0, LIBRE);
-      throw new Error("release() de un Lock que no está cogido");
+      throw new RuntimeError("release() de un Lock que no está cogido.");
     }
     Atomics.store(this.m, 0, LIBRE);
     Atomics.notify(this.m, 0, 1);
@@ -442,21 +732,107 @@ export class Lock extends Compartido {
   locked(): boolean {
     return Atomics.load(this.m, 0) !== LIBRE;
   }
+
+  /** `with lock:` de Python: `using _ = lock.__enter__();` lo coge y, al salir, lo suelta. */
+  __enter__(): this {
+    this.acquire();
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  /** ¿Lo tiene este thread? (Lo que Condition comprueba antes de `wait` y `notify`.) */
+  _is_owned(): boolean {
+    return this.locked() && this.m[DUENO] === ident;
+  }
+
+  /** Para `Condition.wait()`: soltarlo del todo y, al volver, cogerlo como estaba. */
+  _release_save(): number {
+    this.release();
+    return 1;
+  }
+
+  _acquire_restore(_veces: number): void {
+    this.acquire();
+  }
+}
+
+/** Un `timeout` de `acquire` de un Lock: sin esperar no hay timeout; si no, de 0 a TIMEOUT_MAX. */
+function comprobarEspera(blocking: boolean, timeout: number) {
+  if (!blocking) {
+    throw new ValueError(
+      "acquire(false, timeout): sin esperar no hay timeout; quita uno de los dos.",
+    );
+  }
+  comprobarTimeout(timeout);
+}
+
+/**
+ * `threading.RLock`: un Lock que su dueño puede volver a coger sin bloquearse (cuenta las
+ * veces) y que solo su dueño puede soltar; queda libre cuando lo suelta tantas veces como
+ * lo cogió.
+ */
+export class RLock extends Lock {
+  override acquire(blocking = true, timeout = -1): boolean {
+    if (this._is_owned()) {
+      this.m[VECES]++;
+      return true;
+    }
+    if (!super.acquire(blocking, timeout)) return false;
+    this.m[VECES] = 1;
+    return true;
+  }
+
+  override release(): void {
+    if (!this._is_owned()) {
+      throw new RuntimeError(
+        "release() de un RLock que este thread no tiene: lo suelta el thread que lo cogió.",
+      );
+    }
+    if (--this.m[VECES] === 0) super.release();
+  }
+
+  override _release_save(): number {
+    const veces = this.m[VECES];
+    this.m[VECES] = 1;
+    this.release();
+    return veces;
+  }
+
+  override _acquire_restore(veces: number): void {
+    this.acquire();
+    this.m[VECES] = veces;
+  }
 }
 
 /**
  * `threading.Semaphore(value)` de Python: un contador de plazas libres. `acquire()` ocupa
  * una (si no queda ninguna, espera a que alguien la devuelva); `release()` la devuelve.
- * Memoria: [0] plazas libres, [1] threads dormidos esperando plaza.
+ * Memoria: [0] plazas libres, [1] threads dormidos esperando plaza, [2] las plazas del principio.
  */
 export class Semaphore extends Compartido {
   constructor(value = 1) {
-    super("Semaphore", 2);
-    if (this.nuevo) this.m[0] = value;
+    if (!Number.isInteger(value) || value < 0) {
+      throw new ValueError(
+        `el valor de un Semaphore es un entero mayor o igual que 0 (no «${value}»).`,
+      );
+    }
+    super(new.target.name, 3);
+    if (this.nuevo) this.m[0] = this.m[2] = value;
   }
 
   /** Ocupa una plaza. Con `blocking` false o con `timeout` (segundos) devuelve si la ha ocupado. */
   acquire(blocking = true, timeout: number | null = null): boolean {
+    if (timeout !== null) {
+      if (!blocking) {
+        throw new ValueError(
+          "acquire(false, timeout): sin esperar no hay timeout; quita uno de los dos.",
+        );
+      }
+      comprobarTimeout(Math.max(timeout, 0)); // negativo: como 0, igual que en Python
+    }
     const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
     for (let vuelta = 0;; vuelta++) {
       const libres = Atomics.load(this.m, 0);
@@ -479,8 +855,40 @@ export class Semaphore extends Compartido {
 
   /** Devuelve `n` plazas y despierta a tantos dormidos como plazas devuelve. */
   release(n = 1): void {
-    Atomics.add(this.m, 0, n);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new ValueError(`release(n) devuelve al menos 1 plaza (no «${n}»).`);
+    }
+    this.sumarPlazas(n);
     if (Atomics.load(this.m, 1) > 0) Atomics.notify(this.m, 0, n);
+  }
+
+  protected sumarPlazas(n: number) {
+    Atomics.add(this.m, 0, n);
+  }
+
+  /** `with s:` de Python: `using _ = s.__enter__();` ocupa una plaza y, al salir, la devuelve. */
+  __enter__(): this {
+    this.acquire();
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+/** `threading.BoundedSemaphore`: un Semaphore que no admite devolver más plazas de las que tenía. */
+export class BoundedSemaphore extends Semaphore {
+  protected override sumarPlazas(n: number) {
+    for (;;) {
+      const libres = Atomics.load(this.m, 0);
+      if (libres + n > this.m[2]) {
+        throw new ValueError(
+          `release() de más en un BoundedSemaphore: ya tiene sus ${this.m[2]} plazas libres.`,
+        );
+      }
+      if (Atomics.compareExchange(this.m, 0, libres, libres + n) === libres) return;
+    }
   }
 }
 
@@ -502,12 +910,14 @@ const ESPERAS = 256;
  * tiempo (`wait(timeout)` que se cansó), que `notify` se salta.
  */
 export class Condition extends Compartido {
-  readonly lock: Lock;
-
+  /** Por defecto, un RLock, como en Python. */
   constructor(lock?: Lock) {
-    const elLock = lock ?? new Lock();
-    super("Condition", 2 + ESPERAS);
-    this.lock = elLock;
+    super("Condition", 2 + ESPERAS, tomarParte() ?? lock ?? new RLock());
+  }
+
+  /** El Lock (o RLock) de la Condition. */
+  get lock(): Lock {
+    return this.parte as Lock;
   }
 
   acquire(blocking = true, timeout = -1): boolean {
@@ -518,14 +928,25 @@ export class Condition extends Compartido {
     this.lock.release();
   }
 
+  /** `with c:` de Python: `using _ = c.__enter__();` coge su lock y, al salir, lo suelta. */
+  __enter__(): this {
+    this.lock.acquire();
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    this.lock.release();
+  }
+
   /**
    * Suelta el lock, espera un `notify()` (o `timeout` segundos) y vuelve a coger el lock.
    * Devuelve false si se acabó el tiempo.
    */
   wait(timeout: number | null = null): boolean {
     this.#conElLock("wait");
+    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0)); // negativo: como 0
     const turno = this.m[1]++; // con el lock cogido: nadie más saca turno a la vez
-    this.lock.release();
+    const guardado = this.lock._release_save(); // un RLock, del todo
     cerrarGrupo();
 
     const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
@@ -536,7 +957,7 @@ export class Condition extends Compartido {
       Atomics.wait(this.m, 0, atendidos, queda);
     }
 
-    this.lock.acquire();
+    this.lock._acquire_restore(guardado);
     if (Atomics.load(this.m, 0) > turno) return true;
     // Se acabó el tiempo sin que nos atendieran: dejamos el turno, que notify se lo salte.
     Atomics.store(this.m, 2 + (turno % ESPERAS), 1);
@@ -559,6 +980,11 @@ export class Condition extends Compartido {
   /** Despierta a los `n` threads que llevan más tiempo en `wait()` (con el lock cogido). */
   notify(n = 1): void {
     this.#conElLock("notify");
+    if (!Number.isInteger(n) || n < 0) {
+      throw new ValueError(
+        `notify(n) despierta a n threads, un entero mayor o igual que 0 (no «${n}»).`,
+      );
+    }
     let atendidos = this.m[0];
     while (n > 0 && atendidos < this.m[1]) {
       const abandonado = 2 + (atendidos % ESPERAS);
@@ -576,11 +1002,178 @@ export class Condition extends Compartido {
   }
 
   #conElLock(metodo: string) {
-    if (!this.lock.locked()) {
-      throw new Error(
-        `${metodo}() de una Condition necesita su lock cogido: llama antes a acquire()`,
+    if (!this.lock._is_owned()) {
+      throw new RuntimeError(
+        `${metodo}() de una Condition sin su lock: este thread debe cogerlo antes ` +
+          "(c.acquire(), o using _ = c.__enter__()).",
       );
     }
+  }
+}
+
+/**
+ * `threading.Event`: una bandera que empieza bajada. `wait()` espera a que alguien la suba
+ * con `set()` (si ya está subida, no espera); `clear()` la baja. Memoria: [0] la bandera,
+ * [1] cuántas veces se ha subido (un `wait` al que despertó un `set` devuelve true aunque
+ * otro la haya vuelto a bajar, como en Python).
+ */
+export class Event extends Compartido {
+  constructor() {
+    super("Event", 2);
+  }
+
+  is_set(): boolean {
+    return Atomics.load(this.m, 0) === 1;
+  }
+
+  set(): void {
+    Atomics.store(this.m, 0, 1);
+    Atomics.add(this.m, 1, 1);
+    Atomics.notify(this.m, 1);
+  }
+
+  clear(): void {
+    Atomics.store(this.m, 0, 0);
+  }
+
+  /** Espera a que la suban (o `timeout` segundos). Devuelve si está subida. */
+  wait(timeout: number | null = null): boolean {
+    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0));
+    const subidas = Atomics.load(this.m, 1);
+    if (this.is_set()) return true;
+    cerrarGrupo();
+    const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
+    while (Atomics.load(this.m, 1) === subidas) {
+      const queda = limite - performance.now();
+      if (queda <= 0) return false;
+      Atomics.wait(this.m, 1, subidas, queda);
+    }
+    return true;
+  }
+}
+
+/** `threading.BrokenBarrierError`: la Barrier se rompió mientras se esperaba en ella. */
+export class BrokenBarrierError extends RuntimeError {
+  override name = "BrokenBarrierError";
+  constructor() {
+    super("la Barrier está rota (por abort(), reset() o un timeout): nadie pasa hasta reset().");
+  }
+}
+
+const LLEGADOS = 0; // cuántos esperan en esta ronda
+const RONDA = 1; // el número de la ronda
+const ROTA = 2; // 1: rota
+const PARTES = 3; // parties
+const PLAZO = 4; // el timeout por defecto, en ms (-1: sin límite)
+const RESULTADOS = 5; // cómo acabó cada ronda (en un anillo de 64): PENDIENTE, PASAN o ROTA
+const PENDIENTE = 0; // la ronda sigue
+const PASAN = 1; // acabó bien
+const RONDA_ROTA = 2; // acabó rota
+
+/**
+ * `threading.Barrier(parties, action, timeout)`: cada `wait()` espera a que lleguen
+ * `parties` threads; entonces pasan todos a la vez y la Barrier vale para otra ronda.
+ * `wait()` devuelve el orden de llegada (0 el primero, parties - 1 el último, que ejecuta
+ * `action`). Con `abort()` o un timeout se rompe: quien espera (y quien llegue) recibe
+ * `BrokenBarrierError`, hasta `reset()`. Como en Python, está hecha con una Condition.
+ */
+export class Barrier extends Compartido {
+  #action: (() => unknown) | null;
+
+  constructor(
+    parties: number,
+    action: (() => unknown) | null = null,
+    timeout: number | null = null,
+  ) {
+    if (!Number.isInteger(parties) || parties < 1) {
+      throw new ValueError(
+        `una Barrier necesita parties, un entero mayor que 0 (no «${parties}»).`,
+      );
+    }
+    if (timeout !== null) comprobarTimeout(timeout);
+    super("Barrier", RESULTADOS + 64, tomarParte() ?? new Condition(new Lock()));
+    this.#action = action;
+    if (this.nuevo) {
+      this.m[PARTES] = parties;
+      this.m[PLAZO] = timeout === null ? -1 : Math.round(timeout * 1000);
+    }
+  }
+
+  get #c(): Condition {
+    return this.parte as Condition;
+  }
+
+  get parties(): number {
+    return this.m[PARTES];
+  }
+
+  /** Cuántos threads esperan ahora en ella. */
+  get n_waiting(): number {
+    return this.m[ROTA] ? 0 : this.m[LLEGADOS];
+  }
+
+  get broken(): boolean {
+    return this.m[ROTA] === 1;
+  }
+
+  /** Espera a los demás; devuelve el orden de llegada de este thread (de 0 a parties - 1). */
+  wait(timeout: number | null = null): number {
+    if (timeout === null && this.m[PLAZO] >= 0) timeout = this.m[PLAZO] / 1000;
+    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0));
+    using _ = this.#c.__enter__();
+    if (this.m[ROTA]) throw new BrokenBarrierError();
+    const ronda = this.m[RONDA];
+    const orden = this.m[LLEGADOS]++;
+    if (orden === this.parties - 1) {
+      // El último: ejecuta la acción y suelta a todos.
+      try {
+        this.#action?.();
+      } catch (error) {
+        this.#romper();
+        throw error;
+      }
+      this.#resultado(ronda, PASAN);
+      this.#siguienteRonda();
+      return orden;
+    }
+    const acabada = this.#c.wait_for(() => this.#resultado(ronda) !== PENDIENTE, timeout);
+    if (this.#resultado(ronda) === PASAN) return orden;
+    if (!acabada) this.#romper(); // se acabó el tiempo: como en Python, se rompe
+    throw new BrokenBarrierError();
+  }
+
+  /** La rompe: los que esperan y los que lleguen reciben BrokenBarrierError. */
+  abort(): void {
+    using _ = this.#c.__enter__();
+    this.#romper();
+  }
+
+  /** La deja como nueva; los que esperaban reciben BrokenBarrierError. */
+  reset(): void {
+    using _ = this.#c.__enter__();
+    if (this.m[LLEGADOS] > 0) this.#resultado(this.m[RONDA], RONDA_ROTA);
+    this.m[ROTA] = 0;
+    this.#siguienteRonda();
+  }
+
+  #romper() {
+    this.m[ROTA] = 1;
+    this.#resultado(this.m[RONDA], RONDA_ROTA);
+    this.#c.notify_all();
+  }
+
+  #siguienteRonda() {
+    this.m[LLEGADOS] = 0;
+    this.m[RONDA]++;
+    this.#resultado(this.m[RONDA], PENDIENTE);
+    this.#c.notify_all();
+  }
+
+  /** Cómo acabó una ronda (leer), o apuntarlo (con `valor`). */
+  #resultado(ronda: number, valor?: number): number {
+    const i = RESULTADOS + (ronda % 64);
+    if (valor !== undefined) this.m[i] = valor;
+    return this.m[i];
   }
 }
 
@@ -589,7 +1182,7 @@ export class Condition extends Compartido {
 // =======================================================================================
 
 /** Un worker recién creado y su orden, sin la barrera: se la da `cerrarGrupo`. */
-type Pendiente = [Worker, Pick<Orden, "modulo" | "target" | "args">];
+type Pendiente = [Worker, Omit<Orden, "registro" | "barrera" | "total">];
 
 /** Los threads arrancados en este turno del programa principal: saldrán juntos. */
 let grupo: { barrera: Int32Array; workers: Pendiente[] } | null = null;
@@ -642,6 +1235,21 @@ function barreraDeSalida(barrera: Int32Array, total: number) {
 // 5. El worker por dentro: todo junto
 // =======================================================================================
 
+/** Las clases de los objetos compartidos, por su tipo en el registro. */
+const clases = { Lock, RLock, Semaphore, BoundedSemaphore, Condition, Event, Barrier, Value };
+
+/** Cómo se reconstruye cada objeto compartido que llega en `args` (sobre su misma memoria). */
+const reconstruir: Record<string, () => unknown> = {
+  Lock: () => new Lock(),
+  RLock: () => new RLock(),
+  Semaphore: () => new Semaphore(),
+  BoundedSemaphore: () => new BoundedSemaphore(),
+  Condition: () => new Condition(),
+  Event: () => new Event(),
+  Barrier: () => new Barrier(1),
+  Value: () => new Value(),
+};
+
 function desempaquetar(valor: unknown): unknown {
   if (Array.isArray(valor)) return valor.map(desempaquetar);
   if (
@@ -655,34 +1263,32 @@ function desempaquetar(valor: unknown): unknown {
   }
   const indice = objeto[MARCA] as number;
   const entrada = registro[indice];
-  const lock = objeto.lock === undefined ? undefined : desempaquetar(objeto.lock) as Lock;
+  const parte = objeto.parte ? desempaquetar(objeto.parte) as Compartido : null;
+  parteReconstruida = parte;
   reconstruyendo = { entrada, indice };
-  switch (entrada.tipo) {
-    case "Lock":
-      return new Lock();
-    case "Semaphore":
-      return new Semaphore();
-    case "Condition":
-      return new Condition(lock);
-    case "Value":
-      return new Value();
-    default:
-      return new Enteros(entrada.memoria.byteLength / 4).enteros;
-  }
+  const crear = reconstruir[entrada.tipo];
+  if (crear) return crear();
+  return new Enteros(entrada.memoria.byteLength / 4).enteros;
 }
 
 /**
  * Importa el módulo de un thread con el registro (punto 2): sus objetos de nivel de módulo
- * toman la memoria del principal, en orden. Exportada para concurrent_futures.ts: los
- * workers de su pool ejecutan una función suya e importan con esto el módulo del ejemplo,
- * donde están las tareas. Importar otra vez un módulo ya importado no lo vuelve a ejecutar.
+ * toman la memoria que el principal creó en la misma línea. Lo que ese código escribe no se
+ * ve: ya lo escribió el principal (Python lo ejecuta una vez). Exportada para
+ * concurrent_futures.ts: los workers de su pool ejecutan una función suya e importan con
+ * esto el módulo del ejemplo, donde están las tareas. Importar otra vez un módulo ya
+ * importado no lo vuelve a ejecutar.
  */
 export async function importarElModulo(url: string): Promise<Record<string, unknown>> {
+  const escribir = ["log", "info", "warn", "error", "debug", "table", "dir"] as const;
+  const antes = escribir.map((metodo) => console[metodo]);
+  for (const metodo of escribir) console[metodo] = () => {};
   importandoElEjemplo = true;
   try {
     return await import(url);
   } finally {
     importandoElEjemplo = false;
+    escribir.forEach((metodo, i) => console[metodo] = antes[i]);
   }
 }
 
@@ -691,30 +1297,73 @@ if (enUnWorker) {
     onmessage: ((evento: MessageEvent<Orden>) => void) | null;
     postMessage(mensaje: Respuesta): void;
   };
+  let respondido = false;
+  const responder = (respuesta: Respuesta) => {
+    if (respondido) return;
+    respondido = true;
+    worker.postMessage(respuesta);
+  };
+  // `Deno.exit()` en un thread (el `sys.exit()` de Python) acaba solo ese thread: que el
+  // principal lo sepa, y su join() vuelva.
+  addEventListener("unload", () => responder({}));
+
   // Sin await en el nivel de módulo: el ejemplo importa este fichero, y esperar aquí a que
   // se importe el ejemplo sería esperarse a sí mismo.
   worker.onmessage = async ({ data: orden }) => {
     worker.onmessage = null;
+    ident = orden.ident;
+    esDaemon = orden.daemon;
+    hilos = orden.hilos;
+    registro.push(...orden.registro);
+    let tarea: unknown, args: unknown[] = [], error: unknown = null;
     try {
-      registro.push(...orden.registro);
       const modulo = await importarElModulo(orden.modulo);
-      const tarea = modulo[orden.target];
-      if (typeof tarea !== "function") {
-        worker.postMessage({
-          error: `El thread ${self.name} no encuentra la función ${orden.target}: ` +
-            `escribe «export function ${orden.target}» para que el thread pueda usarla.`,
-        });
-        return;
+      tarea = modulo[orden.target];
+      args = desempaquetar(orden.args) as unknown[];
+    } catch (e) {
+      error = e;
+    }
+    // Siempre a la barrera: los demás threads del grupo cuentan con este.
+    barreraDeSalida(orden.barrera, orden.total);
+    if (error === null && typeof tarea !== "function") {
+      responder({
+        fatal: true,
+        error: `El thread ${self.name} no encuentra la función ${orden.target}: le falta ` +
+          `export; escribe «export function ${orden.target}» para que el thread pueda usarla.`,
+      });
+      return;
+    }
+    try {
+      if (error !== null) throw error;
+      if (orden.retraso) {
+        // Un Timer: espera sus segundos, salvo que cancel() lo despierte antes.
+        const { segundos, cancelado } = orden.retraso;
+        Atomics.wait(cancelado, 0, 0, segundos * 1000);
+        if (Atomics.load(cancelado, 0)) return responder({});
       }
-      const args = desempaquetar(orden.args) as unknown[];
-      barreraDeSalida(orden.barrera, orden.total);
-      await tarea(...args);
-      worker.postMessage({});
-    } catch (error) {
-      const mensaje = error instanceof Error ? error.message : String(error);
-      worker.postMessage({ error: `Error en el thread ${self.name}: ${mensaje}` });
+      await (tarea as Tarea)(...args);
+      responder({});
+    } catch (e) {
+      responder({ error: fraseDeUnError(`el thread ${self.name}`, e) + pista(e) });
     }
   };
+}
+
+/**
+ * Si un thread falla al usar algo `undefined`, quizá es un objeto compartido que el
+ * principal creó dentro de `if (import.meta.main)`: los threads no lo tienen. Lo sugerimos.
+ */
+function pista(error: unknown): string {
+  const leida = error instanceof TypeError &&
+    error.message.match(/of (?:undefined|null) \(reading '(\w+)'\)/)?.[1];
+  if (!leida) return "";
+  // Uno del principal que no ha llegado a este thread y que tiene lo que se quería leer.
+  const perdida = registro.find((e, i) =>
+    !tomada[i] && leida in (clases[e.tipo as keyof typeof clases]?.prototype ?? {})
+  );
+  if (!perdida) return "";
+  return ` ¿El ${perdida.tipo} de ${sitio(perdida.donde)} se crea dentro de ` +
+    "«if (import.meta.main)»? Los threads no lo ven: créalo a nivel de módulo o pásalo en args.";
 }
 
 // =======================================================================================
@@ -733,6 +1382,49 @@ export function terminarConError(frase: string): never {
 /** `No hay permiso para <qué>. Ejecuta: <la orden completa>`, y código 1. */
 export function sinPermiso(que: string): never {
   terminarConError(`No hay permiso para ${que}. Ejecuta: ${ordenParaPegar()}`);
+}
+
+/** "file:///.../threads/lock.ts:12:14" -> "lock.ts:12". */
+function sitio(donde: string): string {
+  return donde.replace(/^.*\//, "").replace(/:\d+$/, "");
+}
+
+/**
+ * Un error en una frase: «Error en <quién>, en lock.ts:23: <mensaje>», con la línea del
+ * programa del alumno donde ocurrió (la primera de la pila que no es de los módulos de
+ * threads/), sin traza.
+ */
+function fraseDeUnError(quien: string, error: unknown): string {
+  if (!(error instanceof Error)) return `Error en ${quien}: ${String(error)}`;
+  const carpeta = import.meta.url.replace(/[^/]*$/, "");
+  const modulos = /^(threading|concurrent_futures|queue|traza)\.ts:/;
+  const donde = (error.stack ?? "").split("\n").slice(1)
+    .map((linea) => linea.match(URL_EN_LA_PILA)?.[1])
+    .find((url) =>
+      url !== undefined && !(url.startsWith(carpeta) && modulos.test(url.slice(carpeta.length)))
+    );
+  const sinNew = error.message.match(/^Class constructor (\w+) cannot be invoked without 'new'$/);
+  const mensaje = sinNew
+    ? `${sinNew[1]} se crea con new: escribe «new ${sinNew[1]}(...)».`
+    : error.message;
+  return `Error en ${quien}${donde ? `, en ${sitio(donde)}` : ""}: ${mensaje}`;
+}
+
+/**
+ * En el programa principal, los errores de threading (un RuntimeError, un ValueError, un
+ * `new` olvidado) salen como en un thread: una frase, sin traza, y código 1.
+ */
+if (!enUnWorker) {
+  const avisar = (evento: globalThis.Event, error: unknown) => {
+    const nuestro = error instanceof RuntimeError || error instanceof ValueError ||
+      (error instanceof TypeError && /without 'new'$/.test(error.message));
+    if (!nuestro) return;
+    evento.preventDefault();
+    console.error(fraseDeUnError("el programa principal", error));
+    Deno.exit(1);
+  };
+  globalThis.addEventListener("error", (e) => avisar(e, e.error));
+  globalThis.addEventListener("unhandledrejection", (e) => avisar(e, e.reason));
 }
 
 let permisoComprobado = false;
