@@ -6,7 +6,6 @@ import { ejecutar } from "./ayuda.ts";
 import {
   ALL_COMPLETED,
   as_completed,
-  ErrorDelPool,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   Future,
@@ -14,6 +13,7 @@ import {
   TimeoutError,
   wait,
 } from "../threads/concurrent_futures.ts";
+import { RuntimeError, ValueError } from "../threads/threading.ts";
 import {
   asincrona,
   devuelveUnaFuncion,
@@ -87,8 +87,8 @@ Deno.test("concurrent.futures: el error de una tarea lo lanza result() y el map 
   // El pool sigue: la tarea que falló no se lleva un thread.
   assert.equal(await p.submit(doble, 21).result(), 42);
   await assert.rejects(p.submit(devuelveUnaFuncion).result(), {
-    message: "La tarea devuelveUnaFuncion devolvió algo que no puede volver al programa " +
-      "principal: viajan datos (números, textos, objetos, arrays...), no funciones",
+    message: "la tarea devuelveUnaFuncion devolvió algo que no puede volver al programa " +
+      "principal: viajan datos (números, textos, objetos, arrays...), no funciones.",
   });
 });
 
@@ -152,32 +152,34 @@ Deno.test("concurrent.futures: wait con FIRST_COMPLETED, FIRST_EXCEPTION, ALL_CO
     not_done: new Set([nunca]),
   });
   assert.ok(performance.now() - inicio >= 49);
-  await assert.rejects(wait([a], { return_when: "PRIMERO" as never }), ErrorDelPool);
+  await assert.rejects(wait([a], { return_when: "PRIMERO" as never }), ValueError);
 });
 
 Deno.test("concurrent.futures: los usos equivocados, una frase (max_workers 0, tras shutdown, sin nombre, argumentos que no viajan)", async () => {
   for (const max_workers of [0, -1, 1.5, NaN]) {
     assert.throws(() => pool(max_workers), {
-      name: "ErrorDelPool",
-      message: `max_workers debe ser un número entero mayor que 0 (no «${max_workers}»)`,
+      name: "ValueError",
+      message: `max_workers debe ser un número entero mayor que 0 (no «${max_workers}»).`,
     });
   }
   const p = pool(1);
-  assert.throws(() => p.submit((x: number) => x, 1), ErrorDelPool);
+  assert.throws(() => p.submit((x: number) => x, 1), ValueError);
   assert.throws(() => p.submit(doble, (() => 1) as never), {
-    message: "Los argumentos de la tarea doble llevan la función sin nombre, que no puede " +
-      "viajar a un thread: viajan datos (números, textos, objetos, arrays...), no funciones",
+    message: "los argumentos de la tarea doble llevan la función sin nombre, que no puede " +
+      "viajar a un thread: viajan datos (números, textos, objetos, arrays...), no funciones.",
   });
   function noExportada() {}
   await assert.rejects(p.submit(noExportada).result(), {
-    message: "El pool no encuentra la función noExportada: escribe «export function " +
-      "noExportada» en el fichero del programa para que sus threads puedan usarla",
+    message: "el pool no encuentra la función noExportada: escribe «export function " +
+      "noExportada» en el fichero del programa para que sus threads puedan usarla.",
   });
-  await assert.rejects(p.submit(doble, 1).result(-1), ErrorDelPool);
+  await assert.rejects(p.submit(doble, 1).result(-1), ValueError);
   await p.shutdown();
   assert.throws(() => p.submit(doble, 1), {
-    message: "El pool ya está cerrado (shutdown): no acepta más tareas",
+    name: "RuntimeError",
+    message: "el pool ya está cerrado (shutdown): no acepta más tareas.",
   });
+  assert.ok(new RuntimeError("x") instanceof Error);
 });
 
 /** Un programa con un pool, como subproceso: su salida y su código. */
@@ -195,9 +197,13 @@ Deno.test("concurrent.futures: un pool sin shutdown no retiene el programa: como
 
 Deno.test("concurrent.futures: un error que nadie recoge en el principal, una frase y código 1 (sin traza)", async () => {
   const casos: [string, string][] = [
-    ["cero", "max_workers debe ser un número entero mayor que 0 (no «0»)."],
-    ["falla", "Error en la tarea falla(3): el 3 no vale."],
-    ["map", "Error en la tarea falla(3): el 3 no vale."],
+    [
+      "cero",
+      "Error en el programa principal, en pool_sin_cerrar.ts:19: max_workers debe ser un " +
+      "número entero mayor que 0 (no «0»).",
+    ],
+    ["falla", "Error en la tarea falla(3), en pool_sin_cerrar.ts:14: el 3 no vale"],
+    ["map", "Error en la tarea falla(3), en pool_sin_cerrar.ts:14: el 3 no vale"],
   ];
   const resultados = await Promise.all(casos.map(([caso]) => programa(caso)));
   for (const [k, { code, stderr }] of resultados.entries()) {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { ejecutar } from "./ayuda.ts";
 import { Empty, Full, Queue } from "../threads/queue.ts";
-import { compartido, Lock } from "../threads/threading.ts";
+import { compartido, Lock, ValueError } from "../threads/threading.ts";
 
 Deno.test("queue: FIFO, qsize, empty, full y maxsize (0 o negativo: sin límite)", () => {
   const q = new Queue<number>(3);
@@ -51,35 +51,39 @@ Deno.test("queue: sin esperar, Full y Empty; con timeout, después de ese tiempo
   const inicio = performance.now();
   assert.throws(
     () => q.get(true, 0.2),
-    (e: unknown) => e instanceof Empty && e.message === "la cola está vacía",
+    (e: unknown) => e instanceof Empty && e.message === "la cola está vacía.",
   );
   assert.ok(performance.now() - inicio >= 199);
 });
 
 Deno.test("queue: los errores de uso, una frase (timeout negativo, task_done de más, maxsize no entero, una función)", () => {
   const q = new Queue();
+  // Las mismas frases que los timeout de threading.ts.
   assert.throws(() => q.get(true, -1), {
-    message: "timeout debe ser un número de segundos, 0 o más (no «-1»)",
+    name: "ValueError",
+    message: "el timeout no puede ser negativo (no «-1»).",
   });
   assert.throws(() => q.put(1, true, -0.5), {
-    message: "timeout debe ser un número de segundos, 0 o más (no «-0.5»)",
+    message: "el timeout no puede ser negativo (no «-0.5»).",
   });
-  assert.throws(() => q.get(true, NaN), RangeError);
+  assert.throws(() => q.get(true, NaN), {
+    message: "el timeout es un número de segundos, no «NaN».",
+  });
   assert.throws(() => new Queue(2.5), {
-    message: "el maxsize de una Queue debe ser un número entero (no «2.5»)",
+    message: "el maxsize de una Queue debe ser un número entero (no «2.5»).",
   });
   assert.throws(() => q.task_done(), {
-    message: "task_done() se ha llamado más veces que elementos se han puesto en la cola",
+    message: "task_done() se ha llamado más veces que elementos se han puesto en la cola.",
   });
   function sumar() {}
   assert.throws(() => q.put(sumar), {
     message: "put() no puede enviar la función sumar a otro thread: viajan datos (números, " +
-      "textos, objetos, arrays...), no funciones",
+      "textos, objetos, arrays...), no funciones.",
   });
-  assert.throws(() => q.put({ f: () => 1 }), TypeError);
+  assert.throws(() => q.put({ f: () => 1 }), ValueError);
   // Lo compartido llegaría copiado, ya sin compartir: mejor decirlo.
   const copia = "llegaría una copia, que ya no sería compartida; créalo a nivel de módulo: " +
-    "así es el mismo en todos los threads";
+    "así es el mismo en todos los threads.";
   assert.throws(() => q.put(new Lock()), {
     message: `put() no puede enviar un Lock a otro thread: ${copia}`,
   });
@@ -105,7 +109,7 @@ Deno.test("queue: task_done y join: join vuelve cuando cada elemento tiene su ta
   q.task_done();
   await join;
   assert.ok(vuelto);
-  assert.throws(() => q.task_done(), RangeError);
+  assert.throws(() => q.task_done(), ValueError);
 });
 
 Deno.test("queue: viaja lo que viaja en args (copiado): textos, números exactos, objetos, arrays, Map, Set, Date...", () => {

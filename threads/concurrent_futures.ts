@@ -44,7 +44,14 @@
  *    el programa para siempre.
  */
 
-import { importarElModulo, Thread } from "./threading.ts";
+import {
+  comprobarTimeout,
+  fraseDeUnError,
+  importarElModulo,
+  RuntimeError,
+  Thread,
+  ValueError,
+} from "./threading.ts";
 import { NoViaja, type PartesDeUnaQueue, Queue } from "./queue.ts";
 
 // =======================================================================================
@@ -56,22 +63,19 @@ export class TimeoutError extends Error {
   override name = "TimeoutError";
 }
 
-/** Un uso equivocado del pool (`max_workers: 0`, `submit` tras `shutdown`...): una frase. */
-export class ErrorDelPool extends Error {
-  override name = "ErrorDelPool";
-}
-
 /** Los errores que vienen de una tarea llevan su nombre, para contarlo si nadie los recoge. */
 const DE_LA_TAREA = Symbol("de la tarea");
 
 /**
- * Un error del pool, o de una tarea, que nadie recoge con try/catch en el programa principal:
- * como los errores de un thread, una frase en español y código 1, sin traza.
+ * El error de una tarea, o un TimeoutError, que nadie recoge con try/catch en el programa
+ * principal: como los errores de threading.ts, una frase sin traza («Error en la tarea
+ * falla(3), en pool.ts:12: ...») y código 1. Los ValueError y RuntimeError los cuenta
+ * threading.ts.
  */
 function sinRecoger(error: unknown): string | null {
-  if (error instanceof ErrorDelPool || error instanceof TimeoutError) return error.message;
+  if (error instanceof TimeoutError) return fraseDeUnError("el programa principal", error);
   if (error instanceof Error && DE_LA_TAREA in error) {
-    return `Error en la tarea ${String(error[DE_LA_TAREA])}: ${error.message}`;
+    return fraseDeUnError(`la tarea ${String(error[DE_LA_TAREA])}`, error);
   }
   return null;
 }
@@ -81,7 +85,7 @@ if (!("WorkerGlobalScope" in globalThis)) {
       const frase = sinRecoger("reason" in evento ? evento.reason : evento.error);
       if (frase === null) return; // no es nuestro: que lo cuente quien le toque
       evento.preventDefault();
-      console.error(frase.endsWith(".") ? frase : `${frase}.`);
+      console.error(frase);
       Deno.exit(1);
     });
   }
@@ -135,21 +139,21 @@ export class Future<T = unknown> {
    * (segundos), si no ha acabado para entonces, lanza TimeoutError.
    */
   async result(timeout: number | null = null): Promise<T> {
-    await this.#esperar(timeout, "result");
+    await this.#esperar(timeout);
     if (this.#fallo) throw this.#error;
     return this.#valor as T;
   }
 
   /** El error que lanzó la tarea, o null si acabó bien. Con `timeout`, como `result`. */
   async exception(timeout: number | null = null): Promise<unknown> {
-    await this.#esperar(timeout, "exception");
+    await this.#esperar(timeout);
     return this.#fallo ? this.#error : null;
   }
 
   /** Llama a `fn(future)` cuando acabe (enseguida, si ya ha acabado). */
   add_done_callback(fn: (f: Future<T>) => void): void {
     if (typeof fn !== "function") {
-      throw new ErrorDelPool("add_done_callback() necesita una función: la llama con el Future");
+      throw new ValueError("add_done_callback() necesita una función: la llama con el Future.");
     }
     if (this.done()) this.#llamar(fn);
     else this.#llamadas.push(() => this.#llamar(fn));
@@ -181,12 +185,12 @@ export class Future<T = unknown> {
   }
 
   /** Espera a que acabe, como mucho `timeout` segundos. */
-  async #esperar(timeout: number | null, metodo: string): Promise<void> {
+  async #esperar(timeout: number | null): Promise<void> {
     if (this.done()) return;
     if (timeout === null || timeout === undefined) return await this.#fin.promise;
-    comprobarTimeout(timeout, metodo);
+    comprobarTimeout(timeout);
     if (!await conPlazo(this.#fin.promise, timeout)) {
-      throw new TimeoutError(`La tarea ${this._nombre} no ha acabado en ${timeout} s`);
+      throw new TimeoutError(`la tarea ${this._nombre} no ha acabado en ${timeout} s.`);
     }
   }
 }
@@ -199,14 +203,6 @@ async function conPlazo(promesa: Promise<unknown>, timeout: number): Promise<boo
     return await Promise.race([promesa.then(() => true), plazo]);
   } finally {
     clearTimeout(reloj); // si no, el programa esperaría a que sonara para acabar
-  }
-}
-
-function comprobarTimeout(timeout: unknown, metodo: string) {
-  if (typeof timeout !== "number" || !(timeout >= 0)) {
-    throw new ErrorDelPool(
-      `el timeout de ${metodo}() debe ser un número de segundos, 0 o más (no «${timeout}»)`,
-    );
   }
 }
 
@@ -232,7 +228,7 @@ export async function* as_completed<T>(
   fs: Iterable<Future<T>>,
   timeout: number | null = null,
 ): AsyncGenerator<Future<T>> {
-  if (timeout !== null) comprobarTimeout(timeout, "as_completed");
+  if (timeout !== null) comprobarTimeout(timeout);
   const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
   const pendientes = new Set(fs);
   const acabados: Future<T>[] = [];
@@ -247,7 +243,7 @@ export async function* as_completed<T>(
     if (acabados.length === 0) {
       const queda = limite - performance.now();
       if (queda <= 0 || (queda !== Infinity && !await conPlazo(aviso.promise, queda / 1000))) {
-        throw new TimeoutError(`Quedan ${pendientes.size} tareas sin acabar tras ${timeout} s`);
+        throw new TimeoutError(`quedan ${pendientes.size} tareas sin acabar tras ${timeout} s.`);
       }
       if (queda === Infinity) await aviso.promise;
       aviso = Promise.withResolvers<void>();
@@ -276,8 +272,8 @@ export async function wait<T>(
   } = {},
 ): Promise<{ done: Set<Future<T>>; not_done: Set<Future<T>> }> {
   if (![FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED].includes(return_when)) {
-    throw new ErrorDelPool(
-      `return_when debe ser FIRST_COMPLETED, FIRST_EXCEPTION o ALL_COMPLETED (no «${return_when}»)`,
+    throw new ValueError(
+      `return_when debe ser FIRST_COMPLETED, FIRST_EXCEPTION o ALL_COMPLETED (no «${return_when}»).`,
     );
   }
   const todos = new Set(fs);
@@ -292,7 +288,7 @@ export async function wait<T>(
   if (!hecho() && todos.size > 0) {
     if (timeout === null) await listo.promise;
     else {
-      comprobarTimeout(timeout, "wait");
+      comprobarTimeout(timeout);
       await conPlazo(listo.promise, timeout);
     }
   }
@@ -330,9 +326,9 @@ export async function trabajador(
     try {
       const f = modulo[nombre];
       if (typeof f !== "function") {
-        throw new ErrorDelPool(
-          `El pool no encuentra la función ${nombre}: escribe «export function ${nombre}» ` +
-            "en el fichero del programa para que sus threads puedan usarla",
+        throw new ValueError(
+          `el pool no encuentra la función ${nombre}: escribe «export function ${nombre}» ` +
+            "en el fichero del programa para que sus threads puedan usarla.",
         );
       }
       resultado = [numero, false, await f(...args)];
@@ -347,9 +343,9 @@ export async function trabajador(
       resultados.put([
         numero,
         true,
-        new ErrorDelPool(
-          `La tarea ${nombre} ${que} que no puede volver al programa principal: ` +
-            "viajan datos (números, textos, objetos, arrays...), no funciones",
+        new ValueError(
+          `la tarea ${nombre} ${que} que no puede volver al programa principal: ` +
+            "viajan datos (números, textos, objetos, arrays...), no funciones.",
         ),
       ]);
     }
@@ -399,14 +395,14 @@ export class ThreadPoolExecutor {
     } = {},
   ) {
     if (!Number.isInteger(max_workers) || max_workers < 1) {
-      throw new ErrorDelPool(
-        `max_workers debe ser un número entero mayor que 0 (no «${max_workers}»)`,
+      throw new ValueError(
+        `max_workers debe ser un número entero mayor que 0 (no «${max_workers}»).`,
       );
     }
     if ("WorkerGlobalScope" in globalThis) {
-      throw new ErrorDelPool(
-        "Un pool se crea en el programa principal: pon el código que lo crea dentro de " +
-          "«if (import.meta.main)»",
+      throw new RuntimeError(
+        "un pool se crea en el programa principal: pon el código que lo crea dentro de " +
+          "«if (import.meta.main)».",
       );
     }
     this.max_workers = max_workers;
@@ -422,12 +418,12 @@ export class ThreadPoolExecutor {
    */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     if (this.#cerrado) {
-      throw new ErrorDelPool("El pool ya está cerrado (shutdown): no acepta más tareas");
+      throw new RuntimeError("el pool ya está cerrado (shutdown): no acepta más tareas.");
     }
     if (typeof fn !== "function" || !fn.name) {
-      throw new ErrorDelPool(
-        "La tarea de un pool debe ser una función con nombre y exportada: " +
-          "escribe «export function tarea(...)» y pasa tarea",
+      throw new ValueError(
+        "la tarea de un pool debe ser una función con nombre y exportada: " +
+          "escribe «export function tarea(...)» y pasa tarea.",
       );
     }
     const numero = this.#siguiente++;
@@ -435,9 +431,9 @@ export class ThreadPoolExecutor {
       this.#tareas.put([numero, fn.name, args]);
     } catch (error) {
       if (!(error instanceof NoViaja)) throw error;
-      throw new ErrorDelPool(
-        `Los argumentos de la tarea ${fn.name} llevan ${error.que}, que no puede viajar a ` +
-          `un thread: ${error.porque}`,
+      throw new ValueError(
+        `los argumentos de la tarea ${fn.name} llevan ${error.que}, que no puede viajar a ` +
+          `un thread: ${error.porque}.`,
       );
     }
     const future = new Future<Awaited<R>>(`${fn.name}(${args.map(verArgumento).join(", ")})`);
@@ -463,11 +459,11 @@ export class ThreadPoolExecutor {
       timeout = ultimo.timeout;
       iterables.pop();
     }
-    if (timeout !== null) comprobarTimeout(timeout, "map");
+    if (timeout !== null) comprobarTimeout(timeout);
     const listas = iterables.map((i) => {
       if (i === null || typeof i !== "object" || !(Symbol.iterator in i)) {
-        throw new ErrorDelPool(
-          `map() necesita listas de datos tras la función (no «${String(i)}»)`,
+        throw new ValueError(
+          `map() necesita listas de datos tras la función (no «${String(i)}»).`,
         );
       }
       return [...(i as Iterable<unknown>)];

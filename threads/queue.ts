@@ -48,7 +48,7 @@
  *    no vería el error de un thread) mientras espera.
  */
 
-import { compartido, Condition, Lock } from "./threading.ts";
+import { compartido, comprobarTimeout, Condition, Lock, ValueError } from "./threading.ts";
 
 // =======================================================================================
 // Las excepciones de queue
@@ -58,7 +58,7 @@ import { compartido, Condition, Lock } from "./threading.ts";
 export class Empty extends Error {
   override name = "Empty";
   constructor() {
-    super("la cola está vacía");
+    super("la cola está vacía.");
   }
 }
 
@@ -66,7 +66,7 @@ export class Empty extends Error {
 export class Full extends Error {
   override name = "Full";
   constructor() {
-    super("la cola está llena");
+    super("la cola está llena.");
   }
 }
 
@@ -122,9 +122,9 @@ const SOLO_DATOS_COMPARTIDOS = "llegaría una copia, que ya no sería compartida
   "créalo a nivel de módulo: así es el mismo en todos los threads";
 
 /** Lo que no puede viajar por una cola: qué es y por qué. */
-export class NoViaja extends TypeError {
+export class NoViaja extends ValueError {
   constructor(readonly que: string, readonly porque: string) {
-    super(`put() no puede enviar ${que} a otro thread: ${porque}`);
+    super(`put() no puede enviar ${que} a otro thread: ${porque}.`);
   }
 }
 
@@ -221,7 +221,7 @@ export class Queue<T = unknown> {
 
   constructor(maxsize = 0) {
     if (!Number.isInteger(maxsize)) {
-      throw new TypeError(`el maxsize de una Queue debe ser un número entero (no «${maxsize}»)`);
+      throw new ValueError(`el maxsize de una Queue debe ser un número entero (no «${maxsize}»).`);
     }
     const partes = rehaciendo;
     rehaciendo = null;
@@ -281,8 +281,8 @@ export class Queue<T = unknown> {
     const limite = plazo(block, timeout);
     const bytes = codificar(item);
     if (4 + bytes.length > BYTES) {
-      throw new RangeError(
-        `el elemento ocupa ${bytes.length} bytes y en una Queue caben como mucho ${BYTES - 4}`,
+      throw new ValueError(
+        `el elemento ocupa ${bytes.length} bytes y en una Queue caben como mucho ${BYTES - 4}.`,
       );
     }
     this.not_full.acquire();
@@ -342,8 +342,8 @@ export class Queue<T = unknown> {
     const antes = Atomics.sub(this.#m, SIN_TERMINAR, 1);
     if (antes <= 0) {
       Atomics.add(this.#m, SIN_TERMINAR, 1);
-      throw new RangeError(
-        "task_done() se ha llamado más veces que elementos se han puesto en la cola",
+      throw new ValueError(
+        "task_done() se ha llamado más veces que elementos se han puesto en la cola.",
       );
     }
     if (antes === 1) Atomics.notify(this.#m, SIN_TERMINAR);
@@ -433,13 +433,11 @@ export class Queue<T = unknown> {
 
 /**
  * Hasta cuándo espera un `put` o un `get` (en milisegundos de `performance.now()`): siempre,
- * nada o `timeout` segundos. Como en Python, un `timeout` negativo es un error.
+ * nada o `timeout` segundos. Como en Python, un `timeout` negativo es un error (ValueError).
  */
 function plazo(block: boolean, timeout: number | null): number {
   if (!block) return -Infinity;
   if (timeout === null || timeout === undefined) return Infinity;
-  if (typeof timeout !== "number" || !(timeout >= 0)) {
-    throw new RangeError(`timeout debe ser un número de segundos, 0 o más (no «${timeout}»)`);
-  }
+  comprobarTimeout(timeout); // las frases de threading.ts: negativo, no un número...
   return performance.now() + timeout * 1000;
 }

@@ -427,7 +427,7 @@ export class Timer extends Thread {
  * Un timeout como los de Python: segundos, de 0 a `TIMEOUT_MAX`. (Un Lock acepta además
  * -1, «sin límite», y lo comprueba él.)
  */
-function comprobarTimeout(timeout: unknown) {
+export function comprobarTimeout(timeout: unknown) {
   if (typeof timeout !== "number" || Number.isNaN(timeout)) {
     throw new ValueError(`el timeout es un número de segundos, no «${String(timeout)}».`);
   }
@@ -1394,7 +1394,7 @@ function sitio(donde: string): string {
  * programa del alumno donde ocurrió (la primera de la pila que no es de los módulos de
  * threads/), sin traza.
  */
-function fraseDeUnError(quien: string, error: unknown): string {
+export function fraseDeUnError(quien: string, error: unknown): string {
   if (!(error instanceof Error)) return `Error en ${quien}: ${String(error)}`;
   const carpeta = import.meta.url.replace(/[^/]*$/, "");
   const modulos = /^(threading|concurrent_futures|queue|traza)\.ts:/;
