@@ -202,8 +202,8 @@ Deno.test("concurrent.futures: un error que nadie recoge en el principal, una fr
       "Error en el programa principal, en pool_sin_cerrar.ts:19: max_workers debe ser un " +
       "número entero mayor que 0 (no «0»).",
     ],
-    ["falla", "Error en la tarea falla(3), en pool_sin_cerrar.ts:14: el 3 no vale"],
-    ["map", "Error en la tarea falla(3), en pool_sin_cerrar.ts:14: el 3 no vale"],
+    ["falla", "Error en la tarea falla(3), en pool_sin_cerrar.ts:13: el 3 no vale"],
+    ["map", "Error en la tarea falla(3), en pool_sin_cerrar.ts:13: el 3 no vale"],
   ];
   const resultados = await Promise.all(casos.map(([caso]) => programa(caso)));
   for (const [k, { code, stderr }] of resultados.entries()) {
