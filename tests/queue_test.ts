@@ -199,10 +199,10 @@ const perfecto = {
   alFinal: 0,
 };
 
-Deno.test("queue: 4 productores y 4 consumidores con threads de verdad no pierden ni duplican nada (textos, números y objetos; 3 veces)", async () => {
+Deno.test("queue: 4 productores y 4 consumidores con threads de verdad no pierden ni duplican nada (textos, números y objetos; de módulo y en args; 3 veces)", async () => {
   const resultados = await Promise.all([
     colaConHilos("--tipo", "texto", "--elementos", "5000"),
-    colaConHilos("--tipo", "numero", "--elementos", "5000"),
+    colaConHilos("--tipo", "numero", "--elementos", "5000", "--en-args"),
     colaConHilos("--tipo", "objeto", "--elementos", "1000"),
   ]);
   for (const r of resultados) assert.deepEqual(r, perfecto);

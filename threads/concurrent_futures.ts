@@ -52,7 +52,7 @@ import {
   Thread,
   ValueError,
 } from "./threading.ts";
-import { NoViaja, type PartesDeUnaQueue, Queue } from "./queue.ts";
+import { NoViaja, Queue } from "./queue.ts";
 
 // =======================================================================================
 // Los errores de concurrent.futures
@@ -311,13 +311,11 @@ type Resultado = [number, boolean, unknown];
  * nombre en este fichero. `deLasTareas`: el módulo del ejemplo, donde están las funciones.
  */
 export async function trabajador(
-  deTareas: PartesDeUnaQueue,
-  deResultados: PartesDeUnaQueue,
+  tareas: Queue<Tarea | null>,
+  resultados: Queue<Resultado>,
   deLasTareas: string,
 ) {
   const modulo = await importarElModulo(deLasTareas);
-  const tareas = Queue.desde<Tarea | null>(deTareas);
-  const resultados = Queue.desde<Resultado>(deResultados);
   for (;;) {
     const tarea = tareas.get();
     if (tarea === null) return; // el pool se cierra
@@ -510,7 +508,7 @@ export class ThreadPoolExecutor {
       this.#threads.push(
         new Thread({
           target: trabajador,
-          args: [this.#tareas.partes(), this.#resultados.partes(), this.#modulo],
+          args: [this.#tareas, this.#resultados, this.#modulo],
           name: `${this.#nombre}_${this.#arrancados++}`, // el nombre que les da Python
           modulo: import.meta.url, // `trabajador` está en este fichero
         }),

@@ -13,20 +13,21 @@
  *   q.task_done(); q.join()                  q.task_done(); await q.join()   (como await t.join())
  *
  * Lo que viaja: lo que un thread puede recibir en `args` (números, textos, objetos, arrays,
- * Map, Date...), copiado. Una función no: lanza un error que lo dice. Como en `args`, un objeto
- * de una clase llega sin sus métodos. Como los Lock, la cola se crea a nivel de módulo: así es
- * la misma en todos los threads.
+ * Map, Date...), copiado. Una función no: lanza un error que lo dice. Como un Lock, la cola
+ * se crea a nivel de módulo (así es la misma en todos los threads) o se pasa en `args`.
  *
  * ---------------------------------------------------------------------------------------
  * Cómo está hecha (la lección de este fichero)
  * ---------------------------------------------------------------------------------------
  *
- * 1. Igual que Lib/queue.py de Python: un Lock (`mutex`) y dos Condition sobre él,
- *    `not_empty` (ahí esperan los `get` con la cola vacía) y `not_full` (los `put` con la cola
- *    llena). Quien pone avisa a `not_empty`; quien saca avisa a `not_full`.
+ * 1. Como Lib/queue.py de Python: un Lock (`mutex`) y una Condition sobre él, donde esperan
+ *    los `get` con la cola vacía y los `put` con la cola llena; quien pone o saca avisa con
+ *    `notify_all()`. (Python usa dos Condition, `not_empty` y `not_full`, para despertar solo
+ *    a los del otro lado; con una, la Queue es un objeto compartido de threading.ts más, como
+ *    una Condition: memoria y su Lock dentro, y así viaja en `args`.)
  *
  * 2. Los elementos no pueden vivir en un array de JavaScript: cada thread tiene su memoria y
- *    no vería los del otro. Viven en memoria compartida (`compartido`), como bytes, uno tras
+ *    no vería los del otro. Viven en la memoria compartida de la cola, como bytes, uno tras
  *    otro en un búfer circular: 4 bytes con su longitud y después sus bytes. Al llegar al
  *    final del búfer se sigue por el principio. Cuando la cola se vacía, se vuelve al
  *    principio: así solo se tocan las páginas de memoria que de verdad se llenan.
@@ -48,7 +49,15 @@
  *    no vería el error de un thread) mientras espera.
  */
 
-import { compartido, comprobarTimeout, Condition, Lock, ValueError } from "./threading.ts";
+import {
+  Compartido,
+  comprobarTimeout,
+  Condition,
+  Lock,
+  reconstruir,
+  tomarParte,
+  ValueError,
+} from "./threading.ts";
 
 // =======================================================================================
 // Las excepciones de queue
@@ -188,78 +197,60 @@ function decodificar(bytes: Uint8Array): unknown {
 const BYTES = 64 * 1024 * 1024;
 
 // Los enteros del principio de su memoria compartida; después, el búfer.
-const INICIADA = 0; // 1 cuando ya tiene su maxsize (la de un worker llega ya iniciada)
-const MAXSIZE = 1; // como mucho, tantos elementos (0: sin límite)
-const CUANTOS = 2; // elementos en la cola
-const INICIO = 3; // dónde empieza el primero (en bytes, dentro del búfer)
-const OCUPADOS = 4; // bytes ocupados desde INICIO
-const SIN_TERMINAR = 5; // tareas puestas sin su task_done() (en él espera join())
-const CABECERA = 6;
-
-/** Lo que viaja de una Queue en `args` (ver `partes()`). */
-export interface PartesDeUnaQueue {
-  mutex: Lock;
-  not_empty: Condition;
-  not_full: Condition;
-  memoria: Int32Array;
-}
-
-/** Las partes de la Queue que `Queue.desde` está rehaciendo. */
-let rehaciendo: PartesDeUnaQueue | null = null;
+const MAXSIZE = 0; // como mucho, tantos elementos (0: sin límite)
+const CUANTOS = 1; // elementos en la cola
+const INICIO = 2; // dónde empieza el primero (en bytes, dentro del búfer)
+const OCUPADOS = 3; // bytes ocupados desde INICIO
+const SIN_TERMINAR = 4; // tareas puestas sin su task_done() (en él espera join())
+const CABECERA = 5;
 
 /**
  * `queue.Queue(maxsize)` de Python: una cola FIFO (sale primero lo que entró primero) para
  * varios threads. Con `maxsize` mayor que 0, como mucho tantos elementos: `put` espera a que
  * haya hueco. Con 0 (o sin nada), sin límite.
+ *
+ * Es un objeto compartido más, como un Lock (punto 1): su memoria y, dentro, su Condition con
+ * su Lock. Por eso también viaja en `args` y llega como la misma cola.
  */
-export class Queue<T = unknown> {
-  readonly mutex: Lock;
-  readonly not_empty: Condition;
-  readonly not_full: Condition;
-  #m: Int32Array;
+export class Queue<T = unknown> extends Compartido {
   #buffer: Uint8Array;
 
   constructor(maxsize = 0) {
     if (!Number.isInteger(maxsize)) {
       throw new ValueError(`el maxsize de una Queue debe ser un número entero (no «${maxsize}»).`);
     }
-    const partes = rehaciendo;
-    rehaciendo = null;
-    this.mutex = partes?.mutex ?? new Lock();
-    this.not_empty = partes?.not_empty ?? new Condition(this.mutex);
-    this.not_full = partes?.not_full ?? new Condition(this.mutex);
-    this.#m = partes?.memoria ?? compartido(CABECERA + BYTES / 4);
-    this.#buffer = new Uint8Array(this.#m.buffer, CABECERA * 4);
-    if (Atomics.load(this.#m, INICIADA) === 0) {
-      this.#m[MAXSIZE] = Math.max(maxsize, 0);
-      Atomics.store(this.#m, INICIADA, 1);
-    }
+    // Al llegar en `args`, su Condition ya reconstruida; si no, una nueva con su Lock.
+    super("Queue", CABECERA + BYTES / 4, tomarParte() ?? new Condition(new Lock()));
+    this.#buffer = new Uint8Array(this.m.buffer, CABECERA * 4);
+    if (this.nuevo) this.m[MAXSIZE] = Math.max(maxsize, 0);
   }
 
   /**
-   * Una Queue creada dentro de una función (no a nivel de módulo) no viaja sola en `args`:
-   * llegaría sin sus métodos. Viajan sus partes (un Lock, dos Condition y su memoria, que
-   * threading.ts sabe enviar), y en el thread `Queue.desde(partes)` la rehace sobre ellas.
+   * La Condition de la cola: en ella esperan los `get` con la cola vacía y los `put` con la
+   * cola llena. Python tiene dos sobre el mismo Lock, `not_empty` y `not_full`; aquí son la
+   * misma, y se avisa con `notify_all()`: cada uno mira si ya le toca.
    */
-  partes(): PartesDeUnaQueue {
-    const { mutex, not_empty, not_full } = this;
-    return { mutex, not_empty, not_full, memoria: this.#m };
+  get not_empty(): Condition {
+    return this.parte as Condition;
   }
 
-  /** La misma cola que la de `q.partes()`, en otro thread. */
-  static desde<T>(partes: PartesDeUnaQueue): Queue<T> {
-    rehaciendo = partes;
-    return new Queue<T>();
+  get not_full(): Condition {
+    return this.parte as Condition;
+  }
+
+  /** El Lock de la cola (`mutex` en Python). */
+  get mutex(): Lock {
+    return this.not_empty.lock;
   }
 
   /** El máximo de elementos (0: sin límite), el de quien creó la cola. */
   get maxsize(): number {
-    return this.#m[MAXSIZE];
+    return this.m[MAXSIZE];
   }
 
   /** Cuántos elementos hay ahora (cuando lo uses, quizá otro thread ya puso o sacó). */
   qsize(): number {
-    return this.#conElMutex(() => this.#m[CUANTOS]);
+    return this.#conElMutex(() => this.m[CUANTOS]);
   }
 
   /** ¿Está vacía ahora? */
@@ -269,7 +260,7 @@ export class Queue<T = unknown> {
 
   /** ¿Está llena ahora? (Sin límite, nunca.) */
   full(): boolean {
-    return this.#conElMutex(() => this.maxsize > 0 && this.#m[CUANTOS] >= this.maxsize);
+    return this.#conElMutex(() => this.maxsize > 0 && this.m[CUANTOS] >= this.maxsize);
   }
 
   /**
@@ -293,10 +284,10 @@ export class Queue<T = unknown> {
         this.not_full.wait(queda === Infinity ? null : queda / 1000);
       }
       this.#escribir(bytes);
-      Atomics.add(this.#m, CUANTOS, 1);
-      Atomics.notify(this.#m, CUANTOS); // por si alguien espera con `esperarElementos()`
-      Atomics.add(this.#m, SIN_TERMINAR, 1);
-      this.not_empty.notify();
+      Atomics.add(this.m, CUANTOS, 1);
+      Atomics.notify(this.m, CUANTOS); // por si alguien espera con `esperarElementos()`
+      Atomics.add(this.m, SIN_TERMINAR, 1);
+      this.not_empty.notify_all();
     } finally {
       this.not_full.release();
     }
@@ -310,14 +301,14 @@ export class Queue<T = unknown> {
     const limite = plazo(block, timeout);
     this.not_empty.acquire();
     try {
-      while (this.#m[CUANTOS] === 0) {
+      while (this.m[CUANTOS] === 0) {
         const queda = limite - performance.now();
         if (queda <= 0) throw new Empty();
         this.not_empty.wait(queda === Infinity ? null : queda / 1000);
       }
       const bytes = this.#leer();
-      Atomics.sub(this.#m, CUANTOS, 1);
-      this.not_full.notify();
+      Atomics.sub(this.m, CUANTOS, 1);
+      this.not_full.notify_all();
       return decodificar(bytes) as T;
     } finally {
       this.not_empty.release();
@@ -339,14 +330,14 @@ export class Queue<T = unknown> {
    * tiene su `task_done()`, `join()` vuelve.
    */
   task_done(): void {
-    const antes = Atomics.sub(this.#m, SIN_TERMINAR, 1);
+    const antes = Atomics.sub(this.m, SIN_TERMINAR, 1);
     if (antes <= 0) {
-      Atomics.add(this.#m, SIN_TERMINAR, 1);
+      Atomics.add(this.m, SIN_TERMINAR, 1);
       throw new ValueError(
         "task_done() se ha llamado más veces que elementos se han puesto en la cola.",
       );
     }
-    if (antes === 1) Atomics.notify(this.#m, SIN_TERMINAR);
+    if (antes === 1) Atomics.notify(this.m, SIN_TERMINAR);
   }
 
   /**
@@ -358,8 +349,8 @@ export class Queue<T = unknown> {
     const vivo = setTimeout(() => {}, 2 ** 31 - 1);
     try {
       let sinTerminar;
-      while ((sinTerminar = Atomics.load(this.#m, SIN_TERMINAR)) > 0) {
-        await Atomics.waitAsync(this.#m, SIN_TERMINAR, sinTerminar).value;
+      while ((sinTerminar = Atomics.load(this.m, SIN_TERMINAR)) > 0) {
+        await Atomics.waitAsync(this.m, SIN_TERMINAR, sinTerminar).value;
       }
     } finally {
       clearTimeout(vivo);
@@ -372,8 +363,8 @@ export class Queue<T = unknown> {
    * puede quedarse dormido en `get()`: dejaría de atender a sus threads.
    */
   async esperarElementos(): Promise<void> {
-    while (Atomics.load(this.#m, CUANTOS) === 0) {
-      await Atomics.waitAsync(this.#m, CUANTOS, 0).value;
+    while (Atomics.load(this.m, CUANTOS) === 0) {
+      await Atomics.waitAsync(this.m, CUANTOS, 0).value;
     }
   }
 
@@ -381,27 +372,27 @@ export class Queue<T = unknown> {
 
   /** ¿Caben `n` bytes más (y un elemento más, si hay `maxsize`)? */
   #cabe(n: number): boolean {
-    const hayHueco = this.maxsize <= 0 || this.#m[CUANTOS] < this.maxsize;
-    return hayHueco && this.#m[OCUPADOS] + 4 + n <= BYTES;
+    const hayHueco = this.maxsize <= 0 || this.m[CUANTOS] < this.maxsize;
+    return hayHueco && this.m[OCUPADOS] + 4 + n <= BYTES;
   }
 
   /** Escribe tras el último elemento: su longitud (4 bytes) y sus bytes. */
   #escribir(bytes: Uint8Array) {
     const longitud = new Uint8Array(Uint32Array.of(bytes.length).buffer);
-    const fin = (this.#m[INICIO] + this.#m[OCUPADOS]) % BYTES;
+    const fin = (this.m[INICIO] + this.m[OCUPADOS]) % BYTES;
     this.#copiarEn(longitud, fin);
     this.#copiarEn(bytes, (fin + 4) % BYTES);
-    this.#m[OCUPADOS] += 4 + bytes.length;
+    this.m[OCUPADOS] += 4 + bytes.length;
   }
 
   /** Lee el primer elemento (sus bytes) y lo quita del búfer. */
   #leer(): Uint8Array {
-    const inicio = this.#m[INICIO];
+    const inicio = this.m[INICIO];
     const longitud = new Uint32Array(this.#copiarDe(inicio, 4).buffer)[0];
     const bytes = this.#copiarDe((inicio + 4) % BYTES, longitud);
-    this.#m[OCUPADOS] -= 4 + longitud;
+    this.m[OCUPADOS] -= 4 + longitud;
     // Vacía: de vuelta al principio. Si no, la siguiente, tras lo que se sacó.
-    this.#m[INICIO] = this.#m[OCUPADOS] === 0 ? 0 : (inicio + 4 + longitud) % BYTES;
+    this.m[INICIO] = this.m[OCUPADOS] === 0 ? 0 : (inicio + 4 + longitud) % BYTES;
     return bytes;
   }
 
@@ -441,3 +432,6 @@ function plazo(block: boolean, timeout: number | null): number {
   comprobarTimeout(timeout); // las frases de threading.ts: negativo, no un número...
   return performance.now() + timeout * 1000;
 }
+
+// Para que una Queue en `args` llegue al thread como la misma cola (threading.ts, punto 2).
+reconstruir.Queue = () => new Queue();
