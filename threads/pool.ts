@@ -7,8 +7,7 @@
  * siguiente. Los resultados salen en el orden de las tareas, aunque acaben en otro. En Python
  * `with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:` y
  * `for primos in pool.map(contarPrimos, datos):`; aquí `await using` y `for await`. La
- * función viaja por su nombre, como el `target` de un Thread: lleva `export`. Cómo está hecho
- * el pool se lee en concurrent_futures.ts.
+ * función viaja por su nombre (lleva `export`). Cómo está hecho: concurrent_futures.ts.
  *
  * Para copiarlo, copia también threading.ts, queue.ts y concurrent_futures.ts a su lado.
  *
