@@ -5,32 +5,59 @@ import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { ejecutar } from "./ayuda.ts";
 import {
+  active_count,
   analizarOpciones,
   bandera,
+  Barrier,
+  BoundedSemaphore,
+  BrokenBarrierError,
   compartido,
   Condition,
   current_thread,
   entero,
+  enumerate,
+  Event,
+  get_ident,
   Lock,
+  main_thread,
+  RLock,
+  RuntimeError,
   scriptDeLaOrden,
   Semaphore,
   texto,
   Thread,
+  TIMEOUT_MAX,
+  Timer,
   Value,
+  ValueError,
 } from "../threads/threading.ts";
 import { ThreadPoolExecutor } from "../threads/concurrent_futures.ts";
 import {
+  anotarIdent,
   avisos,
+  barrera,
   condicion,
   contador,
   despertados,
   dormirYSumar,
   esperarAviso,
+  esperarElEvento,
+  esperarLaRota,
+  esperarYContar,
+  evento,
+  indices,
   llegadas,
   lock,
+  pasarLaBarrera,
   pasarPorElSemaforo,
+  resultados,
+  rlock,
+  rondas,
+  soltarElRLockAjeno,
   sumarConLock,
   sumarConLoRecibido,
+  sumarConRLock,
+  sumarUno,
 } from "./threads_tareas.ts";
 
 const tareas = new URL("./threads_tareas.ts", import.meta.url).href;
@@ -290,11 +317,269 @@ Deno.test("Thread: join(timeout) vuelve al acabarse el tiempo con el thread vivo
   assert.ok(performance.now() - antes < 5000);
   assert.equal(contador.value, 1000);
   await t.join(0); // ya terminado: vuelve enseguida
+  await t.join(-1); // negativo: como 0, igual que en Python
   await t.join(); // y sin timeout, como siempre
   assert.throws(
     () => hilo(dormirYSumar, 0).join(1),
     /^RuntimeError: join\(\) del thread .* antes de start\(\)/,
   );
+});
+
+// ---------------------------------------------------------------------------------------
+// Los nombres de Python (issue 19): RLock, Event, BoundedSemaphore, Barrier, Timer, using...
+// ---------------------------------------------------------------------------------------
+
+/** Lo que tarda `f` en ms. */
+function cuanto(f: () => unknown): number {
+  const antes = performance.now();
+  f();
+  return performance.now() - antes;
+}
+
+Deno.test("comprobaciones de argumentos donde Python lanza un error, con una frase en español", () => {
+  const l = new Lock();
+  const casos: [() => unknown, RegExp][] = [
+    [
+      () => l.acquire(false, 1),
+      /^ValueError: acquire\(false, timeout\): sin esperar no hay timeout/,
+    ],
+    [() => l.acquire(true, -2), /^ValueError: el timeout no puede ser negativo \(no «-2»\)\.$/],
+    [
+      () => l.acquire(true, TIMEOUT_MAX * 2),
+      /^ValueError: el timeout debe ser como mucho TIMEOUT_MAX/,
+    ],
+    [() => new RLock().acquire(false, 0.5), /^ValueError: acquire\(false, timeout\)/],
+    [() => {
+      const r = new RLock();
+      r.acquire();
+      r.acquire(false, 0.5); // también siendo su dueño
+    }, /^ValueError: acquire\(false, timeout\)/],
+    [
+      () => new Semaphore(-1),
+      /^ValueError: el valor de un Semaphore es un entero mayor o igual que 0 \(no «-1»\)\.$/,
+    ],
+    [
+      () => new Semaphore(1).release(0),
+      /^ValueError: release\(n\) devuelve al menos 1 plaza \(no «0»\)\.$/,
+    ],
+    [() => new Semaphore(1).acquire(false, 1), /^ValueError: acquire\(false, timeout\)/],
+    [
+      () => new BoundedSemaphore(2).release(),
+      /^ValueError: release\(\) de más en un BoundedSemaphore: ya tiene sus 2 plazas libres\.$/,
+    ],
+    [
+      () => new RLock().release(),
+      /^RuntimeError: release\(\) de un RLock que este thread no tiene/,
+    ],
+    [() => l.release(), /^RuntimeError: release\(\) de un Lock que no está cogido\.$/],
+    [
+      () => new Barrier(0),
+      /^ValueError: una Barrier necesita parties, un entero mayor que 0 \(no «0»\)\.$/,
+    ],
+    [
+      () => new Value("3" as unknown as number),
+      /^ValueError: un Value guarda un número, no «3»\.$/,
+    ],
+    [
+      () => new Condition(new Lock()).notify(),
+      /^RuntimeError: notify\(\) de una Condition sin su lock/,
+    ],
+    [() => new Timer(-1, sumarUno), /^ValueError: el timeout no puede ser negativo/],
+  ];
+  for (const [f, frase] of casos) assert.throws(f, frase);
+  // Donde Python no lanza, tampoco aquí: un timeout negativo de Semaphore o Condition es 0.
+  const s = new Semaphore(0);
+  assert.equal(s.acquire(true, -1), false);
+  const c = new Condition();
+  c.acquire();
+  assert.equal(c.wait(-1), false);
+  c.release();
+  const b = new BoundedSemaphore(2);
+  b.acquire();
+  b.release();
+  assert.throws(() => b.release(), ValueError);
+});
+
+Deno.test("using: Lock, RLock, Semaphore y Condition se sueltan al salir del bloque, también con un error", () => {
+  const l = new Lock();
+  const r = new RLock();
+  const s = new Semaphore(1);
+  const c = new Condition();
+  for (const objeto of [l, r, s, c]) {
+    assert.throws(() => {
+      using _ = objeto.__enter__();
+      throw new Error("dentro del with");
+    }, /dentro del with/);
+  }
+  assert.equal(l.locked(), false);
+  assert.equal(r.locked(), false);
+  assert.equal(c.lock.locked(), false);
+  assert.equal(s.acquire(false), true, "la plaza se devolvió");
+  {
+    using _ = l.__enter__();
+    assert.equal(l.locked(), true);
+  }
+  assert.equal(l.locked(), false);
+});
+
+Deno.test("RLock: su dueño lo coge varias veces; 2 threads x 50.000 sumas con él; otro thread no lo suelta", async () => {
+  assert.ok(new Condition().lock instanceof RLock, "Condition() lleva un RLock, como en Python");
+  const r = new RLock();
+  assert.equal(r.acquire(), true);
+  assert.equal(r.acquire(false), true, "el dueño lo vuelve a coger sin esperar");
+  r.release();
+  assert.equal(r.locked(), true, "aún lo tiene una vez");
+  r.release();
+  assert.equal(r.locked(), false);
+
+  contador.value = 0;
+  await juntos(hilo(sumarConRLock, 50_000), hilo(sumarConRLock, 50_000));
+  assert.equal(contador.value, 100_000);
+
+  resultados.fill(0);
+  rlock.acquire();
+  await juntos(hilo(soltarElRLockAjeno, 2));
+  assert.equal(resultados[2], 1, "RuntimeError en el thread que no es su dueño");
+  assert.equal(rlock.locked(), true, "y sigue siendo del principal");
+  rlock.release();
+});
+
+Deno.test("Condition() re-entrante: wait() suelta el RLock del todo y lo devuelve como estaba", () => {
+  const c = new Condition();
+  c.acquire();
+  c.acquire();
+  assert.equal(c.wait(0.01), false);
+  c.release();
+  assert.equal(c.lock.locked(), true, "aún cogido una vez");
+  c.release();
+  assert.equal(c.lock.locked(), false);
+});
+
+Deno.test("Condition: notify(2) despierta exactamente a 2 de 4; notify_all() a los otros 2", async () => {
+  llegadas.value = 0;
+  despertados.fill(0);
+  const threads = [1, 2, 3, 4].map(() => hilo(esperarYContar));
+  for (const t of threads) t.start();
+  condicion.acquire();
+  while (llegadas.value < 4) avisos.wait(); // los 4 dentro de wait()
+  condicion.notify(2);
+  assert.equal(avisos.wait_for(() => despertados[0] === 2, 10), true);
+  assert.equal(avisos.wait_for(() => despertados[0] > 2, 0.2), false, "ni uno más");
+  condicion.notify_all();
+  condicion.release();
+  for (const t of threads) await t.join();
+  assert.equal(despertados[0], 4);
+});
+
+Deno.test("timeouts: cada espera devuelve false tras, al menos, el tiempo pedido", () => {
+  const l = new Lock();
+  l.acquire();
+  const r = new RLock();
+  const s = new Semaphore(0);
+  const c = new Condition();
+  const e = new Event();
+  const esperas: [string, () => unknown][] = [
+    ["Lock", () => assert.equal(l.acquire(true, 0.05), false)],
+    ["Semaphore", () => assert.equal(s.acquire(true, 0.05), false)],
+    ["Condition", () => {
+      c.acquire();
+      assert.equal(c.wait(0.05), false);
+      c.release();
+    }],
+    ["Event", () => assert.equal(e.wait(0.05), false)],
+    ["Barrier", () => assert.throws(() => new Barrier(2).wait(0.05), BrokenBarrierError)],
+  ];
+  for (const [nombre, esperar] of esperas) {
+    const ms = cuanto(esperar);
+    assert.ok(ms >= 49 && ms < 5000, `${nombre}: ${ms} ms`);
+  }
+  assert.equal(r.acquire(true, 0.05), true, "un RLock libre no espera");
+});
+
+Deno.test("Event: 3 threads esperan y set() los despierta a todos; clear() la baja", async () => {
+  resultados.fill(0);
+  evento.clear();
+  const threads = [1, 2, 3].map(() => hilo(esperarElEvento));
+  for (const t of threads) t.start();
+  assert.equal(evento.is_set(), false);
+  evento.set();
+  for (const t of threads) await t.join();
+  assert.equal(resultados[0], 3);
+  assert.equal(evento.wait(), true, "ya subida: no espera");
+  evento.clear();
+  assert.equal(evento.is_set(), false);
+});
+
+Deno.test("Barrier(4): 3 rondas, en cada una los índices 0..3 distintos y la acción una vez", async () => {
+  indices.fill(-1);
+  rondas.value = 0;
+  await juntos(...[0, 1, 2, 3].map((yo) => hilo(pasarLaBarrera, yo)));
+  for (let ronda = 0; ronda < 3; ronda++) {
+    const deLaRonda = [...indices.subarray(ronda * 4, ronda * 4 + 4)].sort();
+    assert.deepEqual(deLaRonda, [0, 1, 2, 3], `ronda ${ronda + 1}`);
+  }
+  assert.equal(rondas.value, 3);
+  assert.equal(barrera.n_waiting, 0);
+  assert.equal(barrera.broken, false);
+});
+
+Deno.test("Barrier: abort() rompe la espera con BrokenBarrierError; reset() la deja como nueva", async () => {
+  resultados.fill(0);
+  const b = new Barrier(3);
+  const t = hilo(esperarLaRota, b, 3);
+  t.start();
+  while (Atomics.load(resultados, 7) < 1 || b.n_waiting < 1) {
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  b.abort();
+  await t.join();
+  assert.equal(resultados[3], 1);
+  assert.equal(b.broken, true);
+  assert.throws(() => b.wait(), BrokenBarrierError, "rota: nadie pasa");
+  b.reset();
+  assert.equal(b.broken, false);
+  assert.equal(new Barrier(1).wait(), 0, "con parties 1, pasa solo (índice 0)");
+});
+
+const timerDeTareas = (segundos: number) => new Timer(segundos, sumarUno, [], { modulo: tareas });
+
+Deno.test("Timer: ejecuta la función tras su intervalo; cancel() antes, no la ejecuta", async () => {
+  contador.value = 0;
+  const antes = performance.now();
+  const timer = timerDeTareas(0.05);
+  timer.start();
+  await timer.join();
+  assert.equal(contador.value, 1);
+  assert.ok(performance.now() - antes >= 49);
+  const cancelado = timerDeTareas(10);
+  cancelado.start();
+  cancelado.cancel();
+  await cancelado.join();
+  assert.equal(contador.value, 1, "cancelado: no suma");
+});
+
+Deno.test("get_ident, main_thread, current_thread, enumerate, active_count; daemon, antes de start()", async () => {
+  assert.equal(get_ident(), 1);
+  assert.equal(main_thread().name, "MainThread");
+  assert.equal(current_thread(), main_thread());
+  resultados.fill(0);
+  const t = hilo(anotarIdent, 4, "anotador");
+  assert.equal(t.ident, null);
+  t.name = "anotador";
+  t.daemon = false; // (un daemon aquí se cortaría: el módulo del test ya acabó de cargarse)
+  t.start();
+  assert.throws(
+    () => (t.daemon = true),
+    /^RuntimeError: daemon del thread anotador, ya arrancado/,
+  );
+  assert.ok(t.ident! > 1);
+  assert.deepEqual(enumerate(), [main_thread(), t]);
+  assert.equal(active_count(), 2);
+  await t.join();
+  assert.equal(resultados[4], t.ident, "get_ident() dentro del thread es su ident");
+  assert.equal(resultados[5], 1, "current_thread().name dentro del thread");
+  assert.deepEqual(enumerate(), [main_thread()]);
+  assert.equal(active_count(), 1);
 });
 
 // ---------------------------------------------------------------------------------------

@@ -3,26 +3,39 @@
  * SharedArrayBuffer y Atomics. Los ejemplos de threads/ lo importan como `import threading`
  * (el pool de `concurrent.futures` está al lado, en concurrent_futures.ts).
  *
- * Lo que ofrece (una línea de uso de cada cosa):
+ * Lo que ofrece, con los nombres de Python (a la derecha, en qué cambia si cambia):
  *
- *   new Thread({ target: tarea, args: [10], name: "tarea1" })   Thread(target=..., args=..., name=...)
- *   t.start(); await t.join(); t.is_alive()                      arrancar, esperar, ¿sigue vivo?
- *   await t.join(0.5)                                            esperar como mucho 0,5 s (is_alive() dice si acabó)
- *   current_thread().name                                        "MainThread" o el nombre del thread
- *   const lock = new Lock(); lock.acquire(); lock.release()      exclusión mutua (también locked())
- *   const s = new Semaphore(2); s.acquire(); s.release()         como mucho 2 a la vez
- *   const c = new Condition(lock?); c.acquire(); c.wait(); c.notify(); c.notify_all(); c.release()
- *   c.wait_for(() => hayDatos, 1.5)                              esperar a que se cumpla (o 1,5 s)
- *   lock.acquire(false); s.acquire(true, 0.1); c.wait(0.1)       sin esperar / con tiempo máximo
- *   const contador = new Value(0); contador.value += 1           un número compartido (multiprocessing.Value)
- *   const huecos = compartido(10)                                10 enteros compartidos (un Int32Array)
- *   sleep(0.05); sleep(0)                                        time.sleep(): dormir 50 ms; ceder el turno
- *   const { veces } = leerOpciones({ veces: entero(1000, 1, 10_000, "sumas") })   --veces N, -h
- *   texto("", ["productor", "consumidor"], "quién va lento")    una opción de texto, para leerOpciones
- *   bandera("todos cogen antes el izquierdo")                    un interruptor sin valor (--interbloqueo)
- *   terminarConError("frase")                                    una frase en stderr y código 1
- *   sinPermiso("leer X")                                         «No hay permiso para leer X. Ejecuta: ...»
- *   scriptDeLaOrden()                                            "threads/lock.ts": el programa, para una orden
+ *   new Thread({ target: tarea, args: [10], name: "t1", daemon: false })   Thread(target=...)
+ *   t.start(); await t.join(); t.is_alive()         `await`: join() devuelve una promesa
+ *   await t.join(0.5); t.ident; t.daemon            esperar como mucho 0,5 s; su número; ¿daemon?
+ *   current_thread().name; main_thread(); get_ident()     "MainThread" o el nombre del thread
+ *   enumerate(); active_count()                     enumerate() solo desde el principal
+ *   new Timer(0.5, tarea, [args]); t.cancel()       Timer(0.5, tarea, args)
+ *   const lock = new Lock(); lock.acquire(); lock.release(); lock.locked()
+ *   { using _ = lock.__enter__(); ... }             `with lock:` (suelta también si hay un error)
+ *   new RLock()                                      re-entrante: su dueño lo coge varias veces
+ *   new Semaphore(2); new BoundedSemaphore(2)       s.acquire(); s.release(n); también con using
+ *   const c = new Condition(lock?)                  sin lock, con un RLock; también con using
+ *   c.wait(0.1); c.wait_for(() => hayDatos, 1.5); c.notify(n); c.notify_all()
+ *   const e = new Event(); e.set(); e.wait(1); e.clear(); e.is_set()
+ *   const b = new Barrier(3, accion?, timeout?); b.wait()   devuelve 0..2; abort(); reset(); broken
+ *   lock.acquire(false); s.acquire(true, 0.1)       sin esperar / con tiempo máximo (TIMEOUT_MAX)
+ *   RuntimeError, ValueError, BrokenBarrierError    los de Python, con una frase en español
+ *   const contador = new Value(0); contador.value += 1     multiprocessing.Value('d', 0)
+ *   const huecos = compartido(10)                   10 enteros compartidos (un Int32Array)
+ *   sleep(0.05); sleep(0)                           time.sleep(): dormir 50 ms; ceder el turno
+ *
+ * En qué difiere de Python, porque un thread es aquí un Web Worker (punto 1):
+ *
+ *   target                       una función `export function`, no una flecha: viaja por su nombre
+ *   args                         llegan copiados: datos (o Lock, Value...), no funciones ni clases
+ *   objetos compartidos          los de nivel de módulo, o pasados en args (punto 2)
+ *   el nivel de módulo           cada thread lo ejecuta otra vez, sin escribir nada
+ *   un error en un thread        una frase en stderr (sin traza); el programa sigue
+ *   Deno.exit() en un thread     acaba ese thread, como sys.exit()
+ *
+ * Para los ejemplos, tras la lección: leerOpciones({ veces: entero(1000, 1, 10_000, "sumas") })
+ * (con texto() y bandera()), terminarConError("frase"), sinPermiso("leer X"), scriptDeLaOrden().
  *
  * Cómo se escribe un ejemplo (igual que en Python):
  *
@@ -55,11 +68,11 @@
  *    todos los threads leen y escriben. Cada Lock, Semaphore, Condition o Value es un trocito
  *    de memoria compartida. Regla: los que se crean a nivel de módulo (fuera de funciones y
  *    de `if`) son el mismo objeto en todos los threads. El programa principal apunta cada
- *    memoria que crea en un registro, en orden, y lo envía a cada worker; el worker, al
- *    importar el ejemplo, vuelve a ejecutar esas mismas líneas en el mismo orden, y el
- *    objeto número k toma la memoria número k del registro. Límite: un objeto creado solo
- *    a veces (dentro de un `if`, o dentro de `if (import.meta.main)`) no existe en el
- *    worker; ese se pasa en `args` y llega reconstruido (`args: [lock]` también funciona).
+ *    memoria que crea en un registro, con la línea del programa que la crea, y lo envía a
+ *    cada worker; el worker, al importar el ejemplo, vuelve a ejecutar esas mismas líneas, y
+ *    cada objeto toma la memoria que se creó en su misma línea. Límite: un objeto creado
+ *    dentro de `if (import.meta.main)` no existe en el worker; ese se pasa en `args` y llega
+ *    reconstruido (`args: [lock]` también funciona).
  *
  * 3. Atomics son las operaciones que ningún otro hilo puede partir por la mitad:
  *    - `Atomics.compareExchange(m, i, esperado, nuevo)`: «si m[i] vale `esperado`, ponle
@@ -273,6 +286,7 @@ export class Thread {
       throw new RuntimeError(`join() del thread ${this.name} antes de start(): arráncalo antes.`);
     }
     if (timeout === null) return this.#fin;
+    timeout = Math.max(timeout, 0); // negativo: como 0, igual que en Python
     comprobarTimeout(timeout);
     // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
     // temporizador se quita después, si no, el programa esperaría a que sonara para acabar.
@@ -409,9 +423,14 @@ export class Timer extends Thread {
   readonly interval: number;
   #cancelado = new Int32Array(new SharedArrayBuffer(4));
 
-  constructor(interval: number, fn: Tarea, args: unknown[] = [], name?: string) {
+  constructor(
+    interval: number,
+    fn: Tarea,
+    args: unknown[] = [],
+    { name, daemon, modulo }: { name?: string; daemon?: boolean; modulo?: string } = {},
+  ) {
     comprobarTimeout(interval);
-    super({ target: fn, args, name: name ?? `Thread-${creados + 1} (${fn?.name})` });
+    super({ target: fn, args, name, daemon, modulo });
     this.interval = interval;
     this.retraso = { segundos: interval, cancelado: this.#cancelado };
   }
@@ -776,6 +795,7 @@ function comprobarEspera(blocking: boolean, timeout: number) {
  */
 export class RLock extends Lock {
   override acquire(blocking = true, timeout = -1): boolean {
+    if (timeout !== -1) comprobarEspera(blocking, timeout);
     if (this._is_owned()) {
       this.m[VECES]++;
       return true;
