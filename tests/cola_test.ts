@@ -63,16 +63,16 @@ function sinError({ code, stderr, lineas }: Resultado) {
   return lineas;
 }
 
-Deno.test("cola: cada pedido se pone en orden, se saca una vez después de ponerse y nunca hay más de 3 esperando (cabecera, ejecución, un núcleo, 2000 pedidos con 4 consumidores)", async () => {
+Deno.test("cola: cada pedido se pone en orden, se saca una vez después de ponerse y nunca hay más de 3 esperando (cabecera, ejecución, un núcleo, 500 pedidos con 4 consumidores)", async () => {
   comprobar(leerCabecera("threads/cola.ts").salida, 10, 2);
   const [normal, unNucleo, muchos] = await Promise.all([
     ejecutarCabecera("threads/cola.ts"),
     hayTaskset ? ejecutarEnUnNucleo(["run", "--allow-read", "threads/cola.ts"]) : null,
-    ejecutarThreads("cola.ts", "--pedidos", "2000", "--consumidores", "4"),
+    ejecutarThreads("cola.ts", "--pedidos", "500", "--consumidores", "4"),
   ]);
   comprobar(normal, 10, 2);
   if (unNucleo) comprobar(sinError(unNucleo), 10, 2);
-  comprobar(sinError(muchos), 2000, 4);
+  comprobar(sinError(muchos), 500, 4);
 });
 
 Deno.test("cola: la regla rechaza historias imposibles", () => {

@@ -187,26 +187,15 @@ function programa(...args: string[]) {
   return ejecutar(["run", "--allow-read", "tests/fixtures/pool_sin_cerrar.ts", ...args]);
 }
 
-Deno.test("concurrent.futures: un pool sin shutdown no retiene el programa: como Python, acaba sus tareas y termina", async () => {
-  const [sinTareas, conTareas] = await Promise.all([programa("nada"), programa("pendientes")]);
+Deno.test("concurrent.futures: un pool sin shutdown no retiene el programa (como Python, acaba sus tareas y termina); un error que nadie recoge, una frase y código 1", async () => {
+  const [sinTareas, conTareas, falla, map] = await Promise.all(
+    ["nada", "pendientes", "falla", "map"].map((caso) => programa(caso)),
+  );
   assert.deepEqual([sinTareas.code, sinTareas.stderr, sinTareas.lineas], [0, "", ["Última línea"]]);
   assert.equal(conTareas.code, 0, conTareas.stderr);
   assert.deepEqual(conTareas.lineas[0], "Última línea");
   assert.deepEqual(conTareas.lineas.slice(1).sort(), ["Hecha 1", "Hecha 2", "Hecha 3"]);
-});
-
-Deno.test("concurrent.futures: un error que nadie recoge en el principal, una frase y código 1 (sin traza)", async () => {
-  const casos: [string, string][] = [
-    [
-      "cero",
-      "Error en el programa principal, en pool_sin_cerrar.ts:19: max_workers debe ser un " +
-      "número entero mayor que 0 (no «0»).",
-    ],
-    ["falla", "Error en la tarea falla(3), en pool_sin_cerrar.ts:13: el 3 no vale"],
-    ["map", "Error en la tarea falla(3), en pool_sin_cerrar.ts:13: el 3 no vale"],
-  ];
-  const resultados = await Promise.all(casos.map(([caso]) => programa(caso)));
-  for (const [k, { code, stderr }] of resultados.entries()) {
-    assert.deepEqual([code, stderr], [1, casos[k][1] + "\n"], casos[k][0]);
-  }
+  const frase = "Error en la tarea falla(3), en pool_sin_cerrar.ts:13: el 3 no vale\n";
+  assert.deepEqual([falla.code, falla.stderr, falla.lineas], [1, frase, []]);
+  assert.deepEqual([map.code, map.stderr], [1, frase]); // tras los resultados 1 y 2
 });

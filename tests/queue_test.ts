@@ -204,11 +204,10 @@ const perfecto = {
   alFinal: 0,
 };
 
-Deno.test("queue: 4 productores y 4 consumidores con threads de verdad no pierden ni duplican nada (textos, números y objetos; de módulo y en args; 3 veces)", async () => {
+Deno.test("queue: 4 productores y 4 consumidores con threads de verdad no pierden ni duplican nada (10.000 textos con la cola del módulo, 10.000 objetos con la cola en args)", async () => {
   const resultados = await Promise.all([
-    colaConHilos("--tipo", "texto", "--elementos", "5000"),
-    colaConHilos("--tipo", "numero", "--elementos", "5000", "--en-args"),
-    colaConHilos("--tipo", "objeto", "--elementos", "1000"),
+    colaConHilos("--tipo", "texto", "--elementos", "2500"),
+    colaConHilos("--tipo", "objeto", "--elementos", "2500", "--en-args"),
   ]);
   for (const r of resultados) assert.deepEqual(r, perfecto);
 });

@@ -99,10 +99,14 @@ function nodeV8() {
 
 /** Un texto en UTF-8, tras el byte de su tipo. */
 function enUtf8(tipo: number, texto: string): Uint8Array {
-  const bytes = new Uint8Array(1 + 3 * texto.length); // UTF-8: hasta 3 bytes por letra
-  bytes[0] = tipo;
-  const { written } = utf8.encodeInto(texto, bytes.subarray(1));
-  return bytes.subarray(0, 1 + written);
+  // Primero, un byte por letra (lo normal); si no cabe, hasta 3 por letra (UTF-8).
+  for (const porLetra of [1, 3]) {
+    const bytes = new Uint8Array(1 + porLetra * texto.length);
+    bytes[0] = tipo;
+    const { read, written } = utf8.encodeInto(texto, bytes.subarray(1));
+    if (read === texto.length) return bytes.subarray(0, 1 + written);
+  }
+  throw new Error("inalcanzable: 3 bytes por letra siempre bastan");
 }
 
 /**
