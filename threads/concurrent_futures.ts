@@ -11,13 +11,17 @@
  *   for f in as_completed(fs):                       for await (const f of as_completed(fs))
  *   done, not_done = wait(fs, return_when=...)       const { done, not_done } = await wait(fs, { return_when: FIRST_COMPLETED })
  *   for r in pool.map(tarea, xs, ys):                for await (const r of pool.map(tarea, xs, ys))
+ *   pool.map(tarea, xs, timeout=2)                   pool.map(tarea, xs, { timeout: 2 })
+ *   f.cancel()                                       siempre false: aquí una tarea puesta no se cancela
  *   pool.shutdown(wait=True)                         await pool.shutdown()   (`await using` lo hace solo)
  *   except TimeoutError:                             catch (e) { if (e instanceof TimeoutError) ... }
  *
  * Como el `target` de un Thread, la función de una tarea viaja por su nombre: lleva `export`.
  * Sus argumentos y su resultado viajan copiados, como los elementos de una Queue (números,
  * textos, objetos, arrays...). Un pool que no se cierra no retiene el programa: como en Python,
- * al acabar su última línea se esperan las tareas pendientes y el programa termina.
+ * al acabar su última línea se esperan las tareas pendientes y el programa termina. Un uso
+ * equivocado (`max_workers: 0`, `submit` tras `shutdown`) lanza ValueError o RuntimeError de
+ * threading.ts; si nadie lo recoge, una frase y código 1, sin traza, como el error de una tarea.
  *
  * ---------------------------------------------------------------------------------------
  * Cómo está hecho (la lección de este fichero), como Lib/concurrent/futures/thread.py
