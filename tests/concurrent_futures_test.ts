@@ -21,6 +21,7 @@ import {
   dormir,
   falla,
   ficha,
+  salir,
   turno,
 } from "./futuros_tareas.ts";
 
@@ -70,7 +71,7 @@ Deno.test("concurrent.futures: las tareas se ponen al momento, sin esperar a que
   assert.deepEqual(delMapLeidas, ["2.ª: map 1", "3.ª: map 2"]);
 });
 
-Deno.test("concurrent.futures: el error de una tarea lo lanza result() y el map al llegar a ella", async () => {
+Deno.test("concurrent.futures: el error de una tarea lo lanza result() y el map al llegar a ella (también Deno.exit())", async () => {
   await using p = pool();
   const f = p.submit(falla, 3);
   await assert.rejects(
@@ -86,6 +87,14 @@ Deno.test("concurrent.futures: el error de una tarea lo lanza result() y el map 
   assert.deepEqual(vistos, [1, 2]);
   // El pool sigue: la tarea que falló no se lleva un thread.
   assert.equal(await p.submit(doble, 21).result(), 42);
+  // Deno.exit() en una tarea acaba su thread: la tarea acaba con un error, y otro thread
+  // ocupa su lugar.
+  await assert.rejects(p.submit(salir).result(), {
+    message: "la tarea salir llamó a Deno.exit(), que en un pool acaba su thread: devuelve " +
+      "un valor o lanza un error.",
+  });
+  const despues = await Promise.all([1, 2, 3, 4].map((x) => p.submit(doble, x).result()));
+  assert.deepEqual(despues, [2, 4, 6, 8]);
   await assert.rejects(p.submit(devuelveUnaFuncion).result(), {
     message: "la tarea devuelveUnaFuncion devolvió algo que no puede volver al programa " +
       "principal: viajan datos (números, textos, objetos, arrays...), no funciones.",

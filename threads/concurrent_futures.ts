@@ -320,8 +320,23 @@ export async function trabajador(
   deLasTareas: string,
 ) {
   const modulo = await importarElModulo(deLasTareas);
+  // `Deno.exit()` en una tarea (el `sys.exit()` de Python) acaba este thread: su tarea acaba
+  // con un error que lo dice, y el pool pone otro thread en su lugar.
+  let enCurso: Tarea | null = null;
+  addEventListener("unload", () => {
+    if (!enCurso) return;
+    const [numero, nombre] = enCurso;
+    resultados.put([
+      numero,
+      true,
+      new RuntimeError(
+        `la tarea ${nombre} llamó a Deno.exit(), que en un pool acaba su thread: ` +
+          "devuelve un valor o lanza un error.",
+      ),
+    ]);
+  });
   for (;;) {
-    const tarea = tareas.get();
+    const tarea = enCurso = tareas.get();
     if (tarea === null) return; // el pool se cierra
     const [numero, nombre, args] = tarea;
     let resultado: Resultado;
@@ -507,18 +522,28 @@ export class ThreadPoolExecutor {
 
   /** Arranca los threads del pool (punto 1). */
   #arrancar() {
-    this.#threads = [];
-    for (let k = 0; k < this.max_workers; k++) {
-      this.#threads.push(
-        new Thread({
-          target: trabajador,
-          args: [this.#tareas, this.#resultados, this.#modulo],
-          name: `${this.#nombre}_${this.#arrancados++}`, // el nombre que les da Python
-          modulo: import.meta.url, // `trabajador` está en este fichero
-        }),
-      );
-    }
-    for (const t of this.#threads) t.start();
+    this.#threads = Array.from({ length: this.max_workers }, () => this.#nuevoThread());
+    for (const t of this.#threads) this.#arrancarThread(t);
+  }
+
+  #nuevoThread(): Thread {
+    return new Thread({
+      target: trabajador,
+      args: [this.#tareas, this.#resultados, this.#modulo],
+      name: `${this.#nombre}_${this.#arrancados++}`, // el nombre que les da Python
+      modulo: import.meta.url, // `trabajador` está en este fichero
+    });
+  }
+
+  /** Lo arranca y, si acaba sin que el pool se lo pida (Deno.exit() en una tarea), pone otro. */
+  #arrancarThread(t: Thread) {
+    t.start();
+    t.join().then(() => {
+      const k = this.#threads.indexOf(t);
+      if (k < 0 || this.#cerrado) return; // se le pidió parar
+      this.#threads[k] = this.#nuevoThread();
+      this.#arrancarThread(this.#threads[k]);
+    });
   }
 
   /** Un `null` por thread: cada uno acaba lo que hay delante y termina (punto 3). */
