@@ -196,10 +196,11 @@ function programa(...args: string[]) {
   return ejecutar(["run", "--allow-read", "tests/fixtures/pool_sin_cerrar.ts", ...args]);
 }
 
-Deno.test("concurrent.futures: un pool sin shutdown no retiene el programa (como Python, acaba sus tareas y termina); un error que nadie recoge, una frase y código 1", async () => {
-  const [sinTareas, conTareas, falla, map] = await Promise.all(
-    ["nada", "pendientes", "falla", "map"].map((caso) => programa(caso)),
-  );
+Deno.test("concurrent.futures: un pool sin shutdown no retiene el programa (como Python, acaba sus tareas y termina); un error que nadie recoge, una frase y código 1; un pool roto no deja esperando", async () => {
+  const [sinTareas, conTareas, falla, map, roto] = await Promise.all([
+    ...["nada", "pendientes", "falla", "map"].map((caso) => programa(caso)),
+    ejecutar(["run", "--allow-read", "tests/fixtures/pool_roto.ts"]),
+  ]);
   assert.deepEqual([sinTareas.code, sinTareas.stderr, sinTareas.lineas], [0, "", ["Última línea"]]);
   assert.equal(conTareas.code, 0, conTareas.stderr);
   assert.deepEqual(conTareas.lineas[0], "Última línea");
@@ -207,4 +208,12 @@ Deno.test("concurrent.futures: un pool sin shutdown no retiene el programa (como
   const frase = "Error en la tarea falla(3), en pool_sin_cerrar.ts:13: el 3 no vale\n";
   assert.deepEqual([falla.code, falla.stderr, falla.lineas], [1, frase, []]);
   assert.deepEqual([map.code, map.stderr], [1, frase]); // tras los resultados 1 y 2
+  // Un thread del pool que no llega a sus tareas: el pool, roto; su tarea no espera siempre.
+  assert.deepEqual([roto.code, roto.lineas], [1, []]);
+  assert.equal(
+    roto.stderr,
+    "Error en el thread ThreadPoolExecutor-0_0, en pool_roto.ts:5: este programa no carga en " +
+      "un thread\nError en el programa principal: el pool está roto: su thread " +
+      "ThreadPoolExecutor-0_0 acabó con un error (el de arriba).\n",
+  );
 });

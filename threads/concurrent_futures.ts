@@ -15,6 +15,7 @@
  *   f.cancel()                                       siempre false: aquí una tarea puesta no se cancela
  *   pool.shutdown(wait=True)                         await pool.shutdown()   (`await using` lo hace solo)
  *   except TimeoutError:                             catch (e) { if (e instanceof TimeoutError) ... }
+ *   except BrokenThreadPool:                         igual: un thread del pool acabó con un error
  *
  * Como el `target` de un Thread, la función de una tarea viaja por su nombre: lleva `export`.
  * Sus argumentos y su resultado viajan copiados, como los elementos de una Queue (números,
@@ -93,6 +94,11 @@ if (!("WorkerGlobalScope" in globalThis)) {
       Deno.exit(1);
     });
   }
+}
+
+/** `BrokenThreadPool`: un thread del pool acabó con un error fuera de sus tareas. */
+export class BrokenThreadPool extends RuntimeError {
+  override name = "BrokenThreadPool";
 }
 
 // =======================================================================================
@@ -318,6 +324,7 @@ export async function trabajador(
   tareas: Queue<Tarea | null>,
   resultados: Queue<Resultado>,
   deLasTareas: string,
+  salidas: Int32Array,
 ) {
   const modulo = await importarElModulo(deLasTareas);
   // `Deno.exit()` en una tarea (el `sys.exit()` de Python) acaba este thread: su tarea acaba
@@ -326,6 +333,7 @@ export async function trabajador(
   addEventListener("unload", () => {
     if (!enCurso) return;
     const [numero, nombre] = enCurso;
+    Atomics.add(salidas, 0, 1); // el principal pondrá otro thread
     resultados.put([
       numero,
       true,
@@ -399,6 +407,9 @@ export class ThreadPoolExecutor {
   #tareas = new Queue<Tarea | null>();
   #resultados = new Queue<Resultado>();
   #threads: Thread[] = [];
+  /** Threads acabados por Deno.exit() en una tarea (los cuenta cada uno) y los ya repuestos. */
+  #salidas = new Int32Array(new SharedArrayBuffer(4));
+  #repuestos = 0;
   #arrancados = 0;
   #futures = new Map<number, Future>();
   #siguiente = 0;
@@ -434,6 +445,7 @@ export class ThreadPoolExecutor {
    * un thread del pool quede libre).
    */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
+    if (this.#roto) throw new BrokenThreadPool(`${this.#roto}: ya no acepta tareas.`);
     if (this.#cerrado) {
       throw new RuntimeError("el pool ya está cerrado (shutdown): no acepta más tareas.");
     }
@@ -529,7 +541,7 @@ export class ThreadPoolExecutor {
   #nuevoThread(): Thread {
     return new Thread({
       target: trabajador,
-      args: [this.#tareas, this.#resultados, this.#modulo],
+      args: [this.#tareas, this.#resultados, this.#modulo, this.#salidas],
       name: `${this.#nombre}_${this.#arrancados++}`, // el nombre que les da Python
       modulo: import.meta.url, // `trabajador` está en este fichero
     });
@@ -541,9 +553,28 @@ export class ThreadPoolExecutor {
     t.join().then(() => {
       const k = this.#threads.indexOf(t);
       if (k < 0 || this.#cerrado) return; // se le pidió parar
+      if (Atomics.load(this.#salidas, 0) <= this.#repuestos) {
+        // Otro fallo (el módulo no carga en el thread...), que threading.ts ya ha contado:
+        // como en Python, el pool queda roto y sus tareas pendientes acaban con ese error.
+        this.#romper(t.name);
+        return;
+      }
+      this.#repuestos++;
       this.#threads[k] = this.#nuevoThread();
       this.#arrancarThread(this.#threads[k]);
     });
+  }
+
+  #roto: string | null = null;
+
+  #romper(hilo: string) {
+    this.#roto = `el pool está roto: su thread ${hilo} acabó con un error (el de arriba)`;
+    for (const future of this.#futures.values()) {
+      future._completar(true, new BrokenThreadPool(`${this.#roto}.`));
+    }
+    this.#futures.clear();
+    this.#parar();
+    this.#threads = [];
   }
 
   /** Un `null` por thread: cada uno acaba lo que hay delante y termina (punto 3). */
