@@ -50,7 +50,8 @@ function comprobar(lineas: string[], pedidos: number, consumidores: number) {
   assert.equal(sacados.size, pedidos);
   assert.ok(llena !== null, "falta la línea final del productor");
   assert.equal(lineas.length, fin + 2, lineas.join("\n"));
-  const reparto = [...porConsumidor].sort().map(([quien, n]) => `${quien}: ${n}`);
+  const todos = Array.from({ length: consumidores }, (_, k) => `Consumidor ${k + 1}`);
+  const reparto = todos.map((quien) => `${quien}: ${porConsumidor.get(quien) ?? 0}`);
   assert.equal(
     lineas.at(-1),
     `Hechos: ${pedidos} de ${pedidos}, cada uno una vez (${reparto.join(", ")})`,

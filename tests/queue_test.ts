@@ -211,3 +211,27 @@ Deno.test("queue: 4 productores y 4 consumidores con threads de verdad no pierde
   ]);
   for (const r of resultados) assert.deepEqual(r, perfecto);
 });
+
+Deno.test("queue: el principal que esperaría siempre (nadie pondrá, sacará ni llamará a task_done), una frase y código 1", async () => {
+  const casos = ["get", "put", "join"];
+  const resultados = await Promise.all(
+    casos.map((caso) =>
+      ejecutar(["run", "--allow-read", "tests/fixtures/cola_sin_nadie.ts", "--caso", caso])
+    ),
+  );
+  const frases = [
+    "en cola_sin_nadie.ts:15: get() esperaría siempre: la cola está vacía y no queda ningún " +
+    "thread que ponga.",
+    "en cola_sin_nadie.ts:18: put() esperaría siempre: la cola está llena y no queda ningún " +
+    "thread que saque.",
+    "en cola_sin_nadie.ts:24: join() esperaría siempre: queda 1 elemento sin su task_done() " +
+    "y no queda ningún thread que lo llame (¿falta un task_done() tras cada get()?).",
+  ];
+  for (const [k, { code, stdout, stderr }] of resultados.entries()) {
+    assert.deepEqual([code, stdout, stderr], [
+      1,
+      "",
+      `Error en el programa principal, ${frases[k]}\n`,
+    ], casos[k]);
+  }
+});

@@ -95,16 +95,16 @@ if (import.meta.main) {
   for (const c of cs) await c.join();
 
   // Lo que apuntaron los consumidores: cada pedido, una vez.
-  const porConsumidor = new Map<string, number>();
+  const porConsumidor = new Map(cs.map((c) => [c.name, 0])); // también los que no hicieron nada
   const vistos = new Set<number>();
   while (!hechos.empty()) {
     const [numero, quien] = hechos.get().split(" por ");
     vistos.add(Number(numero));
-    porConsumidor.set(quien, (porConsumidor.get(quien) ?? 0) + 1);
+    porConsumidor.set(quien, porConsumidor.get(quien)! + 1);
   }
   if (vistos.size !== pedidos) {
     terminarConError(`Error: ${vistos.size} pedidos distintos hechos de ${pedidos}.`);
   }
-  const reparto = [...porConsumidor].sort().map(([quien, n]) => `${quien}: ${n}`);
+  const reparto = [...porConsumidor].map(([quien, n]) => `${quien}: ${n}`);
   console.log(`Hechos: ${pedidos} de ${pedidos}, cada uno una vez (${reparto.join(", ")})`);
 }

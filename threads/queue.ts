@@ -51,11 +51,13 @@
  */
 
 import {
+  active_count,
   Compartido,
   comprobarTimeout,
   Condition,
   Lock,
   reconstruir,
+  RuntimeError,
   tomarParte,
   ValueError,
 } from "./threading.ts";
@@ -310,7 +312,10 @@ export class Queue<T = unknown> extends Compartido {
       while (!this.#cabe(bytes.length)) {
         const queda = limite - performance.now();
         if (queda <= 0) throw new Full();
-        this.not_full.wait(queda === Infinity ? null : queda / 1000);
+        if (queda === Infinity) {
+          nadieMas("put", "la cola está llena y no queda ningún thread que saque");
+        }
+        this.not_full.wait(Math.min(queda, VIGILAR) / 1000);
       }
       this.#escribir(bytes);
       Atomics.add(this.m, CUANTOS, 1);
@@ -333,7 +338,10 @@ export class Queue<T = unknown> extends Compartido {
       while (this.m[CUANTOS] === 0) {
         const queda = limite - performance.now();
         if (queda <= 0) throw new Empty();
-        this.not_empty.wait(queda === Infinity ? null : queda / 1000);
+        if (queda === Infinity) {
+          nadieMas("get", "la cola está vacía y no queda ningún thread que ponga");
+        }
+        this.not_empty.wait(Math.min(queda, VIGILAR) / 1000);
       }
       const bytes = this.#leer();
       Atomics.sub(this.m, CUANTOS, 1);
@@ -379,7 +387,14 @@ export class Queue<T = unknown> extends Compartido {
     try {
       let sinTerminar;
       while ((sinTerminar = Atomics.load(this.m, SIN_TERMINAR)) > 0) {
-        await Atomics.waitAsync(this.m, SIN_TERMINAR, sinTerminar).value;
+        const espera = await Atomics.waitAsync(this.m, SIN_TERMINAR, sinTerminar, VIGILAR).value;
+        if (espera !== "timed-out") continue;
+        nadieMas(
+          "join",
+          (sinTerminar === 1 ? "queda 1 elemento" : `quedan ${sinTerminar} elementos`) +
+            " sin su task_done() y no queda ningún thread que lo " +
+            "llame (¿falta un task_done() tras cada get()?)",
+        );
       }
     } finally {
       clearTimeout(vivo);
@@ -449,6 +464,18 @@ export class Queue<T = unknown> extends Compartido {
       this.mutex.release();
     }
   }
+}
+
+/** Cada cuánto (ms) mira, mientras espera sin límite, si queda algún thread que pueda avisarle. */
+const VIGILAR = 100;
+
+/**
+ * Python esperaría siempre: el programa principal espera (sin límite de tiempo) algo que solo
+ * un thread puede hacer, y no queda ninguno vivo. Aquí, un RuntimeError que lo dice.
+ */
+function nadieMas(metodo: string, porque: string) {
+  if ("WorkerGlobalScope" in globalThis || active_count() > 1) return;
+  throw new RuntimeError(`${metodo}() esperaría siempre: ${porque}.`);
 }
 
 /**
