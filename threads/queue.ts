@@ -11,6 +11,7 @@
  *   except queue.Empty:                      catch (e) { if (e instanceof Empty) ... }
  *   q.qsize(); q.empty(); q.full()           igual (como en Python: un vistazo, no una promesa)
  *   q.task_done(); q.join()                  q.task_done(); await q.join()   (como await t.join())
+ *   (espera siempre: nadie pondrá o sacará)  el principal recibe un RuntimeError que lo dice
  *
  * Lo que viaja: lo que un thread puede recibir en `args` (números, textos, objetos, arrays,
  * Map, Date...), copiado. Una función no: lanza un error que lo dice. Como un Lock, la cola
