@@ -550,9 +550,18 @@ export class ThreadPoolExecutor {
   /** Lo arranca y, si acaba sin que el pool se lo pida (Deno.exit() en una tarea), pone otro. */
   #arrancarThread(t: Thread) {
     t.start();
-    t.join().then(() => {
+    t.join().then(async () => {
+      if (!this.#threads.includes(t) || this.#cerrado) return; // se le pidió parar
+      // Tras Deno.exit(), el thread anota su salida justo después de avisar de que acaba:
+      // se le da un segundo para anotarla.
+      const repuestos = this.#repuestos;
+      if (Atomics.load(this.#salidas, 0) <= repuestos) {
+        const vivo = setTimeout(() => {}, 2000); // waitAsync sola no mantiene vivo el programa
+        await Atomics.waitAsync(this.#salidas, 0, repuestos, 1000).value;
+        clearTimeout(vivo);
+      }
       const k = this.#threads.indexOf(t);
-      if (k < 0 || this.#cerrado) return; // se le pidió parar
+      if (k < 0 || this.#cerrado) return;
       if (Atomics.load(this.#salidas, 0) <= this.#repuestos) {
         // Otro fallo (el módulo no carga en el thread...), que threading.ts ya ha contado:
         // como en Python, el pool queda roto y sus tareas pendientes acaban con ese error.
