@@ -24,6 +24,7 @@ import {
   RuntimeError,
   scriptDeLaOrden,
   Semaphore,
+  sleep,
   texto,
   Thread,
   TIMEOUT_MAX,
@@ -54,6 +55,7 @@ import {
   rlock,
   rondas,
   soltarElRLockAjeno,
+  soltarLoRecibido,
   sumarConLock,
   sumarConLoRecibido,
   sumarConRLock,
@@ -287,11 +289,6 @@ Deno.test("errores en el programa principal: una frase con la línea, sin traza,
       "Thread-1 (sumar) antes de start(): arráncalo antes.",
     sin_new: "Error en el programa principal, en mal_uso.ts:92: Thread se crea con new: " +
       "escribe «new Thread(...)».",
-    funcion_en_args: "Error en el programa principal, en mal_uso.ts:93: args del thread " +
-      "tarea1: una función (sumar) no viaja a otro thread, los args llegan copiados: pásale " +
-      "datos, o llama a la función dentro del thread.",
-    sleep_sin_segundos: "Error en el programa principal, en mal_uso.ts:97: sleep() necesita " +
-      "los segundos: sleep(0.5).",
   };
   const resultados = await Promise.all(
     Object.keys(casos).map((caso) => ejecutar([...malUso, "--caso", caso])),
@@ -385,6 +382,17 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
       /^RuntimeError: notify\(\) de una Condition sin su lock/,
     ],
     [() => new Timer(-1, sumarUno), /^ValueError: el timeout no puede ser negativo/],
+    [
+      () => hilo(sumarUno, sumarUno).start(),
+      /^ValueError: args del thread .*: una función \(sumarUno\) no viaja a otro thread/,
+    ],
+    [() => (sleep as (s?: number) => void)(), /^ValueError: sleep\(\) necesita los segundos/],
+    [() => sleep(-1), /^ValueError: sleep\(\): los segundos son un número mayor o igual que 0/],
+    [
+      () => hilo(sumarUno, new Map([[1, sumarUno]])).start(),
+      /^ValueError: args del thread .*: no se pueden copiar a otro thread/,
+    ],
+    [() => hilo(sumarUno, new Lock()).join(), /^RuntimeError: join\(\) del thread/],
   ];
   for (const [f, frase] of casos) assert.throws(f, frase);
   // Donde Python no lanza, tampoco aquí: un timeout negativo de Semaphore o Condition es 0.
@@ -542,6 +550,24 @@ Deno.test("Barrier: abort() rompe la espera con BrokenBarrierError; reset() la d
 });
 
 const timerDeTareas = (segundos: number) => new Timer(segundos, sumarUno, [], { modulo: tareas });
+
+Deno.test("como en lock_tests.py: un Lock lo suelta otro thread; Barrier con timeout por defecto y con una acción que falla", async () => {
+  const l = new Lock();
+  l.acquire();
+  await juntos(hilo(soltarLoRecibido, l));
+  assert.equal(l.locked(), false, "un Lock no tiene dueño: lo suelta quien sea");
+
+  const conPlazo = new Barrier(2, null, 0.05);
+  assert.ok(cuanto(() => assert.throws(() => conPlazo.wait(), BrokenBarrierError)) >= 49);
+  assert.equal(conPlazo.broken, true);
+
+  const conAccion = new Barrier(1, () => {
+    throw new Error("la acción falla");
+  });
+  assert.throws(() => conAccion.wait(), /la acción falla/);
+  assert.equal(conAccion.broken, true, "la acción que falla rompe la Barrier");
+  assert.throws(() => conAccion.wait(), BrokenBarrierError);
+});
 
 Deno.test("Timer: ejecuta la función tras su intervalo; cancel() antes, no la ejecuta", async () => {
   contador.value = 0;

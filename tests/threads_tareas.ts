@@ -157,3 +157,8 @@ export function anotarIdent(hueco: number, nombre: string) {
 export function sumarUno() {
   contador.value += 1;
 }
+
+/** Suelta un Lock que cogió otro thread (en Python se puede: un Lock no tiene dueño). */
+export function soltarLoRecibido(l: Lock) {
+  l.release();
+}

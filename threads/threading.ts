@@ -97,7 +97,8 @@
  *
  * El código sigue este orden. Dos referencias van hacia abajo: Thread (punto 1) usa
  * `empaquetar` (punto 2) y `unirseAlGrupo` (punto 4); y lo que duerme en el punto 3 llama
- * antes a `cerrarGrupo()` (punto 4). Tras la lección: los errores del alumno y las opciones.
+ * antes a `cerrarGrupo()` (punto 4). Tras la lección, aparte: los errores del alumno (la
+ * falta de permiso, la frase de un error) y las opciones.
  */
 
 // =======================================================================================
@@ -120,6 +121,24 @@ export class ValueError extends Error {
 
 /** `threading.TIMEOUT_MAX`: el mayor timeout, en segundos (el de `setTimeout`: ~24,8 días). */
 export const TIMEOUT_MAX = (2 ** 31 - 1) / 1000;
+
+/**
+ * Un timeout como los de Python: segundos, de 0 a `TIMEOUT_MAX`. (Un Lock acepta además
+ * -1, «sin límite», y lo comprueba él.)
+ */
+export function comprobarTimeout(timeout: unknown) {
+  if (typeof timeout !== "number" || Number.isNaN(timeout)) {
+    throw new ValueError(`el timeout es un número de segundos, no «${String(timeout)}».`);
+  }
+  if (timeout < 0) {
+    throw new ValueError(`el timeout no puede ser negativo (no «${timeout}»).`);
+  }
+  if (timeout > TIMEOUT_MAX) {
+    throw new ValueError(
+      `el timeout debe ser como mucho TIMEOUT_MAX, ${TIMEOUT_MAX} s (no «${timeout}»).`,
+    );
+  }
+}
 
 /** `get_ident()` de este hilo: 1 el principal; cada Thread, el suyo (2, 3...) desde start(). */
 let ident = 1;
@@ -166,6 +185,60 @@ let creados = 0;
 const vivos = new Map<Thread, () => void>(); // cada uno, con lo que lo cierra
 /** Cuántos threads hay en marcha, en memoria compartida: `active_count()` desde un thread. */
 let hilos: Int32Array = new Int32Array(new SharedArrayBuffer(4));
+
+/** Los idents dados: el principal es 1. */
+let identsDados = 1;
+
+/**
+ * El target viaja por su nombre (punto 1): debe ser una función con nombre, declarada con
+ * `function` (una flecha o un método no se pueden exportar como función del módulo).
+ */
+function comprobarTarget(target: unknown) {
+  if (typeof target !== "function") {
+    throw new ValueError(
+      `el target de un Thread es una función exportada (export function tarea), no «${
+        String(target)
+      }».`,
+    );
+  }
+  const codigo = Function.prototype.toString.call(target);
+  const nombre = target.name && target.name !== "target" ? target.name : "tarea";
+  if (!/^(async\s*)?function\b/.test(codigo)) {
+    throw new ValueError(
+      "el target de un Thread es una función flecha (o un método): escribe " +
+        `«export function ${nombre}(...) {...}», ` +
+        "que el thread busca por su nombre en el módulo.",
+    );
+  }
+  if (!target.name) {
+    throw new ValueError(
+      "el target de un Thread no tiene nombre: escribe «export function tarea(...) {...}».",
+    );
+  }
+}
+
+/**
+ * Los daemon: cuando el programa principal ha acabado su código y no queda ningún thread
+ * que no sea daemon, se cortan (en Python, igual), y el programa puede terminar. Saber
+ * cuándo acaba el código del principal: `import()` de su propio módulo se resuelve entonces.
+ */
+let principalAcabado = false;
+let vigilando = false;
+
+function vigilarElFinal() {
+  if (vigilando) return;
+  vigilando = true;
+  import(Deno.mainModule).then(() => {
+    principalAcabado = true;
+    acabarDaemonsSiToca();
+  }, () => {});
+}
+
+function acabarDaemonsSiToca() {
+  if (!principalAcabado) return;
+  if ([...vivos.keys()].some((t) => !t.daemon)) return;
+  for (const cerrar of vivos.values()) cerrar();
+}
 
 /**
  * `threading.Thread` de Python: `start()` lo arranca en un worker y `join()` lo espera.
@@ -227,6 +300,15 @@ export class Thread {
     }
     comprobarPermiso(this.#modulo); // tras la lección, con los errores del alumno
     const args = empaquetar(this.#args, this.name) as unknown[];
+    try {
+      structuredClone(args); // lo que postMessage no sabría copiar (una función dentro de un Map...)
+    } catch (error) {
+      throw new ValueError(
+        `args del thread ${this.name}: no se pueden copiar a otro thread (${
+          (error as Error).message
+        }).`,
+      );
+    }
 
     // El worker empieza en este fichero (threading.ts), no en el ejemplo.
     const worker = new Worker(new URL("./threading.ts", import.meta.url), {
@@ -321,37 +403,6 @@ export class Thread {
   }
 }
 
-/** Los idents dados: el principal es 1. */
-let identsDados = 1;
-
-/**
- * El target viaja por su nombre (punto 1): debe ser una función con nombre, declarada con
- * `function` (una flecha o un método no se pueden exportar como función del módulo).
- */
-function comprobarTarget(target: unknown) {
-  if (typeof target !== "function") {
-    throw new ValueError(
-      `el target de un Thread es una función exportada (export function tarea), no «${
-        String(target)
-      }».`,
-    );
-  }
-  const codigo = Function.prototype.toString.call(target);
-  const nombre = target.name && target.name !== "target" ? target.name : "tarea";
-  if (!/^(async\s*)?function\b/.test(codigo)) {
-    throw new ValueError(
-      "el target de un Thread es una función flecha (o un método): escribe " +
-        `«export function ${nombre}(...) {...}», ` +
-        "que el thread busca por su nombre en el módulo.",
-    );
-  }
-  if (!target.name) {
-    throw new ValueError(
-      "el target de un Thread no tiene nombre: escribe «export function tarea(...) {...}».",
-    );
-  }
-}
-
 /** Lo que `current_thread()` da dentro de un thread: su nombre, su número y si es daemon. */
 export interface Hilo {
   readonly name: string;
@@ -393,29 +444,6 @@ export function active_count(): number {
 }
 
 /**
- * Los daemon: cuando el programa principal ha acabado su código y no queda ningún thread
- * que no sea daemon, se cortan (en Python, igual), y el programa puede terminar. Saber
- * cuándo acaba el código del principal: `import()` de su propio módulo se resuelve entonces.
- */
-let principalAcabado = false;
-let vigilando = false;
-
-function vigilarElFinal() {
-  if (vigilando) return;
-  vigilando = true;
-  import(Deno.mainModule).then(() => {
-    principalAcabado = true;
-    acabarDaemonsSiToca();
-  }, () => {});
-}
-
-function acabarDaemonsSiToca() {
-  if (!principalAcabado) return;
-  if ([...vivos.keys()].some((t) => !t.daemon)) return;
-  for (const cerrar of vivos.values()) cerrar();
-}
-
-/**
  * `threading.Timer(interval, function, args)`: un Thread que espera `interval` segundos y
  * después ejecuta `function`, salvo que antes se llame a `cancel()`.
  */
@@ -439,24 +467,6 @@ export class Timer extends Thread {
   cancel(): void {
     Atomics.store(this.#cancelado, 0, 1);
     Atomics.notify(this.#cancelado, 0);
-  }
-}
-
-/**
- * Un timeout como los de Python: segundos, de 0 a `TIMEOUT_MAX`. (Un Lock acepta además
- * -1, «sin límite», y lo comprueba él.)
- */
-export function comprobarTimeout(timeout: unknown) {
-  if (typeof timeout !== "number" || Number.isNaN(timeout)) {
-    throw new ValueError(`el timeout es un número de segundos, no «${String(timeout)}».`);
-  }
-  if (timeout < 0) {
-    throw new ValueError(`el timeout no puede ser negativo (no «${timeout}»).`);
-  }
-  if (timeout > TIMEOUT_MAX) {
-    throw new ValueError(
-      `el timeout debe ser como mucho TIMEOUT_MAX, ${TIMEOUT_MAX} s (no «${timeout}»).`,
-    );
   }
 }
 
