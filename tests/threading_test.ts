@@ -21,7 +21,6 @@ import {
   Lock,
   main_thread,
   RLock,
-  RuntimeError,
   scriptDeLaOrden,
   Semaphore,
   sleep,

@@ -101,12 +101,17 @@
  * falta de permiso, la frase de un error) y las opciones.
  */
 
+import type { Traza } from "./traza.ts";
+
 // =======================================================================================
 // 1. Un thread es un Web Worker
 // =======================================================================================
 
 /** ¿Se ejecuta este código dentro de un worker? (`WorkerGlobalScope` solo existe allí.) */
 const enUnWorker = "WorkerGlobalScope" in globalThis;
+
+/** `--traza` (traza.ts): quién hizo qué. Sin la opción es null y cada primitiva solo mira esto. */
+let traza: Traza | null = null;
 
 /**
  * Los errores de Python, con su nombre: el programa principal los escribe en una frase, sin
@@ -170,6 +175,7 @@ interface Orden {
   registro: Entrada[];
   barrera: Int32Array;
   total: number;
+  traza?: ReturnType<Traza["paraElThread"]>; // con --traza: dónde anota y su número de thread
 }
 
 /** Lo que el worker contesta al terminar: nada, o la frase de su error. */
@@ -344,6 +350,7 @@ export class Thread {
       hilos,
       daemon: this.#daemon,
       retraso: this.retraso,
+      traza: traza?.paraElThread(traza.nuevoThread(this.name)),
     });
   }
 
@@ -548,6 +555,7 @@ export abstract class Compartido {
   constructor(tipo: string, enteros: number, parte: Compartido | null = null) {
     [this.m, this.indice, this.nuevo] = reservar(tipo, enteros);
     this.parte = parte;
+    if (this.nuevo) traza?.nuevoObjeto(this, tipo);
   }
 
   /** Para `empaquetar`: el objeto de dentro, si lo hay. */
@@ -598,10 +606,11 @@ export class Value extends Compartido {
     if (this.nuevo) this.#numero[0] = inicial;
   }
   get value(): number {
-    return this.#numero[0];
+    return traza ? traza.lee(this, this.#numero) : this.#numero[0];
   }
   set value(nuevo: number) {
-    this.#numero[0] = nuevo;
+    if (traza) traza.escribe(this, this.#numero, nuevo);
+    else this.#numero[0] = nuevo;
   }
 }
 
@@ -667,6 +676,7 @@ export function sleep(segundos?: number): void {
     );
   }
   cerrarGrupo();
+  traza?.anotar("duerme", null, segundos);
   Atomics.wait(paraDormir, 0, 0, Math.max(segundos * 1000, 0.001));
 }
 
@@ -703,12 +713,15 @@ export class Lock extends Compartido {
     if (timeout !== -1) comprobarEspera(blocking, timeout);
     // 1. Libre: lo cogemos con una sola operación que nadie puede partir (0 -> 1).
     if (Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) !== LIBRE) {
+      traza?.anotar(blocking ? "espera" : "no_coge", this);
       if (!blocking) return false;
       if (!this.#esperar(timeout === -1 ? Infinity : performance.now() + timeout * 1000)) {
+        traza?.anotar("no_coge", this);
         return false;
       }
     }
     this.m[DUENO] = ident;
+    traza?.anotar("coge", this);
     return true;
   }
 
@@ -746,6 +759,7 @@ export class Lock extends Compartido {
   release(): void {
     // Restamos 1. Si era 1, queda 0 (libre) y nadie esperaba: ya está. Si era 2, había
     // alguien dormido: lo dejamos en 0 (libre) y despertamos a uno, que volverá a intentarlo.
+    traza?.anotar("suelta", this); // antes de soltarlo: en la traza, nunca dos lo tienen
     this.m[DUENO] = 0;
     const antes = Atomics.sub(this.m, 0, 1);
     if (antes === COGIDO) return;
@@ -868,14 +882,22 @@ export class Semaphore extends Compartido {
       const libres = Atomics.load(this.m, 0);
       if (libres > 0) {
         // Ocupamos una plaza solo si nadie ha cambiado el número desde que lo leímos.
-        if (Atomics.compareExchange(this.m, 0, libres, libres - 1) === libres) return true;
+        if (Atomics.compareExchange(this.m, 0, libres, libres - 1) === libres) {
+          traza?.anotar("coge", this, libres - 1);
+          return true;
+        }
       } else if (!blocking) {
+        traza?.anotar("no_coge", this);
         return false;
       } else if (vuelta >= VUELTAS_SEMAFORO) {
         cerrarGrupo();
+        if (vuelta === VUELTAS_SEMAFORO) traza?.anotar("espera", this);
         // Sin plazas: a dormir mientras [0] siga a 0 (release() cambia el número y avisa).
         const queda = limite - performance.now();
-        if (queda <= 0) return false;
+        if (queda <= 0) {
+          traza?.anotar("no_coge", this);
+          return false;
+        }
         Atomics.add(this.m, 1, 1);
         Atomics.wait(this.m, 0, 0, queda);
         Atomics.sub(this.m, 1, 1);
@@ -888,6 +910,7 @@ export class Semaphore extends Compartido {
     if (!Number.isInteger(n) || n < 1) {
       throw new ValueError(`release(n) devuelve al menos 1 plaza (no «${n}»).`);
     }
+    traza?.anotar("suelta", this, Atomics.load(this.m, 0) + n);
     this.sumarPlazas(n);
     if (Atomics.load(this.m, 1) > 0) Atomics.notify(this.m, 0, n);
   }
@@ -976,6 +999,7 @@ export class Condition extends Compartido {
     this.#conElLock("wait");
     if (timeout !== null) comprobarTimeout(Math.max(timeout, 0)); // negativo: como 0
     const turno = this.m[1]++; // con el lock cogido: nadie más saca turno a la vez
+    traza?.anotar("espera_aviso", this);
     const guardado = this.lock._release_save(); // un RLock, del todo
     cerrarGrupo();
 
@@ -987,6 +1011,7 @@ export class Condition extends Compartido {
       Atomics.wait(this.m, 0, atendidos, queda);
     }
 
+    traza?.anotar("despierta", this, Atomics.load(this.m, 0) > turno ? 1 : 0);
     this.lock._acquire_restore(guardado);
     if (Atomics.load(this.m, 0) > turno) return true;
     // Se acabó el tiempo sin que nos atendieran: dejamos el turno, que notify se lo salte.
@@ -1015,6 +1040,7 @@ export class Condition extends Compartido {
         `notify(n) despierta a n threads, un entero mayor o igual que 0 (no «${n}»).`,
       );
     }
+    traza?.anotar("avisa", this, n);
     let atendidos = this.m[0];
     while (n > 0 && atendidos < this.m[1]) {
       const abandonado = 2 + (atendidos % ESPERAS);
@@ -1057,6 +1083,7 @@ export class Event extends Compartido {
   }
 
   set(): void {
+    traza?.anotar("avisa", this);
     Atomics.store(this.m, 0, 1);
     Atomics.add(this.m, 1, 1);
     Atomics.notify(this.m, 1);
@@ -1072,12 +1099,17 @@ export class Event extends Compartido {
     const subidas = Atomics.load(this.m, 1);
     if (this.is_set()) return true;
     cerrarGrupo();
+    traza?.anotar("espera_aviso", this);
     const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
     while (Atomics.load(this.m, 1) === subidas) {
       const queda = limite - performance.now();
-      if (queda <= 0) return false;
+      if (queda <= 0) {
+        traza?.anotar("despierta", this, 0);
+        return false;
+      }
       Atomics.wait(this.m, 1, subidas, queda);
     }
+    traza?.anotar("despierta", this, 1);
     return true;
   }
 }
@@ -1345,6 +1377,7 @@ if (enUnWorker) {
     esDaemon = orden.daemon;
     hilos = orden.hilos;
     registro.push(...orden.registro);
+    if (orden.traza) traza = (await import("./traza.ts")).trazaDelThread(orden.traza);
     let tarea: unknown, args: unknown[] = [], error: unknown = null;
     try {
       const modulo = await importarElModulo(orden.modulo);
@@ -1371,7 +1404,9 @@ if (enUnWorker) {
         Atomics.wait(cancelado, 0, 0, segundos * 1000);
         if (Atomics.load(cancelado, 0)) return responder({});
       }
+      traza?.anotar("empieza");
       await (tarea as Tarea)(...args);
+      traza?.anotar("termina");
       responder({});
     } catch (e) {
       responder({ error: fraseDeUnError(`el thread ${self.name}`, e) + pista(e) });
@@ -1399,6 +1434,14 @@ function pista(error: unknown): string {
 // =======================================================================================
 // Fin de la lección. Lo que sigue es para los ejemplos: los errores del alumno y las opciones
 // =======================================================================================
+
+// --traza: solo entonces se carga traza.ts, que lee la opción (y la quita de Deno.args).
+if (!enUnWorker && Deno.args.some((a) => /^--traza(=|$)/.test(a))) {
+  const { empezarTraza } = await import("./traza.ts").catch(() =>
+    terminarConError("--traza necesita traza.ts al lado de threading.ts: cópialo también.")
+  );
+  traza = empezarTraza(() => scriptDeLaOrden());
+}
 
 /** Los permisos de la orden de los ejemplos de threads/ (`leerOpciones` puede dar otros). */
 let permisos = "--allow-read";
