@@ -2,7 +2,7 @@
 // test (un solo thread), y con threads de verdad en un subproceso (tests/fixtures/cola_hilos.ts):
 // 4 productores y 4 consumidores no pierden ni duplican nada.
 import assert from "node:assert/strict";
-import { ejecutar } from "./ayuda.ts";
+import { ejecutar, ejecutarEnUnNucleo, hayTaskset } from "./ayuda.ts";
 import { Empty, Full, Queue } from "../threads/queue.ts";
 import { compartido, Lock, ValueError } from "../threads/threading.ts";
 
@@ -185,12 +185,12 @@ Deno.test("queue: el búfer da la vuelta; sin límite, lo que no cabe en sus 64 
 
 /** Ejecuta el fixture de productores y consumidores y devuelve su resumen. */
 async function colaConHilos(...args: string[]) {
-  const { code, stdout, stderr } = await ejecutar([
-    "run",
-    "--allow-read",
-    "tests/fixtures/cola_hilos.ts",
-    ...args,
-  ]);
+  const orden = ["run", "--allow-read", "tests/fixtures/cola_hilos.ts", ...args];
+  const unNucleo = orden.includes("--un-nucleo");
+  const sinEsa = orden.filter((a) => a !== "--un-nucleo");
+  const { code, stdout, stderr } = unNucleo && hayTaskset
+    ? await ejecutarEnUnNucleo(sinEsa)
+    : await ejecutar(sinEsa);
   assert.equal(code, 0, stderr);
   return JSON.parse(stdout);
 }
@@ -204,10 +204,10 @@ const perfecto = {
   alFinal: 0,
 };
 
-Deno.test("queue: 4 productores y 4 consumidores con threads de verdad no pierden ni duplican nada (10.000 textos con la cola del módulo, 10.000 objetos con la cola en args)", async () => {
+Deno.test("queue: 4 productores y 4 consumidores con threads de verdad no pierden ni duplican nada (10.000 textos con la cola del módulo; 10.000 objetos con la cola en args y en un núcleo)", async () => {
   const resultados = await Promise.all([
     colaConHilos("--tipo", "texto", "--elementos", "2500"),
-    colaConHilos("--tipo", "objeto", "--elementos", "2500", "--en-args"),
+    colaConHilos("--tipo", "objeto", "--elementos", "2500", "--en-args", "--un-nucleo"),
   ]);
   for (const r of resultados) assert.deepEqual(r, perfecto);
 });
