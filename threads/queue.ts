@@ -42,9 +42,10 @@
  *    usamos para todo porque cuesta más (un objeto pequeño, unos 20 µs frente a 2 µs en JSON)
  *    y cargar node:v8, unos 25 ms: solo lo carga el thread que lo necesita, cuando lo necesita.
  *
- * 4. El búfer tiene un tamaño fijo (64 MiB): la memoria compartida no puede crecer después de
- *    enviarse a los threads. Si lo que hay en la cola sin sacar no cabe, `put` espera como
- *    con la cola llena (y `put_nowait` lanza Full), aunque sea una cola sin límite.
+ * 4. El búfer tiene un tamaño fijo, 64 MiB, como la memoria de todo objeto compartido de
+ *    threading.ts (se reserva al crearlo; el sistema solo da de verdad las páginas que se
+ *    escriben). Si lo que hay en la cola sin sacar no cabe, `put` espera como con la cola
+ *    llena (y `put_nowait` lanza Full), aunque sea una cola sin límite.
  *
  * 5. `join()` espera con `Atomics.waitAsync` a que el número de tareas sin terminar llegue a 0:
  *    se usa con `await` para que el programa principal siga atendiendo a sus threads (si no,
