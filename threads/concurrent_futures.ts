@@ -47,6 +47,11 @@
  *    última línea; desde entonces, un pool sin tareas pendientes cierra sus threads (y si
  *    después llega otra tarea, los vuelve a arrancar). Si no, sus workers mantendrían vivo
  *    el programa para siempre.
+ *
+ * 5. Un thread del pool que acaba sin que se lo pidan: por `Deno.exit()` en una tarea, su
+ *    tarea acaba con un error que lo dice y el pool pone otro thread; por otro error (el
+ *    programa no carga en el thread), el pool queda roto (BrokenThreadPool) y sus tareas
+ *    pendientes acaban con ese error: nadie se queda esperando un resultado que no llegará.
  */
 
 import {
