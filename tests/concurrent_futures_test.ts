@@ -6,6 +6,7 @@ import { ejecutar } from "./ayuda.ts";
 import {
   ALL_COMPLETED,
   as_completed,
+  CancelledError,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   Future,
@@ -216,4 +217,41 @@ Deno.test("concurrent.futures: un pool sin shutdown no retiene el programa (como
       "un thread\nError en el programa principal: el pool está roto: su thread " +
       "ThreadPoolExecutor-0_0 acabó con un error (el de arriba).\n",
   );
+});
+
+/** Espera (con un límite) a que `listo()` sea cierto, mirando cada 10 ms. */
+async function hasta(listo: () => boolean) {
+  for (let i = 0; i < 500 && !listo(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(listo(), "no llegó a pasar en 5 s");
+}
+
+Deno.test("concurrent.futures: cancel() cancela una tarea que aún no ha empezado; la que está en marcha, no", async () => {
+  await using p = pool(1); // un thread: la segunda espera a que acabe la primera
+  const enMarcha = p.submit(dormir, 0.2, "primera");
+  const enCola = p.submit(turno, "segunda");
+  const avisos: boolean[] = [];
+  enCola.add_done_callback((f) => avisos.push(f.cancelled()));
+  await hasta(() => enMarcha.running());
+  assert.equal(enMarcha.cancel(), false);
+  assert.equal(enCola.running(), false);
+  assert.equal(enCola.cancel(), true);
+  assert.equal(enCola.cancel(), true); // otra vez: sigue cancelada
+  assert.ok(enCola.cancelled() && enCola.done() && !enMarcha.cancelled());
+  assert.deepEqual(avisos, [true]);
+  await assert.rejects(enCola.result(), {
+    name: "CancelledError",
+    message: 'la tarea turno("segunda") se canceló.',
+  });
+  await assert.rejects(enCola.exception(), CancelledError);
+  assert.equal(await enMarcha.result(), "primera");
+  assert.equal(enMarcha.cancel(), false); // ya acabada
+  // El thread se salta la cancelada (no llega a hacerla: esta es su primera) y sigue.
+  assert.equal(await p.submit(turno, "después").result(), "1.ª: después");
+  // shutdown con cancel_futures: cancela las que aún esperan.
+  const larga = p.submit(dormir, 0.2);
+  const esperando = [1, 2, 3].map((x) => p.submit(doble, x));
+  await hasta(() => larga.running());
+  await p.shutdown(true, { cancel_futures: true });
+  assert.ok(esperando.every((f) => f.cancelled()));
+  assert.equal(await larga.result(), 0.2);
 });

@@ -12,8 +12,10 @@
  *   done, not_done = wait(fs, return_when=...)       const { done, not_done } = await wait(fs, { return_when: FIRST_COMPLETED })
  *   for r in pool.map(tarea, xs, ys):                for await (const r of pool.map(tarea, xs, ys))
  *   pool.map(tarea, xs, timeout=2)                   pool.map(tarea, xs, { timeout: 2 })
- *   f.cancel()                                       siempre false: aquí una tarea puesta no se cancela
+ *   f.cancel(); f.cancelled(); f.running()           igual (cancel: true si la tarea aún no ha empezado)
+ *   except CancelledError:                           igual: result() de una tarea cancelada
  *   pool.shutdown(wait=True)                         await pool.shutdown()   (`await using` lo hace solo)
+ *   pool.shutdown(cancel_futures=True)               await pool.shutdown(true, { cancel_futures: true })
  *   except TimeoutError:                             catch (e) { if (e instanceof TimeoutError) ... }
  *   except BrokenThreadPool:                         igual: un thread del pool acabó con un error
  *
@@ -101,6 +103,11 @@ if (!("WorkerGlobalScope" in globalThis)) {
   }
 }
 
+/** `CancelledError`: `result()` o `exception()` de una tarea cancelada con `cancel()`. */
+export class CancelledError extends Error {
+  override name = "CancelledError";
+}
+
 /** `BrokenThreadPool`: un thread del pool acabó con un error fuera de sus tareas. */
 export class BrokenThreadPool extends RuntimeError {
   override name = "BrokenThreadPool";
@@ -110,7 +117,13 @@ export class BrokenThreadPool extends RuntimeError {
 // Future
 // =======================================================================================
 
-type Estado = "PENDING" | "FINISHED";
+type Estado = "PENDING" | "CANCELLED" | "FINISHED";
+
+/** Lo que el pool sabe hacer con la tarea de un Future: ¿ha empezado?; cancelarla si no. */
+interface Control {
+  empezada(): boolean;
+  cancelar(): boolean;
+}
 
 /**
  * `concurrent.futures.Future`: el resultado de una tarea que quizá aún no ha acabado. Lo
@@ -125,28 +138,36 @@ export class Future<T = unknown> {
   #fallo = false;
   #llamadas: (() => void)[] = [];
   #fin = Promise.withResolvers<void>();
+  #control: Control | null;
 
-  constructor(nombre = "") {
+  constructor(nombre = "", control: Control | null = null) {
     this._nombre = nombre;
+    this.#control = control;
   }
 
-  /** ¿Ha acabado (con resultado o con error)? */
+  /** ¿Ha acabado (con resultado, con error o cancelada)? */
   done(): boolean {
-    return this.#estado === "FINISHED";
+    return this.#estado !== "PENDING";
   }
 
-  /** ¿Se está ejecutando? (Aquí no se sabe cuándo empieza: true hasta que acaba.) */
+  /** ¿Se está ejecutando ahora? (Empezada y sin acabar.) */
   running(): boolean {
-    return !this.done();
+    return !this.done() && (this.#control?.empezada() ?? false);
   }
 
-  /** Una tarea puesta no se puede cancelar aquí: siempre false, como en Python cuando ya corre. */
+  /**
+   * Cancela la tarea si aún no ha empezado (true: ya no se hará; `result()` lanzará
+   * CancelledError). Si ya está en marcha o ha acabado, false (salvo que ya estuviera cancelada).
+   */
   cancel(): boolean {
-    return false;
+    if (this.#estado === "CANCELLED") return true;
+    if (this.done() || !this.#control?.cancelar()) return false;
+    this._completar(true, new CancelledError(`la tarea ${this._nombre} se canceló.`), "CANCELLED");
+    return true;
   }
 
   cancelled(): boolean {
-    return false;
+    return this.#estado === "CANCELLED";
   }
 
   /**
@@ -162,6 +183,7 @@ export class Future<T = unknown> {
   /** El error que lanzó la tarea, o null si acabó bien. Con `timeout`, como `result`. */
   async exception(timeout: number | null = null): Promise<unknown> {
     await this.#esperar(timeout);
+    if (this.cancelled()) throw this.#error; // como en Python: CancelledError
     return this.#fallo ? this.#error : null;
   }
 
@@ -174,18 +196,18 @@ export class Future<T = unknown> {
     else this.#llamadas.push(() => this.#llamar(fn));
   }
 
-  /** Lo usa `wait`: ¿acabó con error? */
+  /** Lo usa `wait`: ¿acabó con error? (Cancelada no cuenta.) */
   _fallo(): boolean {
-    return this.#fallo;
+    return this.#fallo && !this.cancelled();
   }
 
   /** Lo usa el pool: la tarea ha acabado, con este valor o con este error. */
-  _completar(fallo: boolean, valorOError: unknown): void {
+  _completar(fallo: boolean, valorOError: unknown, estado: Estado = "FINISHED"): void {
     if (this.done()) return;
     this.#fallo = fallo;
     if (fallo) this.#error = valorOError;
     else this.#valor = valorOError as T;
-    this.#estado = "FINISHED";
+    this.#estado = estado;
     this.#fin.resolve();
     for (const llamar of this.#llamadas.splice(0)) llamar();
   }
@@ -330,6 +352,7 @@ export async function trabajador(
   resultados: Queue<Resultado>,
   deLasTareas: string,
   salidas: Int32Array,
+  estados: Int32Array,
 ) {
   const modulo = await importarElModulo(deLasTareas);
   // `Deno.exit()` en una tarea (el `sys.exit()` de Python) acaba este thread: su tarea acaba
@@ -352,6 +375,7 @@ export async function trabajador(
     const tarea = enCurso = tareas.get();
     if (tarea === null) return; // el pool se cierra
     const [numero, nombre, args] = tarea;
+    if (!empezar(estados, numero)) continue; // cancelada antes de empezar
     let resultado: Resultado;
     try {
       const f = modulo[nombre];
@@ -379,6 +403,35 @@ export async function trabajador(
         ),
       ]);
     }
+  }
+}
+
+/**
+ * El estado de cada tarea, en memoria compartida, para `cancel()`: en la casilla
+ * `numero % ESTADOS`, `numero + 1` si un thread la ha empezado y `-(numero + 1)` si se ha
+ * cancelado. Quien llega antes gana: los dos cambian la casilla con `compareExchange`. (Con
+ * más de ESTADOS tareas pendientes a la vez, dos compartirían casilla.)
+ */
+const ESTADOS = 1 << 16;
+
+/** En el thread: marca la tarea como empezada, salvo que ya esté cancelada (false). */
+function empezar(estados: Int32Array, numero: number): boolean {
+  const i = numero % ESTADOS;
+  for (;;) {
+    const antes = Atomics.load(estados, i);
+    if (antes === -(numero + 1)) return false;
+    if (Atomics.compareExchange(estados, i, antes, numero + 1) === antes) return true;
+  }
+}
+
+/** En el principal: la cancela si ningún thread la ha empezado (true). */
+function cancelar(estados: Int32Array, numero: number): boolean {
+  const i = numero % ESTADOS;
+  for (;;) {
+    const antes = Atomics.load(estados, i);
+    if (antes === numero + 1) return false;
+    if (antes === -(numero + 1)) return true;
+    if (Atomics.compareExchange(estados, i, antes, -(numero + 1)) === antes) return true;
   }
 }
 
@@ -414,6 +467,8 @@ export class ThreadPoolExecutor {
   #threads: Thread[] = [];
   /** Threads acabados por Deno.exit() en una tarea (los cuenta cada uno) y los ya repuestos. */
   #salidas = new Int32Array(new SharedArrayBuffer(4));
+  /** El estado de cada tarea, para `cancel()` (ver `empezar`). */
+  #estados = new Int32Array(new SharedArrayBuffer(4 * ESTADOS));
   #repuestos = 0;
   #arrancados = 0;
   #futures = new Map<number, Future>();
@@ -470,7 +525,15 @@ export class ThreadPoolExecutor {
           `un thread: ${error.porque}.`,
       );
     }
-    const future = new Future<Awaited<R>>(`${fn.name}(${args.map(verArgumento).join(", ")})`);
+    const estados = this.#estados;
+    const future = new Future<Awaited<R>>(`${fn.name}(${args.map(verArgumento).join(", ")})`, {
+      empezada: () => Atomics.load(estados, numero % ESTADOS) === numero + 1,
+      cancelar: () => {
+        if (!cancelar(estados, numero)) return false;
+        this.#futures.delete(numero); // su resultado no llegará
+        return true;
+      },
+    });
     this.#futures.set(numero, future as Future);
     if (this.#threads.length === 0) this.#arrancar(); // tras el final del programa (punto 4)
     this.#recoger();
@@ -519,10 +582,12 @@ export class ThreadPoolExecutor {
 
   /**
    * Cierra el pool: no acepta más tareas; los threads acaban las que quedan y terminan. Con
-   * `wait` (por defecto), espera a que terminen.
+   * `wait` (por defecto), espera a que terminen. Con `{ cancel_futures: true }`, antes cancela
+   * las que aún no han empezado.
    */
-  async shutdown(wait = true): Promise<void> {
+  async shutdown(wait = true, { cancel_futures = false } = {}): Promise<void> {
     this.#cerrado = true;
+    if (cancel_futures) { for (const f of [...this.#futures.values()]) f.cancel(); }
     this.#parar();
     if (wait) {
       for (const t of this.#threads) await t.join();
@@ -546,7 +611,7 @@ export class ThreadPoolExecutor {
   #nuevoThread(): Thread {
     return new Thread({
       target: trabajador,
-      args: [this.#tareas, this.#resultados, this.#modulo, this.#salidas],
+      args: [this.#tareas, this.#resultados, this.#modulo, this.#salidas, this.#estados],
       name: `${this.#nombre}_${this.#arrancados++}`, // el nombre que les da Python
       modulo: import.meta.url, // `trabajador` está en este fichero
     });
