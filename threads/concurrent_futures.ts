@@ -79,13 +79,15 @@ export class TimeoutError extends Error {
 const DE_LA_TAREA = Symbol("de la tarea");
 
 /**
- * El error de una tarea, o un TimeoutError, que nadie recoge con try/catch en el programa
+ * El error de una tarea, o un TimeoutError o CancelledError, que nadie recoge con try/catch en el programa
  * principal: como los errores de threading.ts, una frase sin traza («Error en la tarea
  * falla(3), en pool.ts:12: ...») y código 1. Los ValueError y RuntimeError los cuenta
  * threading.ts.
  */
 function sinRecoger(error: unknown): string | null {
-  if (error instanceof TimeoutError) return fraseDeUnError("el programa principal", error);
+  if (error instanceof TimeoutError || error instanceof CancelledError) {
+    return fraseDeUnError("el programa principal", error);
+  }
   if (error instanceof Error && DE_LA_TAREA in error) {
     return fraseDeUnError(`la tarea ${String(error[DE_LA_TAREA])}`, error);
   }
