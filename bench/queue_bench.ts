@@ -1,7 +1,7 @@
 // La Queue de queue.ts frente al búfer hecho a mano de productor_consumidor.ts (dos Semaphore,
 // un Lock y un Int32Array circular), y el pool de concurrent_futures.ts por tarea.
 //
-// Ejecutar: deno bench --allow-read tests/queue_bench.ts
+// Ejecutar: deno bench --allow-read bench/queue_bench.ts
 //
 // Un productor y un consumidor pasan 10.000 elementos por 8 huecos: números por el búfer a
 // mano, números por una Queue(8) y objetos pequeños ({ n, texto }) por una Queue(8). Se mide
