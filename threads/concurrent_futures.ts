@@ -589,6 +589,7 @@ export class ThreadPoolExecutor {
    */
   async shutdown(wait = true, { cancel_futures = false } = {}): Promise<void> {
     this.#cerrado = true;
+    clearTimeout(this.#aParar); // ya no hace falta: se paran ahora
     if (cancel_futures) { for (const f of [...this.#futures.values()]) f.cancel(); }
     this.#parar();
     if (wait) {
@@ -695,11 +696,15 @@ export class ThreadPoolExecutor {
   #siNadaPendiente() {
     const nadaPendiente = () =>
       programaAcabado && !this.#cerrado && this.#futures.size === 0 && this.#threads.length > 0;
-    if (!nadaPendiente()) return;
-    setTimeout(() => {
+    if (!nadaPendiente() || this.#aParar !== undefined) return;
+    this.#aParar = setTimeout(() => {
+      this.#aParar = undefined;
       if (!nadaPendiente()) return;
       this.#parar();
       this.#threads = [];
     }, 0);
   }
+
+  /** El temporizador de `#siNadaPendiente`, mientras espera su turno. */
+  #aParar: ReturnType<typeof setTimeout> | undefined;
 }
