@@ -50,10 +50,11 @@
  *    después llega otra tarea, los vuelve a arrancar). Si no, sus workers mantendrían vivo
  *    el programa para siempre.
  *
- * 5. Un thread del pool que acaba sin que se lo pidan: por `Deno.exit()` en una tarea, su
- *    tarea acaba con un error que lo dice y el pool pone otro thread; por otro error (el
- *    programa no carga en el thread), el pool queda roto (BrokenThreadPool) y sus tareas
- *    pendientes acaban con ese error: nadie se queda esperando un resultado que no llegará.
+ * 5. Un thread del pool que acaba sin que se lo pidan: por `Deno.exit()` en una tarea (el
+ *    thread lo cambia por uno que antes acaba la tarea con un error que lo dice), el pool
+ *    pone otro thread; por otro error (el programa no carga en el thread), el pool queda roto
+ *    (BrokenThreadPool) y sus tareas pendientes acaban con ese error: nadie se queda esperando
+ *    un resultado que no llegará.
  */
 
 import {
@@ -357,22 +358,27 @@ export async function trabajador(
   estados: Int32Array,
 ) {
   const modulo = await importarElModulo(deLasTareas);
-  // `Deno.exit()` en una tarea (el `sys.exit()` de Python) acaba este thread: su tarea acaba
-  // con un error que lo dice, y el pool pone otro thread en su lugar.
+  // `Deno.exit()` en una tarea (el `sys.exit()` de Python) acaba este thread: antes, su
+  // tarea acaba con un error que lo dice, y se anota la salida para que el pool ponga otro
+  // thread (lo anota antes de que el principal sepa que el thread acaba: sin carreras).
   let enCurso: Tarea | null = null;
-  addEventListener("unload", () => {
-    if (!enCurso) return;
-    const [numero, nombre] = enCurso;
-    Atomics.add(salidas, 0, 1); // el principal pondrá otro thread
-    resultados.put([
-      numero,
-      true,
-      new RuntimeError(
-        `la tarea ${nombre} llamó a Deno.exit(), que en un pool acaba su thread: ` +
-          "devuelve un valor o lanza un error.",
-      ),
-    ]);
-  });
+  const salir = Deno.exit;
+  Deno.exit = (codigo?: number) => {
+    if (enCurso) {
+      const [numero, nombre] = enCurso;
+      enCurso = null;
+      resultados.put([
+        numero,
+        true,
+        new RuntimeError(
+          `la tarea ${nombre} llamó a Deno.exit(), que en un pool acaba su thread: ` +
+            "devuelve un valor o lanza un error.",
+        ),
+      ]);
+      Atomics.add(salidas, 0, 1); // el principal pondrá otro thread
+    }
+    return salir(codigo);
+  };
   for (;;) {
     const tarea = enCurso = tareas.get();
     if (tarea === null) return; // el pool se cierra
@@ -391,6 +397,7 @@ export async function trabajador(
     } catch (error) {
       resultado = [numero, true, error];
     }
+    enCurso = null;
     try {
       resultados.put(resultado);
     } catch {
@@ -623,16 +630,7 @@ export class ThreadPoolExecutor {
   /** Lo arranca y, si acaba sin que el pool se lo pida (Deno.exit() en una tarea), pone otro. */
   #arrancarThread(t: Thread) {
     t.start();
-    t.join().then(async () => {
-      if (!this.#threads.includes(t) || this.#cerrado) return; // se le pidió parar
-      // Tras Deno.exit(), el thread anota su salida justo después de avisar de que acaba:
-      // se le da un segundo para anotarla.
-      const repuestos = this.#repuestos;
-      if (Atomics.load(this.#salidas, 0) <= repuestos) {
-        const vivo = setTimeout(() => {}, 2000); // waitAsync sola no mantiene vivo el programa
-        await Atomics.waitAsync(this.#salidas, 0, repuestos, 1000).value;
-        clearTimeout(vivo);
-      }
+    t.join().then(() => {
       const k = this.#threads.indexOf(t);
       if (k < 0 || this.#cerrado) return;
       if (Atomics.load(this.#salidas, 0) <= this.#repuestos) {
