@@ -21,30 +21,6 @@ import { EJEMPLOS, scriptsDeEjemplo } from "./ejemplos.ts";
  * servidor que lo lleva en su `@junto_a` (solo no tiene con quién hablar); y si no existe,
  * un error con los que se parecen (`lock` → `threads/lock.ts`).
  */
-<<<<<<< HEAD:demo.ts
-export const EJEMPLOS = [
-  "sockets/servidor.ts",
-  "threads/cuadrado_cubo.ts",
-  "threads/nombres_pid.ts",
-  "threads/carrera.ts",
-  "threads/lock.ts",
-  "sockets/servidor_multicliente.ts",
-  "threads/semaforo.ts",
-  "threads/productor_consumidor.ts",
-  "threads/cola.ts",
-  "threads/procesos_hilos.ts",
-  "threads/condicion.ts",
-  "threads/lectores_escritores.ts",
-  "threads/filosofos.ts",
-  "threads/pool.ts",
-  "threads/web_locks.ts",
-  "sockets/servidor_udp.ts",
-  "sockets/servidor_chat.ts",
-  "threads/asincronia.ts",
-  "threads/evento.ts",
-  "threads/barrera.ts",
-];
-=======
 export function queEjecutar(arg: string): string {
   const ruta = arg.replaceAll("\\", "/").replace(/^\.\//, "");
   const scripts = scriptsDeEjemplo();
@@ -69,7 +45,6 @@ export function queEjecutar(arg: string): string {
       : `No hay ningún ejemplo «${arg}». Los ejemplos: ${EJEMPLOS.join(", ")}.`,
   );
 }
->>>>>>> main:herramientas/demo.ts
 
 /** Muestra una ejecución como en una terminal: la orden, lo tecleado y lo que escribe. */
 function mostrar(ejecucion: Ejecucion) {
