@@ -13,6 +13,7 @@ export const EJEMPLOS: readonly string[] = [
   "sockets/servidor_multicliente.ts",
   "threads/semaforo.ts",
   "threads/productor_consumidor.ts",
+  "threads/cola.ts",
   "threads/procesos_hilos.ts",
   "threads/condicion.ts",
   "threads/lectores_escritores.ts",

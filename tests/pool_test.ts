@@ -78,7 +78,8 @@ Deno.test("pool: un worker por núcleo, cada tarea una vez y los resultados en o
 Deno.test("pool: la regla rechaza salidas imposibles", () => {
   const bien = leerCabecera("threads/pool.ts").salida;
   // Dos resultados cambiados de orden.
-  const desordenada = bien.with(7, bien[8]).with(8, bien[7]);
+  const [t1, t2] = ["Tarea 1:", "Tarea 2:"].map((t) => bien.findIndex((l) => l.startsWith(t)));
+  const desordenada = bien.with(t1, bien[t2]).with(t2, bien[t1]);
   assert.throws(() => comprobar(desordenada), /fuera del orden de las tareas/);
   // Un resultado antes de que nadie lo calcule: la línea del principal sube al principio.
   const tarea1 = bien.findIndex((l) => l.startsWith("Tarea 1:"));

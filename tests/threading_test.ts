@@ -770,11 +770,14 @@ Deno.test("ThreadPoolExecutor: max_workers workers con nombres como en Python; s
   assert.equal(workers.length, 30);
   assert.ok(workers.every((k) => k >= 0 && k < 3), workers.join(", "));
   await pool.shutdown(); // espera a que acaben sus workers (si no, el test los vería vivos)
-  await assert.rejects(pool.map(quienSoy, [1]).next(), /pool ya cerrado/);
+  assert.throws(() => pool.map(quienSoy, [1]), /el pool ya está cerrado/); // como en Python, al llamarlo
 });
 
 Deno.test("ThreadPoolExecutor: por defecto, un worker por núcleo; max_workers 0 es un error", async () => {
-  assert.throws(() => new ThreadPoolExecutor({ max_workers: 0 }), /max_workers debe ser un entero/);
+  assert.throws(
+    () => new ThreadPoolExecutor({ max_workers: 0 }),
+    /max_workers debe ser un número entero/,
+  );
   {
     await using pool = new ThreadPoolExecutor({ modulo: esteModulo });
     assert.equal(pool.max_workers, navigator.hardwareConcurrency);

@@ -1,41 +1,33 @@
 /**
  * Un pool de threads: pocos workers fijos para muchas tareas, con los resultados en orden.
  *
- * Arrancar un thread por tarea sale caro (un worker tarda milisegundos en cargar) y con más
- * threads que núcleos no se va más rápido. Un pool arranca tantos workers como núcleos
- * (`navigator.hardwareConcurrency`, el `os.cpu_count()` de Python) y cada uno, al acabar una
- * tarea, coge la siguiente libre. `map` devuelve los resultados en el orden de las tareas,
- * aunque terminen en otro: cada worker dice qué tarea ha terminado, y después el programa
- * principal imprime los resultados en orden. En Python:
+ * Arrancar un thread por tarea sale caro, y con más threads que núcleos no se va más rápido.
+ * El pool arranca uno por núcleo (`navigator.hardwareConcurrency`, el `os.cpu_count()` de
+ * Python); `map` pone ya todas las tareas en su cola y cada worker, al acabar una, coge la
+ * siguiente. Los resultados salen en el orden de las tareas, aunque acaben en otro. En Python
+ * `with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:` y
+ * `for primos in pool.map(contarPrimos, datos):`; aquí `await using` y `for await`. La
+ * función viaja por su nombre (lleva `export`). Cómo está hecho: concurrent_futures.ts.
  *
- *     with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
- *         for primos in pool.map(contarPrimos, datos):
- *             print(primos)
- *
- * Aquí el `with` es `await using` (al salir del bloque, el pool se cierra: espera a que sus
- * workers acaben) y el `for` es `for await`: cada resultado llega cuando está. Cómo está hecho
- * el pool (una cola en memoria compartida y `Atomics.waitAsync`) se lee en threading.ts. Como
- * el `target` de un Thread, la función viaja por su nombre: por eso lleva `export`.
- *
- * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ * Para copiarlo, copia también threading.ts, queue.ts y concurrent_futures.ts a su lado.
  *
  * @python Apartado 2 «Threads», más allá del capítulo: concurrent.futures.ThreadPoolExecutor y pool.map
  * @ejecutar deno run --allow-read threads/pool.ts
  * @salida
  *   ThreadPoolExecutor-0_0: hay 2262 primos por debajo de 20000
- *   ThreadPoolExecutor-0_0: hay 25997 primos por debajo de 300000
- *   ThreadPoolExecutor-0_0: hay 1229 primos por debajo de 10000
  *   ThreadPoolExecutor-0_1: hay 33860 primos por debajo de 400000
- *   ThreadPoolExecutor-0_1: hay 3245 primos por debajo de 30000
+ *   ThreadPoolExecutor-0_1: hay 1229 primos por debajo de 10000
  *   Tarea 1: 33860 primos por debajo de 400000
  *   Tarea 2: 2262 primos por debajo de 20000
+ *   ThreadPoolExecutor-0_0: hay 25997 primos por debajo de 300000
  *   Tarea 3: 25997 primos por debajo de 300000
  *   Tarea 4: 1229 primos por debajo de 10000
- *   ThreadPoolExecutor-0_1: hay 9592 primos por debajo de 100000
- *   ThreadPoolExecutor-0_1: hay 669 primos por debajo de 5000
- *   ThreadPoolExecutor-0_0: hay 17984 primos por debajo de 200000
+ *   ThreadPoolExecutor-0_0: hay 3245 primos por debajo de 30000
+ *   ThreadPoolExecutor-0_1: hay 17984 primos por debajo de 200000
  *   Tarea 5: 17984 primos por debajo de 200000
  *   Tarea 6: 3245 primos por debajo de 30000
+ *   ThreadPoolExecutor-0_1: hay 669 primos por debajo de 5000
+ *   ThreadPoolExecutor-0_0: hay 9592 primos por debajo de 100000
  *   Tarea 7: 9592 primos por debajo de 100000
  *   Tarea 8: 669 primos por debajo de 5000
  *   Pool cerrado tras 8 tareas (max_workers: 2)

@@ -584,7 +584,7 @@ function reservar(tipo: string, enteros: number): [Int32Array, number, boolean] 
 }
 
 /** Lo común a los objetos compartidos: su memoria y su número en el registro. */
-abstract class Compartido {
+export abstract class Compartido {
   protected readonly m: Int32Array;
   /** Número en el registro, para enviarlo en `args` (-1: creado en un worker, no se envía). */
   readonly indice: number;
@@ -632,7 +632,7 @@ abstract class Compartido {
 }
 
 /** Al reconstruir un argumento: el objeto de dentro que le toca (null si no se reconstruye). */
-function tomarParte(): Compartido | null {
+export function tomarParte(): Compartido | null {
   const parte = parteReconstruida;
   parteReconstruida = null;
   return parte;
@@ -1367,7 +1367,7 @@ function barreraDeSalida(barrera: Int32Array, total: number) {
 const clases = { Lock, RLock, Semaphore, BoundedSemaphore, Condition, Event, Barrier, Value };
 
 /** Cómo se reconstruye cada objeto compartido que llega en `args` (sobre su misma memoria). */
-const reconstruir: Record<string, () => unknown> = {
+export const reconstruir: Record<string, () => unknown> = {
   Lock: () => new Lock(),
   RLock: () => new RLock(),
   Semaphore: () => new Semaphore(),

@@ -1,0 +1,45 @@
+// Tareas para probar concurrent_futures.ts en el proceso del test (tests/concurrent_futures_test.ts):
+// los threads del pool importan este módulo y ejecutan sus funciones, como las de un ejemplo.
+import { current_thread, sleep } from "../threads/threading.ts";
+
+export function doble(x: number): number {
+  return 2 * x;
+}
+
+/** Un texto y un objeto: resultados que no son números. */
+export function ficha(nombre: string, edad: number) {
+  return { texto: `${nombre} tiene ${edad}`, hilo: current_thread().name, lista: [nombre, edad] };
+}
+
+export function falla(x: number): number {
+  if (x === 3) throw new RangeError(`el ${x} no vale`);
+  return x;
+}
+
+/** Duerme `segundos` y devuelve lo que le den. */
+export function dormir(segundos: number, valor: unknown = segundos) {
+  sleep(segundos);
+  return valor;
+}
+
+export async function asincrona(x: number) {
+  await new Promise((listo) => setTimeout(listo, 10));
+  return x + 1;
+}
+
+export function devuelveUnaFuncion() {
+  return () => 1;
+}
+
+/** Las tareas que ha hecho este thread (no es memoria compartida: cada thread, la suya). */
+let hechas = 0;
+
+/** Dice en qué turno la hace su thread: con un solo thread, el orden en que empiezan. */
+export function turno(marca: string): string {
+  return `${++hechas}.ª: ${marca}`;
+}
+
+/** El `sys.exit()` de un alumno dentro de una tarea. */
+export function salir() {
+  Deno.exit(3);
+}
