@@ -1,36 +1,16 @@
 /**
  * Servidor de chat: cada línea que envía un cliente les llega a todos los demás con su nombre.
  *
- * Es el servidor del capítulo para muchos clientes que, en vez de recibir su propio eco, se
- * hablan entre sí. Al conectarse, el servidor pregunta el nombre, y la línea que llega es el
- * nombre (20 caracteres como mucho). Si ya lo usa otro, el servidor lo dice y pide otro: la
- * línea siguiente vuelve a ser un nombre, hasta que llega uno libre. Dos nombres que se ven
- * igual son el mismo: «ana» y «Ana», o «José» tecleado de dos maneras. Una línea vacía (o sin
- * nada que se vea) es «Cliente N», con N el número de conexión: ese nombre, en mayúsculas o
- * en minúsculas, solo lo pone el servidor. Quien se va mientras elige no llega a entrar: nadie
- * lo ve. Ya dentro, cada línea va a los demás como `<nombre>: <texto>`, y todos ven quién
- * entra y quién sale. «cerrar», o cerrar la conexión, es salir del chat. Una línea es un
- * mensaje, mida lo que mida: la de más de 4096 caracteres llega cortada, con «…» al final.
+ * El servidor del capítulo para muchos clientes que, en vez de su eco, se hablan entre sí. La
+ * primera línea de un cliente es su nombre (si no vale, se le pide otro); después, cada línea
+ * va a los demás como `Ana: hola`, y todos ven quién entra y quién sale. «cerrar», o cerrar la
+ * conexión, es salir. Cada cliente es una tarea asíncrona, como en servidor_multicliente.ts.
+ * Enviar a los demás no espera a nadie: la línea va a la cola de cada uno. Quien escribe más
+ * deprisa de lo que otro lee espera a que esa cola baje; quien no lee nada sale del chat.
+ * Ctrl+C (o SIGTERM) avisa a todos y cierra. Para unirse: `cliente_chat.ts` o `nc`.
  *
- * Cada cliente es una tarea asíncrona, como en servidor_multicliente.ts: mientras una espera a
- * su cliente, las demás siguen. Enviar a los demás nunca espera a nadie: cada envío se pone en
- * la cola de escritura de ese cliente y el servidor sigue. Un cliente que no lee lo que le
- * llega (su cola pasa de 1 MiB) sale del chat; uno que desaparece de golpe (reset) solo sale:
- * los demás no notan nada. Ctrl+C (o SIGTERM, fuera de Windows) avisa a todos (también a
- * quien aún elige nombre) y cierra.
- *
- * Para unirse, el cliente de este chat, que lee el teclado y la red a la vez:
- * `deno run --allow-net sockets/cliente_chat.ts`; o bien `nc localhost 9999`.
- *
- * Python -> Deno: lo de servidor.ts (socket() + bind() + listen() -> Deno.listen(); accept()
- * -> server.accept()), con un thread por cliente en Python -> una tarea asíncrona aquí;
- * send() a cada uno de los demás -> writer.write() sin esperar a que termine. Con threads,
- * mirar si un nombre está libre y apuntarlo pedirían un Lock (dos clientes podrían elegir el
- * mismo a la vez); aquí corre una sola tarea cada vez, y entre mirar y apuntar no hay await.
- *
- * Opciones: --host (por defecto 0.0.0.0, todas las interfaces) y --port (por defecto 9999;
- * 0 deja que el sistema elija uno libre).
- *
+ * Python -> Deno: socket() + bind() + listen() -> Deno.listen(); accept() -> server.accept();
+ * un thread por cliente -> una tarea asíncrona; send() a cada uno -> `enviar()` a su cola.
  * @python Apartado 1 «Sockets», más allá: un chat, el servidor del capítulo para muchos clientes que se hablan entre sí
  * @ejecutar deno run --allow-net sockets/servidor_chat.ts
  * @junto_a sockets/cliente_chat.ts
@@ -47,10 +27,14 @@
 
 import { parseArgs } from "node:util";
 
-const { host, port } = leerOpciones();
-
-const server = escuchar(host, port);
-console.log(`Servidor de chat escuchando en ${server.addr.hostname}:${server.addr.port}`);
+/** La línea más larga, en caracteres: lo que pase de ahí se corta (también en el cliente). */
+const LARGO_MAXIMO = 4096;
+/** El nombre más largo, en letras tal como se ven (un emoji compuesto, 👩‍👧, es una). */
+const LARGO_NOMBRE = 20;
+/** Lo que puede esperar en la cola de un cliente: pasado esto, quien le escribe espera. */
+const COLA_MAXIMA = 64 * 1024;
+/** Un cliente con la cola llena que en este tiempo no lee nada sale del chat (ms). */
+const PACIENCIA = 2000;
 
 /** Quién está dentro del chat: cada nombre (su `clave`), con el cliente que lo lleva. */
 const clientes = new Map<string, Cliente>();
@@ -58,196 +42,255 @@ const clientes = new Map<string, Cliente>();
 const conectados = new Set<Cliente>();
 let cerrando = false;
 
-/** La línea más larga, en caracteres: lo que pase de ahí se corta (también en el cliente). */
-const LARGO_MAXIMO = 4096;
-
-Deno.addSignalListener("SIGINT", cerrarTodo);
-if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", cerrarTodo); // Windows: Ctrl+C
-
-let numero = 0;
-while (true) {
-  const serverConnection = await aceptar(server);
-  if (serverConnection === null) break; // el servidor se ha cerrado (Ctrl+C)
-  atenderCliente(nuevoCliente(serverConnection), ++numero); // sin await: seguimos aceptando
-}
-
-/** La vida de un cliente en el chat: su nombre, sus mensajes a los demás y su salida. */
-async function atenderCliente(cliente: Cliente, numero: number) {
+/**
+ * La vida de un cliente en el chat. Cada línea es un nombre hasta que uno vale; después, un
+ * mensaje para los demás. Tras «cerrar» (o mientras el chat se cierra) se sigue leyendo sin
+ * hacer caso: cerrar con datos sin leer haría que el sistema cortara la conexión (un reset) y
+ * la despedida se perdería.
+ */
+async function atenderCliente(cliente: Cliente) {
   conectados.add(cliente);
   let motivo = "";
   try {
     cliente.enviar("Bienvenido al chat. ¿Cómo te llamas?");
-    const lineas = leerLineas(cliente.conexion, LARGO_MAXIMO);
-    // Cada línea es un nombre, hasta que uno está libre. Quien se va antes no deja rastro.
-    let nombre = await lineas.next();
-    while (!nombre.done && nombre.value !== "cerrar" && !entrar(cliente, nombre.value, numero)) {
-      nombre = await lineas.next();
-    }
-    if (nombre.done || nombre.value === "cerrar") return cliente.despedir();
-
-    for await (const received of lineas) {
-      if (received === "cerrar") break;
-      // Un Enter sin texto no se envía a nadie; mientras el chat se cierra, nada.
-      if (received === "" || cerrando) continue;
-      const mensaje = `${cliente.nombre}: ${visible(received)}`;
-      console.log(mensaje);
-      difundir(mensaje, cliente);
+    for await (const received of leerLineas(cliente.conexion, LARGO_MAXIMO)) {
+      if (cerrando || cliente.despedido) continue;
+      if (received === "cerrar") salir(cliente);
+      else if (!cliente.nombre) entrar(cliente, received);
+      else if (received !== "") { // un Enter sin texto no se envía a nadie
+        const mensaje = `${cliente.nombre}: ${visible(received)}`;
+        console.log(mensaje);
+        // Si la cola de alguien está llena, no leemos más de este cliente hasta que baje: quien
+        // escribe sin parar va al paso de los demás, y no los echa del chat.
+        await difundir(mensaje, cliente);
+      }
     }
   } catch {
     motivo = "se cortó la conexión"; // se fue de golpe (reset): otra forma de salir
   }
   salir(cliente, motivo);
+  cliente.finDeLectura();
 }
 
 /**
  * Entra con `linea` como nombre si está libre (sin nada que se vea: «Cliente N») y avisa a
- * todos; si no, le pide otro nombre y devuelve false. Mirar si está libre y entrar van
- * seguidos, sin await en medio: dos clientes que piden el mismo nombre a la vez nunca lo
- * consiguen los dos.
+ * todos; si no, le pide otro nombre. Mirar si está libre y entrar van seguidos, sin await en
+ * medio: dos clientes que piden el mismo nombre a la vez nunca lo consiguen los dos (con
+ * threads, en Python, haría falta un Lock).
  */
-function entrar(cliente: Cliente, linea: string, numero: number): boolean {
-  if (cerrando) return false; // el chat se cierra: ya no entra nadie
-  const nombre = limpiarNombre(linea);
+function entrar(cliente: Cliente, linea: string) {
+  const { nombre, cortado } = limpiarNombre(linea);
   if (/^cliente \p{Nd}+$/u.test(clave(nombre))) { // «Cliente N» lo pone solo el servidor
-    cliente.enviar(`«${nombre}» es un nombre que pone el servidor: escribe otro nombre.`);
-    return false;
+    return cliente.enviar(`«${nombre}» es un nombre que pone el servidor: escribe otro nombre.`);
   }
   const otro = clientes.get(clave(nombre));
   if (otro) { // se le dice el nombre tal como lo ven todos (quizá con otras mayúsculas)
-    cliente.enviar(`«${otro.nombre}» ya está en el chat: escribe otro nombre.`);
-    return false;
+    return cliente.enviar(`«${otro.nombre}» ya está en el chat: escribe otro nombre.`);
   }
-  cliente.nombre = nombre || `Cliente ${numero}`;
+  cliente.nombre = nombre || `Cliente ${cliente.numero}`;
   clientes.set(clave(cliente.nombre), cliente);
 
-  const { hostname, port } = cliente.conexion.remoteAddr;
-  console.log(
-    `${cliente.nombre} (${hostname}:${port}) entra en el chat (${clientes.size} dentro)`,
-  );
+  const donde = direccion(cliente.conexion.remoteAddr);
+  console.log(`${cliente.nombre} (${donde}) entra en el chat (${clientes.size} dentro)`);
+  if (cortado) {
+    cliente.enviar(`Tu nombre pasa de ${LARGO_NOMBRE} letras: te quedas con «${nombre}».`);
+  }
   const dentro = [...clientes.values()].map((otro) => otro.nombre).join(", ");
   cliente.enviar(`Hola, ${cliente.nombre}. En el chat: ${dentro}. Para salir, «cerrar».`);
   difundir(`${cliente.nombre} entra en el chat.`, cliente);
-  return true;
 }
+
+const grafemas = new Intl.Segmenter("es", { granularity: "grapheme" });
 
 /**
  * El nombre tal como se verá, a partir de la línea que escribió el cliente:
  * - la misma «é» tanto si llega de una vez como si llega como «e» + tilde (NFC);
- * - sin lo que no se ve (caracteres de control y de formato como \u200b o \u202e, y los que
- *   Unicode marca para no dibujar, como \ufe0f o \u3164), salvo el \u200d que une emoji
- *   (👩‍👧); los tabuladores y los espacios seguidos, un espacio;
- * - y 20 caracteres como mucho, enteros: un emoji no se parte por la mitad.
+ * - sin lo que no se ve (control y formato, como \u200b o \u202e, y lo que Unicode marca para
+ *   no dibujar, como \ufe0f o \u3164), salvo el \u200d que une emoji (👩‍👧); los espacios
+ *   seguidos (también tabuladores y \u2800, el braille en blanco), uno;
+ * - y 20 letras como mucho, contadas como se ven (Intl.Segmenter): un emoji no se parte.
  * Si no queda nada que se vea (letras, cifras, signos), es "": el servidor pone «Cliente N».
  */
-function limpiarNombre(linea: string): string {
+function limpiarNombre(linea: string): { nombre: string; cortado: boolean } {
   const limpio = linea.normalize("NFC")
-    // Control, formato e invisibles, fuera (\t y los saltos son espacios; \u200d une emoji).
     .replace(/(?![\t-\r\u200d])[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, "")
-    .replace(/\s+/g, " ")
+    .replace(/[\s\u2800]+/g, " ")
     .trim();
-  const nombre = [...limpio].slice(0, 20).join("").trim(); // [...texto]: caracteres enteros
-  return /[\p{L}\p{N}\p{P}\p{S}]/u.test(nombre) ? nombre : "";
+  const letras = [...grafemas.segment(limpio)].map(({ segment }) => segment);
+  const nombre = letras.slice(0, LARGO_NOMBRE).join("").trim();
+  const seVe = /[\p{L}\p{N}\p{P}\p{S}]/u.test(nombre);
+  return { nombre: seVe ? nombre : "", cortado: seVe && letras.length > LARGO_NOMBRE };
 }
+
+/** Letras cirílicas y griegas que se ven igual que una latina, y esa latina. */
+const PARECIDAS = new Map(
+  [..."АВЕКМНОРСТХУІЈЅаеорсхуіјѕԁһԛԝӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχ"]
+    .map((letra, i) => [letra, "ABEKMHOPCTXYIJSaeopcxyijsdhqwlABEZHIKMNOPTYXaikvopux"[i]]),
+);
 
 /**
- * Dos nombres son el mismo si solo cambian en mayúsculas y minúsculas, en un \u200d o en la
- * forma de escribir la misma letra o cifra (NFKC: «３» de ancho completo es «3»).
+ * Dos nombres son el mismo si se ven igual: si solo cambian en mayúsculas y minúsculas, en un
+ * \u200d, en la forma de escribir la misma letra o cifra (NFKC: «３» de ancho completo es «3»)
+ * o en una letra de otro alfabeto que se ve igual («Аna» con la А cirílica es «Ana»).
  */
 function clave(nombre: string): string {
-  return nombre.normalize("NFKC").replaceAll("\u200d", "").toLowerCase();
+  return nombre.normalize("NFKC").replaceAll("\u200d", "")
+    .replace(/[\p{Script=Cyrillic}\p{Script=Greek}]/gu, (letra) => PARECIDAS.get(letra) ?? letra)
+    .toLowerCase();
 }
 
-/** Sale del chat (una sola vez): se avisa a los demás y se cierra su conexión. */
+/** Sale del chat (una sola vez): se avisa a los demás y se le despide (o se le corta). */
 function salir(cliente: Cliente, motivo = "") {
-  if (cerrando) return; // el chat se cierra: cerrarTodo() despide a todos
-  if (clientes.get(clave(cliente.nombre)) !== cliente) return cliente.cortar(); // no estaba
-  clientes.delete(clave(cliente.nombre));
-  const porque = motivo ? `: ${motivo}` : "";
-  console.log(`${cliente.nombre} sale del chat${porque} (quedan ${clientes.size})`);
-  difundir(`${cliente.nombre} sale del chat${porque}.`, cliente);
+  if (!cerrando && clientes.get(clave(cliente.nombre)) === cliente) {
+    clientes.delete(clave(cliente.nombre));
+    const porque = motivo ? `: ${motivo}` : "";
+    console.log(`${cliente.nombre} sale del chat${porque} (quedan ${clientes.size})`);
+    difundir(`${cliente.nombre} sale del chat${porque}.`, cliente);
+  }
   if (motivo) cliente.cortar();
-  else cliente.despedir();
+  else if (!cerrando) cliente.despedir(); // al cerrar el chat, cerrarTodo() despide a todos
 }
 
-/** Envía una línea a todos menos a `quien` (sin esperar a ninguno). */
-function difundir(linea: string, quien: Cliente) {
+/** Envía una línea a todos menos a `quien`; lo que devuelve se cumple cuando hay sitio en sus colas. */
+function difundir(linea: string, quien: Cliente): Promise<unknown> {
+  const esperas: Promise<void>[] = [];
   for (const cliente of clientes.values()) {
-    if (cliente !== quien) cliente.enviar(linea);
+    if (cliente === quien) continue;
+    cliente.enviar(linea);
+    if (cliente.lleno()) esperas.push(cliente.sitio);
   }
+  return Promise.all(esperas);
 }
 
 /** Ctrl+C (SIGINT) o SIGTERM: avisamos a todos, cerramos cada conexión y terminamos. */
-async function cerrarTodo() {
+async function cerrarTodo(server: Deno.TcpListener) {
   if (cerrando) return; // Ctrl+C otra vez: ya estamos en ello
   cerrando = true;
   server.close();
   if (Deno.stdout.isTerminal()) console.log(); // la terminal ya escribió ^C: pasamos de línea
   const n = clientes.size;
   console.log(`Cerrando el chat con ${n} ${n === 1 ? "cliente" : "clientes"} dentro.`);
-  // Cada uno (dentro o eligiendo nombre) recibe lo que tenía pendiente y el aviso, con un
-  // segundo como mucho.
+  // Cada uno (dentro o eligiendo nombre) recibe lo que tenía en su cola y el aviso; a quien no
+  // lee, o no cierra su lado, se le corta (ver Cliente). Y nunca esperamos más de 3 s.
   const despedidas = [...conectados].map((cliente) => cliente.despedir("El chat se cierra."));
-  await Promise.race([Promise.all(despedidas), new Promise((fin) => setTimeout(fin, 1000))]);
+  await Promise.race([Promise.all(despedidas), esperar(PACIENCIA + 1000)]);
   console.log("Taluego, clientes!");
   Deno.exit(0);
 }
 
-/** Un cliente conectado: su nombre, su conexión, y cómo enviarle, despedirlo o cortarlo. */
-interface Cliente {
-  nombre: string;
-  conexion: Deno.TcpConn;
-  enviar(linea: string): void;
-  despedir(aviso?: string): Promise<void>;
-  cortar(): void;
+/**
+ * Un cliente conectado: su nombre, su conexión y su cola de escritura. `enviar` pone la línea
+ * en la cola y vuelve al momento; `#vaciar` la escribe cuando el cliente puede recibirla, por
+ * lotes (muchas líneas cortas, una sola escritura). Si la cola pasa de COLA_MAXIMA y en
+ * PACIENCIA ms el cliente no lee nada, es que no lee: sale del chat. `despedir` envía lo que
+ * queda y el aviso, cierra el lado de escritura (el cliente ve el final) y, cuando el cliente
+ * cierra el suyo (o pasado un segundo), la conexión.
+ */
+class Cliente {
+  nombre = "";
+  /** Ya no se le envía nada más: se está despidiendo (o se le ha cortado). */
+  despedido = false;
+  /** Se cumple cuando vuelve a haber sitio en su cola (o se va). */
+  sitio: Promise<void>;
+  #haySitio!: () => void;
+  #cola: string[] = [];
+  #enCola = 0; // caracteres en la cola, aún sin escribir
+  #escribiendo = false;
+  #finDeLectura = false; // el cliente ya cerró su lado (o se cortó)
+  #finDeEscritura = false; // ya cerramos el nuestro
+  #reloj?: ReturnType<typeof setTimeout>; // PACIENCIA, mientras no lee; un segundo, al final
+  #cerrada = Promise.withResolvers<void>();
+
+  constructor(readonly conexion: Deno.TcpConn, readonly numero: number) {
+    this.sitio = new Promise((cumplir) => this.#haySitio = cumplir);
+  }
+
+  lleno(): boolean {
+    return this.#enCola > COLA_MAXIMA;
+  }
+
+  enviar(linea: string) {
+    if (this.despedido) return;
+    this.#cola.push(linea + "\n");
+    this.#enCola += linea.length + 1;
+    if (this.lleno() && this.#reloj === undefined) this.#vigilar();
+    this.#vaciar();
+  }
+
+  /** Se despide: le llega lo que quedaba en su cola y el aviso, y se cierra. */
+  despedir(aviso = `Taluego, ${this.nombre || "cliente"}!`): Promise<void> {
+    if (!this.despedido) {
+      this.enviar(aviso);
+      this.despedido = true;
+      this.#haySitio(); // nadie espera ya por su cola
+      this.#vigilar();
+      this.#vaciar();
+    }
+    return this.#cerrada.promise;
+  }
+
+  /** El cliente ha cerrado su lado (o se ha cortado): si ya nos despedimos, se cierra. */
+  finDeLectura() {
+    this.#finDeLectura = true;
+    if (this.#finDeEscritura) this.cortar();
+  }
+
+  cortar() {
+    this.despedido = true;
+    this.#haySitio();
+    clearTimeout(this.#reloj);
+    conectados.delete(this);
+    try {
+      this.conexion.close();
+    } catch {
+      // ya estaba cerrada
+    }
+    this.#cerrada.resolve();
+  }
+
+  /** Escribe la cola por lotes de hasta 16 KiB; despedido, al acabar, cierra su lado. */
+  async #vaciar() {
+    if (this.#escribiendo) return;
+    this.#escribiendo = true;
+    try {
+      while (this.#cola.length > 0) {
+        let [cuantas, largo] = [0, 0];
+        while (cuantas < this.#cola.length && largo < 16 * 1024) {
+          largo += this.#cola[cuantas++].length;
+        }
+        await sendall(this.conexion, this.#cola.splice(0, cuantas).join(""));
+        this.#enCola -= largo;
+        this.#vigilar(); // ha leído: la cuenta vuelve a empezar
+      }
+      if (this.despedido && !this.#finDeEscritura) {
+        this.#finDeEscritura = true;
+        await this.conexion.closeWrite();
+        if (this.#finDeLectura) this.cortar();
+        else this.#reloj = setTimeout(() => this.cortar(), 1000); // si no cierra su lado
+      }
+    } catch {
+      this.cortar(); // se cortó: quien lee su conexión lo verá y saldrá del chat
+    }
+    this.#escribiendo = false;
+  }
+
+  /** Con la cola llena (o despidiéndose con algo pendiente), PACIENCIA ms sin leer: fuera. */
+  #vigilar() {
+    clearTimeout(this.#reloj);
+    this.#reloj = undefined;
+    if (!this.lleno() && !this.despedido) {
+      this.#haySitio();
+      this.sitio = new Promise((cumplir) => this.#haySitio = cumplir);
+    } else if (this.#enCola > 0) {
+      this.#reloj = setTimeout(() => {
+        if (this.despedido) this.cortar();
+        else salir(this, "no lee lo que le llega");
+      }, PACIENCIA);
+    }
+  }
 }
 
-/**
- * `enviar` pone la línea en la cola de escritura del cliente y vuelve al momento: el writer
- * de la conexión la escribe cuando el cliente puede recibirla. Si la cola pasa de 1 MiB es
- * que no lee: sale del chat, y así nunca frena a los demás ni llena la memoria.
- */
-function nuevoCliente(conexion: Deno.TcpConn): Cliente {
-  const escritor = conexion.writable.getWriter();
-  let enCola = 0; // bytes entregados al writer que aún no han salido
-  let cerrado = false;
-  let despedida: Promise<void> | undefined; // la primera despedida; las demás esperan a esa
-  const cliente: Cliente = {
-    nombre: "",
-    conexion,
-    enviar(linea) {
-      if (cerrado) return;
-      const bytes = new TextEncoder().encode(linea + "\n");
-      if (enCola + bytes.length > 1024 * 1024) {
-        cerrado = true;
-        return salir(cliente, "no lee lo que le llega");
-      }
-      enCola += bytes.length;
-      escritor.write(bytes).then(() => enCola -= bytes.length, () => {});
-    },
-    /** Se despide, le llega lo que quedaba en su cola y se cierra (un segundo como mucho). */
-    despedir(aviso = `Taluego, ${cliente.nombre || "cliente"}!`) {
-      despedida ??= (async () => {
-        cliente.enviar(aviso);
-        cerrado = true;
-        const limite = setTimeout(cliente.cortar, 1000);
-        await escritor.close().catch(() => {});
-        clearTimeout(limite);
-        cliente.cortar();
-      })();
-      return despedida;
-    },
-    cortar() {
-      cerrado = true;
-      conectados.delete(cliente);
-      try {
-        conexion.close();
-      } catch {
-        // ya estaba cerrada
-      }
-    },
-  };
-  return cliente;
-}
+const esperar = (ms: number) => new Promise((seguir) => setTimeout(seguir, ms));
 
 // --- Lo de siempre, explicado en español: leer líneas, escapar, opciones, permiso, errores ---
 
@@ -257,18 +300,43 @@ function nuevoCliente(conexion: Deno.TcpConn): Cliente {
  * cuando el servidor se cierra.
  */
 async function aceptar(server: Deno.TcpListener): Promise<Deno.TcpConn | null> {
-  while (true) {
+  for (let pausa = 100;; pausa = Math.min(2 * pausa, 1000)) {
     try {
       return await server.accept();
     } catch (error) {
       if (error instanceof Deno.errors.BadResource) return null; // lo cerró Ctrl+C
       if (seFue(error)) continue;
-      // Otro fallo, como demasiados ficheros abiertos: lo decimos y esperamos a que se libere
-      // alguno (si no, daríamos vueltas sin parar).
-      console.error(`No se pudo aceptar un cliente: ${(error as Error).message}`);
-      await new Promise((seguir) => setTimeout(seguir, 100));
+      // Otro fallo, como demasiados ficheros abiertos: lo decimos (una vez por minuto, no en
+      // cada intento) y esperamos, cada vez un poco más, a que se libere alguno.
+      if (Date.now() - avisado > 60_000) console.error(noSePudoAceptar(error as Error));
+      avisado = Date.now();
+      await esperar(pausa);
     }
   }
+}
+let avisado = 0; // cuándo se dijo por última vez que no se podía aceptar
+
+function noSePudoAceptar(error: Error & { code?: string }): string {
+  if (error.code === "EMFILE" || error.code === "ENFILE") {
+    return "No caben más clientes: el sistema no deja a este programa abrir más conexiones " +
+      "(demasiados ficheros abiertos). Los que llegan esperan a que salga alguien. Para " +
+      "admitir más, cierra el servidor y arráncalo de nuevo tras `ulimit -n 4096` en la " +
+      "misma terminal.";
+  }
+  return `No se pudo aceptar un cliente: ${error.message}`;
+}
+
+/** Envía el texto entero: una escritura puede enviar solo una parte (sendall() de Python). */
+async function sendall(conexion: Deno.Conn, texto: string) {
+  const bytes = new TextEncoder().encode(texto);
+  for (let enviados = 0; enviados < bytes.length;) {
+    enviados += await conexion.write(bytes.subarray(enviados));
+  }
+}
+
+/** host:puerto, con una dirección IPv6 entre corchetes ([::1]:9999), como en una URL. */
+function direccion({ hostname, port }: Deno.NetAddr): string {
+  return hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
 }
 
 /** ¿Es el error de un cliente que se fue (reset) antes de que lo aceptáramos? */
@@ -423,4 +491,22 @@ function ruta(fichero: string): string {
   const actual = `${Deno.cwd()}${separador}`;
   const script = (carpeta.startsWith(actual) ? carpeta.slice(actual.length) : carpeta) + fichero;
   return /^[\w\-.\/\\\u00C0-\u024F]+$/.test(script) ? script : `"${script}"`;
+}
+
+// (Al final, de momento: usa la clase Cliente, que ha de estar definida antes.)
+if (import.meta.main) {
+  const { host, port } = leerOpciones();
+  const server = escuchar(host, port);
+  console.log(`Servidor de chat escuchando en ${direccion(server.addr)}`);
+
+  const cerrar = () => cerrarTodo(server);
+  Deno.addSignalListener("SIGINT", cerrar);
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", cerrar); // Windows: Ctrl+C
+
+  let numero = 0;
+  while (true) {
+    const serverConnection = await aceptar(server);
+    if (serverConnection === null) break; // el servidor se ha cerrado (Ctrl+C)
+    atenderCliente(new Cliente(serverConnection, ++numero)); // sin await: seguimos aceptando
+  }
 }

@@ -10,7 +10,7 @@ const CLIENTE = ["run", "--allow-net", "sockets/cliente_chat.ts"];
 
 /**
  * La regla de lo que muestra el cliente: la pregunta del nombre, otra petición de nombre por
- * cada nombre que no valía, el saludo con quién está, lo que dicen y hacen los demás (sin
+ * cada nombre que no valía, si se acortó el nombre, el aviso; el saludo con quién está, lo que dicen y hacen los demás (sin
  * caracteres de control) y, al final, la despedida del servidor o el aviso de que cerró.
  */
 export function comprobarClienteChat(lineas: string[]): void {
@@ -19,6 +19,7 @@ export function comprobarClienteChat(lineas: string[]): void {
   const otroNombre =
     /^«.+» (ya está en el chat|es un nombre que pone el servidor): escribe otro nombre\.$/;
   while (otroNombre.test(lineas[i] ?? "")) i++;
+  if (/^Tu nombre pasa de 20 letras: te quedas con «.+»\.$/.test(lineas[i] ?? "")) i++;
   const [, nombre] = lineas[i]?.match(/^Hola, (.+)\. En el chat: .+\. Para salir, «cerrar»\.$/) ??
     [];
   assert.ok(nombre, `el saludo: ${lineas[i]}`);
