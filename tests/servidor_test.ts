@@ -10,7 +10,7 @@ import {
   recibirHastaElFinal,
 } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
-import { resetear } from "./sockets_ayuda.ts";
+import { resetear, SOLO_ESTE_EQUIPO } from "./sockets_ayuda.ts";
 import { CTRL_C, ENTER, hayTerminal, Terminal } from "./terminal.ts";
 import { analizarOpciones } from "../sockets/red.ts";
 import { OPCIONES } from "../sockets/servidor.ts";
@@ -22,10 +22,6 @@ import { OPCIONES } from "../sockets/servidor.ts";
 const enWindows = Deno.build.os === "windows";
 
 const SERVIDOR = ["run", "--allow-net", "sockets/servidor.ts"];
-
-/** Lo que dice en stderr un servidor en 127.0.0.1, como los de los tests: nada más. */
-export const SOLO_ESTE_EQUIPO = "Solo este equipo puede conectarse (escucha en 127.0.0.1). " +
-  "Para que se conecte la clase, arráncalo con --host 0.0.0.0.\n";
 
 /**
  * La regla del servidor: primero dónde escucha; después, una línea por mensaje

@@ -2,6 +2,10 @@
 
 import net from "node:net";
 
+/** Lo que dice en stderr un servidor en 127.0.0.1, como los de los tests: nada más. */
+export const SOLO_ESTE_EQUIPO = "Solo este equipo puede conectarse (escucha en 127.0.0.1). " +
+  "Para que se conecte la clase, arráncalo con --host 0.0.0.0.\n";
+
 /**
  * Conecta y corta de golpe con un reset (SO_LINGER 0), como hace un escáner de puertos.
  * Termina cuando la conexión ya está cortada.
