@@ -470,7 +470,7 @@ export async function conectar(host: string, port: number, servidor: string) {
 }
 
 /** Un --host con el puerto (10.0.0.1:9999) o una dirección web: cómo se escribe. */
-function comprobarHost(host: string, port: number) {
+export function comprobarHost(host: string, port: number) {
   const web = host.match(/^\w+:\/\/\[?([^\/\]]*?)\]?(?::(\d+))?(?:\/.*)?$/);
   const conPuerto = host.match(/^(?:([^:\[\]]+)|\[(.*)\]):(\d+)$/);
   if (web) {
@@ -490,10 +490,15 @@ function comprobarHost(host: string, port: number) {
 }
 
 /** Por qué no se pudo conectar, en una frase con lo que hay que hacer. */
-function porQueNoConecta(error: unknown, host: string, port: number, servidor: string): string {
+export function porQueNoConecta(
+  error: unknown,
+  host: string,
+  port: number,
+  servidor: string,
+): string {
   const texto = String(error);
   const donde = direccion(host, port);
-  if (/lookup|Name or service|No address|nodename/i.test(texto)) {
+  if (/lookup|Name or service|No address|nodename|ENOTFOUND|getaddrinfo/i.test(texto)) {
     return `No se encuentra el equipo «${host}»: ese nombre no existe. Revisa --host (o escribe ` +
       "su dirección, la que dice el servidor al arrancar).";
   }
