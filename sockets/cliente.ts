@@ -24,23 +24,7 @@
  * @cambia Nada, con el servidor del capítulo en marcha; sin él, un aviso en vez de la conversación.
  */
 
-import {
-  avisar,
-  comprobarPermiso,
-  conectar,
-  entero,
-  input,
-  leerOpciones,
-  print,
-  terminar,
-  texto,
-  visible,
-} from "./red.ts";
-
-export const OPCIONES = {
-  host: texto("localhost", [], "equipo del servidor, nombre o dirección"),
-  port: entero(9999, 1, 65535, "puerto del servidor"),
-};
+import { avisar, conectar, input, opcionesDelCliente, print, terminar, visible } from "./red.ts";
 
 const encoder = new TextEncoder();
 let enVuelo = false; // un mensaje enviado espera su eco (o ya se envió «cerrar»)
@@ -49,8 +33,7 @@ let adelantada: Promise<number | null> | undefined; // la lectura de vigilar(), 
 const primerByte = new Uint8Array(1); // el byte que lee vigilar()
 
 if (import.meta.main) {
-  const { host, port } = leerOpciones(OPCIONES);
-  comprobarPermiso("conectar con", host, port);
+  const { host, port } = opcionesDelCliente("conectar con");
 
   const client = await conectar(host, port, "servidor.ts");
   const writer = client.writable.getWriter(); // send(): write() envía todos los bytes

@@ -26,33 +26,15 @@
 
 import dgram from "node:dgram";
 import { lookup } from "node:dns/promises";
-import {
-  comprobarHost,
-  comprobarPermiso,
-  direccion,
-  entero,
-  esEsteEquipo,
-  input,
-  leerOpciones,
-  porQueNoConecta,
-  print,
-  terminar,
-  texto,
-  visible,
-} from "./red.ts";
-
-export const OPCIONES = {
-  host: texto("localhost", [], "equipo del servidor, nombre o dirección"),
-  port: entero(9999, 1, 65535, "puerto del servidor"),
-};
+import { comprobarHost, direccion, esEsteEquipo, input, opcionesDelCliente } from "./red.ts";
+import { porQueNoConecta, print, terminar, visible } from "./red.ts";
 
 const encoder = new TextEncoder();
 const llegados: string[] = []; // lo que devuelve el servidor, en orden de llegada
 let despertar = () => {}; // avisa a recvfrom() de que ha llegado algo
 
 if (import.meta.main) {
-  const { host, port } = leerOpciones(OPCIONES);
-  comprobarPermiso("enviar a", host, port);
+  const { host, port } = opcionesDelCliente("enviar a");
   comprobarHost(host, port);
   const { address, family } = await lookup(host === "localhost" ? "127.0.0.1" : host)
     .catch((error) => terminar(porQueNoConecta(error, host, port, "servidor_udp.ts")));

@@ -274,6 +274,35 @@ export function leerOpciones<O extends Record<string, Opcion>>(
   return lectura.valores;
 }
 
+/** Las opciones de los servidores: dónde escuchar. */
+export const OPCIONES_DEL_SERVIDOR = {
+  host: texto("0.0.0.0", [], "dirección en la que escuchar"),
+  port: entero(9999, 0, 65535, "puerto"),
+};
+
+/** Las opciones de los clientes: dónde está el servidor. */
+export const OPCIONES_DEL_CLIENTE = {
+  host: texto("localhost", [], "equipo del servidor, nombre o dirección"),
+  port: entero(9999, 1, 65535, "puerto del servidor"),
+};
+
+/**
+ * --host y --port de un servidor, y el permiso para escuchar allí. Los servidores piden
+ * también --allow-sys=networkInterfaces: para decir su dirección a la clase.
+ */
+export function opcionesDelServidor(): { host: string; port: number } {
+  const opciones = leerOpciones(OPCIONES_DEL_SERVIDOR, "--allow-net --allow-sys=networkInterfaces");
+  comprobarPermiso("escuchar en", opciones.host, opciones.port);
+  return opciones;
+}
+
+/** --host y --port de un cliente, y el permiso para `que` ("conectar con", "enviar a"). */
+export function opcionesDelCliente(que: string): { host: string; port: number } {
+  const opciones = leerOpciones(OPCIONES_DEL_CLIENTE);
+  comprobarPermiso(que, opciones.host, opciones.port);
+  return opciones;
+}
+
 /** Un error de uso: la frase, el uso y código 2. */
 function errorDeUso(frase: string, uso = usoDelScript): never {
   avisar(`${frase}\nUso: ${uso}`);

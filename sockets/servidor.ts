@@ -20,30 +20,11 @@
  * @cambia La dirección del cliente, si se conecta desde otro equipo o por IPv6 (::1).
  */
 
-import {
-  aceptar,
-  alPulsarCtrlC,
-  comprobarPermiso,
-  decirComoConectarse,
-  direccion,
-  entero,
-  escuchar,
-  leerOpciones,
-  print,
-  sendall,
-  sinSaltoFinal,
-  texto,
-  visible,
-} from "./red.ts";
-
-export const OPCIONES = {
-  host: texto("0.0.0.0", [], "dirección en la que escuchar"),
-  port: entero(9999, 0, 65535, "puerto"),
-};
+import { aceptar, alPulsarCtrlC, decirComoConectarse, direccion, escuchar } from "./red.ts";
+import { opcionesDelServidor, print, sendall, sinSaltoFinal, visible } from "./red.ts";
 
 if (import.meta.main) {
-  const { host, port } = leerOpciones(OPCIONES, "--allow-net --allow-sys=networkInterfaces");
-  comprobarPermiso("escuchar en", host, port);
+  const { host, port } = opcionesDelServidor();
 
   const server = escuchar(host, port);
   alPulsarCtrlC(() => {

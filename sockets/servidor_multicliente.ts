@@ -23,26 +23,8 @@
  * @cambia El puerto de cada cliente, que elige el sistema; con varios clientes, el orden de sus líneas.
  */
 
-import {
-  aceptar,
-  alPulsarCtrlC,
-  comprobarPermiso,
-  decirComoConectarse,
-  direccion,
-  entero,
-  escuchar,
-  leerOpciones,
-  print,
-  sendall,
-  sinSaltoFinal,
-  texto,
-  visible,
-} from "./red.ts";
-
-export const OPCIONES = {
-  host: texto("0.0.0.0", [], "dirección en la que escuchar"),
-  port: entero(9999, 0, 65535, "puerto"),
-};
+import { alPulsarCtrlC, decirComoConectarse, escuchar, opcionesDelServidor } from "./red.ts";
+import { aceptar, direccion, print, sendall, sinSaltoFinal, visible } from "./red.ts";
 
 /** Las conexiones abiertas, y cuándo llegó el último mensaje (para cerrar sin perder nada). */
 const abiertas = new Set<Deno.TcpConn>();
@@ -54,8 +36,7 @@ const SILENCIO_MS = 300;
 const ESPERA_MS = 1000;
 
 if (import.meta.main) {
-  const { host, port } = leerOpciones(OPCIONES, "--allow-net --allow-sys=networkInterfaces");
-  comprobarPermiso("escuchar en", host, port);
+  const { host, port } = opcionesDelServidor();
 
   const server = escuchar(host, port);
   alPulsarCtrlC(() => cerrarSinPerderNada(server));

@@ -26,28 +26,11 @@
 
 import dgram from "node:dgram";
 import { on } from "node:events";
-import {
-  alPulsarCtrlC,
-  comprobarPermiso,
-  decirComoConectarse,
-  direccion,
-  entero,
-  leerOpciones,
-  noSePuedeEscuchar,
-  print,
-  sinSaltoFinal,
-  texto,
-  visible,
-} from "./red.ts";
-
-export const OPCIONES = {
-  host: texto("0.0.0.0", [], "dirección en la que escuchar"),
-  port: entero(9999, 0, 65535, "puerto"),
-};
+import { alPulsarCtrlC, decirComoConectarse, direccion, noSePuedeEscuchar } from "./red.ts";
+import { opcionesDelServidor, print, sinSaltoFinal, visible } from "./red.ts";
 
 if (import.meta.main) {
-  const { host, port } = leerOpciones(OPCIONES, "--allow-net --allow-sys=networkInterfaces");
-  comprobarPermiso("escuchar en", host, port);
+  const { host, port } = opcionesDelServidor();
 
   const server = dgram.createSocket(host.includes(":") ? "udp6" : "udp4");
   await bind(server, host, port);

@@ -5,7 +5,7 @@ import { leerCabecera } from "./cabeceras.ts";
 import { ServidorEco } from "./sockets_ayuda.ts";
 import { CTRL_C, CTRL_D, ENTER, hayTerminal, Terminal } from "./terminal.ts";
 import { analizarOpciones } from "../sockets/red.ts";
-import { OPCIONES } from "../sockets/cliente.ts";
+import { OPCIONES_DEL_CLIENTE as OPCIONES } from "../sockets/red.ts";
 
 const CLIENTE = ["run", "--allow-net", "sockets/cliente.ts"];
 

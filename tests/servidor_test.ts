@@ -13,7 +13,7 @@ import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 import { resetear, SOLO_ESTE_EQUIPO } from "./sockets_ayuda.ts";
 import { CTRL_C, ENTER, hayTerminal, Terminal } from "./terminal.ts";
 import { analizarOpciones } from "../sockets/red.ts";
-import { OPCIONES } from "../sockets/servidor.ts";
+import { OPCIONES_DEL_SERVIDOR as OPCIONES } from "../sockets/red.ts";
 
 /**
  * En Windows, `kill()` termina un proceso en seco (no hay SIGTERM, SIGINT ni SIGSTOP que
