@@ -325,6 +325,15 @@ test("clase: cada dirección equivocada, su propia frase (y nunca «arranca el s
   assert.equal(frases.size, DIRECCIONES_EQUIVOCADAS.length, [...frases].join("\n"));
 });
 
+test("clase: Ctrl+C mientras cliente.ts espera a un equipo que no contesta lo termina ya, sin traza", async () => {
+  const clase = await red();
+  const cortafuegos = DIRECCIONES_EQUIVOCADAS.find((d) => d.host === CORTAFUEGOS)!;
+  const intento = await probarDireccion(clase, "sockets/cliente.ts", cortafuegos, 1_000);
+  assert.ok(intento.ctrlC && !intento.matado, `${intento.stderr}`);
+  assert.equal(intento.code, 130);
+  assert.ok(!tieneTraza(intento.stderr), intento.stderr);
+});
+
 test("clase: un alumno dice «cerrar» en cliente_udp.ts y servidor_udp.ts sigue sirviendo al siguiente", async () => {
   const clase = await red();
   const servidor = await servidorDelProfesor(clase, "sockets/servidor_udp.ts");
