@@ -66,7 +66,10 @@ if (import.meta.main) {
       print(
         `El servidor no ha respondido en un segundo. ¿Está en marcha en ${
           direccion(host, port)
-        }? (Con UDP nadie avisa: el datagrama pudo perderse o no haber nadie escuchando.)`,
+        }? (Con UDP nadie avisa: el datagrama pudo perderse o no haber nadie escuchando.)` +
+          (family === 6
+            ? " Un servidor en 0.0.0.0 no escucha por IPv6: prueba --host 127.0.0.1."
+            : ""),
       );
     } else {
       print(`El servidor responde: ${data}`);
