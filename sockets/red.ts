@@ -415,19 +415,31 @@ export function decirComoConectarse(host: string, port: number, cliente: string)
  * cuando el servidor se cierra.
  */
 export async function aceptar(server: Deno.TcpListener): Promise<Deno.TcpConn | null> {
-  while (true) {
+  for (let pausa = 100;; pausa = Math.min(pausa * 2, 2000)) {
     try {
       return await server.accept();
     } catch (error) {
       if (error instanceof Deno.errors.BadResource) return null; // lo cerró Ctrl+C
       if (seFue(error)) continue;
-      // Otro fallo, como demasiados ficheros abiertos: lo decimos y esperamos a que se libere
-      // alguno (si no, daríamos vueltas sin parar).
-      avisar(`No se pudo aceptar un cliente: ${(error as Error).message}`);
-      await new Promise((seguir) => setTimeout(seguir, 100));
+      // Otro fallo, casi siempre demasiados ficheros abiertos (cada conexión es uno): lo
+      // decimos (una vez cada medio minuto, no en cada intento) y esperamos cada vez más a que
+      // se libere alguno, sin dar vueltas.
+      const sinFicheros = /os error 24|Too many open files/i.test(String(error));
+      if (!sinFicheros || performance.now() - avisoSinFicheros > 30_000) {
+        avisar(
+          sinFicheros
+            ? "Demasiadas conexiones abiertas: el sistema no deja abrir más ficheros a este " +
+              "programa. Los nuevos clientes esperan a que se vaya alguno; para admitir más, " +
+              "sube el límite antes de arrancar el servidor (en Linux y macOS, ulimit -n 4096)."
+            : `No se pudo aceptar un cliente: ${(error as Error).message}`,
+        );
+      }
+      if (sinFicheros) avisoSinFicheros = performance.now();
+      await new Promise((seguir) => setTimeout(seguir, pausa));
     }
   }
 }
+let avisoSinFicheros = -Infinity; // cuándo se dijo por última vez que no quedan ficheros
 
 /** ¿Es el error de un cliente que se fue (reset) antes de que lo aceptáramos? */
 export function seFue(error: unknown): boolean {

@@ -3,9 +3,11 @@ import {
   arrancarServidor,
   bytesDe,
   ejecutar,
+  EnMarcha,
   enviar,
   lineasDe,
   ordenServidor,
+  puertoDe,
   recibir,
 } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
@@ -265,5 +267,46 @@ Deno.test({
     assert.deepEqual(lineasDe(terminal.salida.replaceAll("\r\n", "\n")), [
       `No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net --allow-sys=networkInterfaces ${SCRIPT}`,
     ]);
+  },
+});
+
+Deno.test({
+  name:
+    "multicliente: sin ficheros libres (ulimit -n 64), una frase en español una vez, y atiende al que llega cuando se libera",
+  ignore: enWindows,
+  async fn() {
+    const orden = ordenServidor(SCRIPT).map((a) => `'${a}'`).join(" ");
+    const servidor = new EnMarcha(
+      ["-c", `ulimit -n 64 && exec '${Deno.execPath()}' ${orden}`],
+      "null",
+      {
+        programa: "bash",
+        limiteMs: 60_000,
+      },
+    );
+    const port = puertoDe(await servidor.linea());
+    assert.ok(port, "no arrancó");
+    const conexiones: Deno.TcpConn[] = [];
+    try {
+      // 80 clientes: el sistema los conecta todos (la cola de listen), pero el servidor no
+      // tiene ficheros para aceptarlos a todos.
+      for (let i = 0; i < 80; i++) {
+        conexiones.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+      }
+      await idaYVuelta(conexiones[0], "hola");
+      for (const conexion of conexiones.splice(0, 50)) conexion.close();
+      // Se liberan ficheros: el que llega ahora tiene su eco (tras los que esperaban).
+      const ultimo = await Deno.connect({ hostname: "127.0.0.1", port });
+      conexiones.push(ultimo);
+      await idaYVuelta(ultimo, "ya hay sitio");
+    } finally {
+      for (const conexion of conexiones) conexion.close();
+    }
+    servidor.senal("SIGINT");
+    const { code, stderr } = await servidor.fin();
+    assert.equal(code, 0, stderr);
+    const avisos = lineasDe(stderr).filter((l) => l !== SOLO_ESTE_EQUIPO.trim());
+    assert.equal(avisos.length, 1, stderr);
+    assert.match(avisos[0], /^Demasiadas conexiones abiertas: .*ulimit -n 4096\)\.$/);
   },
 });
