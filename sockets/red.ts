@@ -4,7 +4,10 @@
  *
  * Se lee de arriba abajo, en este orden:
  *   1. print() y visible(): escribir una línea; y lo que llega de otro equipo, a la vista.
- *   2. leerOpciones(): --host y --port, con una frase por cada error; el permiso de red.
+ *      avisar() y terminar(): un aviso, o un fallo en una frase (código 1, sin traza).
+ *   2. Las opciones: leerOpciones() (--host, --port, -h, con una frase por cada error, las
+ *      mismas que en threads/threading.ts); opcionesDelServidor() y opcionesDelCliente(),
+ *      que además comprueban el permiso de red.
  *   3. El servidor: escuchar(), decirComoConectarse() (la orden que teclean los alumnos),
  *      aceptar(), sendall(), sinSaltoFinal(), alPulsarCtrlC().
  *   4. El cliente: conectar() (y por qué no se pudo, en una frase), input(), leerLineas().
