@@ -86,6 +86,19 @@ export function visible(texto: string): string {
 // 2. Opciones de la línea de órdenes (las mismas, frase a frase, que en threads/threading.ts)
 // =======================================================================================
 
+/** Los permisos con que se ejecuta el script, para las órdenes que sugerimos. */
+let permisos = "--allow-net";
+
+/** `sockets/servidor.ts`: este programa, tal como se escribe en una orden desde aquí. */
+export function scriptDeLaOrden(): string {
+  return ruta(decodeURIComponent(new URL(Deno.mainModule).pathname.split("/").at(-1)!));
+}
+
+// ---------------------------------------------------------------------------------------
+// Opciones de la línea de órdenes. Este bloque es el mismo, letra a letra, en
+// sockets/red.ts: usa `permisos` y `scriptDeLaOrden()`, que cada módulo define arriba.
+// ---------------------------------------------------------------------------------------
+
 /** Una opción numérica entera: su valor por defecto, su rango y qué es. */
 export interface Entero {
   defecto: number;
@@ -135,6 +148,27 @@ export type Lectura<O> =
   | { error: string; uso: string }
   | { ayuda: string };
 
+/** Las frases de los errores de uso: una por tipo de error, las mismas en todo el proyecto. */
+export const frases = {
+  noEsEntero: (nombre: string, leido: string) =>
+    `--${nombre} debe ser un número entero (no «${leido}»).`,
+  fueraDeRango: (nombre: string, o: Entero, leido: string) =>
+    `--${nombre} debe estar entre ${o.min} y ${o.max} (no «${leido}»).`,
+  noEsUnValor: (nombre: string, valores: string[], leido: string) =>
+    `--${nombre} debe ser ${unoDe(valores)} (no «${leido}»).`,
+  desconocida: (opcion: string) => `Opción desconocida: ${opcion}.`,
+  faltaElValor: (nombre: string) => `Falta el valor de --${nombre}.`,
+  sinValor: (nombre: string) => `--${nombre} no lleva valor: escribe solo --${nombre}.`,
+  inesperado: (arg: string) => `Argumento inesperado: «${arg}» (las opciones empiezan por --).`,
+};
+
+/** "a o b", "a, b o c". */
+function unoDe(valores: string[]): string {
+  return valores.length < 2
+    ? valores.join("")
+    : `${valores.slice(0, -1).join(", ")} o ${valores[valores.length - 1]}`;
+}
+
 /** Lo que se escribe tras `--nombre` en el uso y en la ayuda: `N`, `a|b`, `X` o nada. */
 function valorDe(o: Opcion): string {
   if ("bandera" in o) return "";
@@ -142,7 +176,7 @@ function valorDe(o: Opcion): string {
   return ` ${o.valores.length ? o.valores.join("|") : "X"}`;
 }
 
-/** La línea de uso: `deno run --allow-net sockets/x.ts [--host X] [--port N]`. */
+/** La línea de uso: `deno run --allow-read threads/x.ts [--veces N]`. */
 function lineaDeUso(opciones: Record<string, Opcion>, orden: string): string {
   const partes = Object.entries(opciones).filter(([, o]) => o.ayuda !== "")
     .map(([nombre, o]) => `[--${nombre}${valorDe(o)}]`);
@@ -151,7 +185,7 @@ function lineaDeUso(opciones: Record<string, Opcion>, orden: string): string {
 
 /**
  * Lee las opciones de `args` sin terminar el programa. `orden` es cómo se ejecuta el script
- * (`deno run --allow-net sockets/servidor.ts`), o una función que la da: solo se llama si
+ * (`deno run --allow-read threads/carrera.ts`), o una función que la da: solo se llama si
  * hace falta escribir el uso (un error, la ayuda).
  */
 export function analizarOpciones<O extends Record<string, Opcion>>(
@@ -179,21 +213,14 @@ function lineasDeAyuda(opciones: Record<string, Opcion>): string[] {
   return lineas;
 }
 
-/** «a», «a o b», «a, b o c»: los valores admitidos, en una frase. */
-function unoDe(valores: string[]): string {
-  return valores.length < 2
-    ? valores.join("")
-    : `${valores.slice(0, -1).join(", ")} o ${valores.at(-1)}`;
-}
-
 /** Lee `args`: los valores, o el error (una frase), o que se ha pedido la ayuda. */
 function leerArgs<O extends Record<string, Opcion>>(
   opciones: O,
   args: string[],
 ): { valores?: Valores<O>; error?: string } {
   // Las leemos a mano en vez de con `parseArgs` de node:util: cargar node:util cuesta unos
-  // 30 ms de arranque. Y así `--port -1` es el valor -1 (fuera de rango), no «falta el
-  // valor» seguido de una opción -1, como lo entiende parseArgs.
+  // 30 ms de arranque en cada thread. Y así `--veces -1` es el valor -1 (fuera de rango), no
+  // «falta el valor» seguido de una opción -1, como lo entiende parseArgs.
   const leidos: Record<string, string | boolean | undefined> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -202,25 +229,21 @@ function leerArgs<O extends Record<string, Opcion>>(
     } else if (arg.startsWith("--")) {
       const igual = arg.indexOf("=");
       const nombre = igual < 0 ? arg.slice(2) : arg.slice(2, igual);
-      if (!Object.hasOwn(opciones, nombre)) {
-        return { error: `Opción desconocida: --${nombre}.` };
-      }
+      if (!Object.hasOwn(opciones, nombre)) return { error: frases.desconocida(`--${nombre}`) };
       if ("bandera" in opciones[nombre]) {
-        if (igual >= 0) {
-          return { error: `--${nombre} no lleva valor: escribe solo --${nombre}.` };
-        }
+        if (igual >= 0) return { error: frases.sinValor(nombre) };
         leidos[nombre] = true;
         continue;
       }
       const valor = igual < 0 ? args[++i] : arg.slice(igual + 1);
       if (valor === undefined || valor.startsWith("--")) {
-        return { error: `Falta el valor de --${nombre}.` };
+        return { error: frases.faltaElValor(nombre) };
       }
       leidos[nombre] = valor;
     } else if (arg.startsWith("-")) {
-      return { error: `Opción desconocida: ${arg}.` };
+      return { error: frases.desconocida(arg) };
     } else {
-      return { error: `Argumento inesperado: «${arg}» (las opciones empiezan por --).` };
+      return { error: frases.inesperado(arg) };
     }
   }
 
@@ -234,17 +257,13 @@ function leerArgs<O extends Record<string, Opcion>>(
     } else if (typeof leido !== "string") {
       valores[nombre] = o.defecto;
     } else if ("min" in o) {
-      if (!/^-?\d+$/.test(leido)) {
-        return { error: `--${nombre} debe ser un número entero (no «${leido}»).` };
-      }
+      if (!/^-?\d+$/.test(leido)) return { error: frases.noEsEntero(nombre, leido) };
       const numero = Number(leido);
-      if (numero < o.min || numero > o.max) {
-        return { error: `--${nombre} debe estar entre ${o.min} y ${o.max} (no «${leido}»).` };
-      }
+      if (numero < o.min || numero > o.max) return { error: frases.fueraDeRango(nombre, o, leido) };
       valores[nombre] = numero;
     } else {
       if (o.valores.length && !o.valores.includes(leido)) {
-        return { error: `--${nombre} debe ser ${unoDe(o.valores)} (no «${leido}»).` };
+        return { error: frases.noEsUnValor(nombre, o.valores, leido) };
       }
       valores[nombre] = leido;
     }
@@ -252,28 +271,29 @@ function leerArgs<O extends Record<string, Opcion>>(
   return { valores: valores as Valores<O> };
 }
 
-/** Los permisos con que se ejecuta el script, para las órdenes que sugerimos. */
-let permisosDelScript = "--allow-net";
-/** La línea de uso, para un error de uso que se descubre más tarde (un --host mal escrito). */
-let usoDelScript = "";
-
 /**
  * Lee las opciones del programa (`Deno.args`). Con un error de uso: la frase, el uso y
- * código 2, sin traza. Con `-h` o `--help`: la ayuda y código 0. `permisos`: los de la orden
- * de ejecución, para el uso y para la orden que se sugiere sin permiso.
+ * código 2, sin traza. Con `-h` o `--help`: la ayuda y código 0. `conPermisos`: los de la
+ * orden de ejecución, para el uso y para la orden que se sugiere si falta un permiso.
  */
 export function leerOpciones<O extends Record<string, Opcion>>(
   opciones: O,
-  permisos = "--allow-net",
+  conPermisos = permisos,
 ): Valores<O> {
-  permisosDelScript = permisos;
-  const lectura = analizarOpciones(opciones, () => ordenDelScript(), Deno.args);
+  permisos = conPermisos;
+  const lectura = analizarOpciones(
+    opciones,
+    () => `deno run ${permisos} ${scriptDeLaOrden()}`,
+    Deno.args,
+  );
   if ("ayuda" in lectura) {
     console.log(lectura.ayuda);
     Deno.exit(0);
   }
-  if ("error" in lectura) errorDeUso(lectura.error, lectura.uso);
-  usoDelScript = lineaDeUso(opciones, ordenDelScript());
+  if ("error" in lectura) {
+    console.error(`${lectura.error}\nUso: ${lectura.uso}`);
+    Deno.exit(2);
+  }
   return lectura.valores;
 }
 
@@ -306,9 +326,10 @@ export function opcionesDelCliente(que: string): { host: string; port: number } 
   return opciones;
 }
 
-/** Un error de uso: la frase, el uso y código 2. */
-function errorDeUso(frase: string, uso = usoDelScript): never {
-  avisar(`${frase}\nUso: ${uso}`);
+/** Un error de uso de un cliente que se ve al conectar (un --host mal escrito): código 2. */
+function errorDeUso(frase: string): never {
+  const lectura = analizarOpciones(OPCIONES_DEL_CLIENTE, ordenDelScript, ["--zzz"]);
+  avisar(`${frase}\nUso: ${"uso" in lectura ? lectura.uso : ""}`);
   Deno.exit(2);
 }
 
@@ -334,8 +355,7 @@ export function sinPermiso(que: string, donde: string): never {
 
 /** `deno run --allow-net sockets/servidor.ts`: cómo se ejecuta este programa, desde aquí. */
 export function ordenDelScript(): string {
-  const nombre = decodeURIComponent(new URL(Deno.mainModule).pathname.split("/").at(-1)!);
-  return `deno run ${permisosDelScript} ${ruta(nombre)}`;
+  return `deno run ${permisos} ${scriptDeLaOrden()}`;
 }
 
 // =======================================================================================
