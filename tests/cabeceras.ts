@@ -150,13 +150,14 @@ export interface DondeEjecutar {
 
 /**
  * Copia un script a una carpeta temporal vacía, con la misma ruta relativa (threads/x.ts),
- * y, si es un ejemplo de threads/, threads/threading.ts a su lado: lo que copiaría un
- * profesor. Devuelve la carpeta (hay que borrarla después).
+ * y el módulo de su carpeta a su lado (threads/threading.ts, sockets/red.ts): lo que copiaría
+ * un profesor. Devuelve la carpeta (hay que borrarla después).
  */
 export async function copiarAParte(script: string): Promise<string> {
   const carpeta = await Deno.makeTempDir({ prefix: "copia_de_clase_" });
   const ficheros = new Set([script]);
   if (script.startsWith("threads/")) ficheros.add("threads/threading.ts");
+  if (script.startsWith("sockets/")) ficheros.add("sockets/red.ts");
   for (const fichero of ficheros) {
     const destino = join(carpeta, ...fichero.split("/"));
     await Deno.mkdir(dirname(destino), { recursive: true });
