@@ -660,3 +660,209 @@ export function direccion(host: string, port: number): string {
 }
 
 // --- Lo que solo usa el chat (servidor_chat.ts, cliente_chat.ts) ---
+//
+// Las líneas del chat (un mensaje cada una, con un tope), su cola de escritura hacia cada
+// cliente y qué nombres se ven igual. Lo que el chat enseña está en servidor_chat.ts; esto es
+// cómo se consigue sin que un cliente lento, o que no lee, frene a los demás.
+
+/** La línea más larga del chat, en caracteres: lo que pase de ahí se corta, con «…». */
+export const LARGO_MAXIMO = 4096;
+
+/**
+ * Las líneas que llegan (por la conexión o del teclado), sin el \n (ni el \r de Windows). Se
+ * lee con `read()`, como el recv() del capítulo: dejar de leer no cierra la conexión (la
+ * despedida aún tiene que salir). Una línea es un mensaje, mida lo que mida: si pasa de
+ * `limite` caracteres, se corta ahí, con «…» al final, y lo que llegue después hasta su \n se
+ * tira sin guardarlo (una línea de varios MB sin \n no llena la memoria).
+ */
+export async function* leerMensajes(
+  origen: Deno.Conn | typeof Deno.stdin,
+  limite: number,
+): AsyncGenerator<string> {
+  const bytes = new Uint8Array(16 * 1024);
+  const decoder = new TextDecoder(); // con stream: true, una letra partida entre dos lecturas
+  let linea = ""; // lo que ha llegado de la línea actual (como mucho, `limite` caracteres)
+  let cortada = false; // pasó del límite: lo que llegue hasta el \n se tira
+  let leidos;
+  while ((leidos = await origen.read(bytes)) !== null) {
+    const trozos = decoder.decode(bytes.subarray(0, leidos), { stream: true }).split("\n");
+    for (let i = 0; i < trozos.length; i++) {
+      if (!cortada) linea += trozos[i];
+      // .length cuenta mitades de emoji; [...texto] cuenta caracteres enteros (y no los parte).
+      if (!cortada && linea.length > limite) {
+        const caracteres = [...linea.replace(/\r$/, "")];
+        if (caracteres.length > limite) {
+          linea = caracteres.slice(0, limite).join("") + "…";
+          cortada = true;
+        }
+      }
+      if (i < trozos.length - 1) { // tras este trozo venía un \n: la línea está completa
+        yield linea.replace(/\r$/, "");
+        linea = "";
+        cortada = false;
+      }
+    }
+  }
+  if (linea !== "") yield linea.replace(/\r$/, "");
+}
+
+/** Lo que puede esperar en la cola de un cliente: pasado esto, quien le escribe espera. */
+const COLA_MAXIMA = 64 * 1024;
+/** Con la cola llena, tanto tiempo sin leer nada es no leer (ms). */
+const PACIENCIA_MS = 2000;
+
+/**
+ * La cola de escritura hacia un cliente. `enviar` pone la línea en la cola y vuelve al
+ * momento; la cola se escribe cuando el cliente puede recibirla, por lotes (muchas líneas
+ * cortas, una sola escritura). Con más de COLA_MAXIMA esperando, `llena()`: quien le escribe
+ * espera a `sitio`. Si así pasan PACIENCIA_MS sin que lea nada, `alAtascarse()`. `despedir`
+ * envía lo que queda y el aviso, cierra nuestro lado (el cliente lee el final) y, cuando el
+ * cliente cierra el suyo (`finDeLectura`) o pasado un segundo, la conexión: cerrar con datos
+ * sin leer haría que el sistema la cortara (un reset) y la despedida se perdería.
+ */
+export class Cola {
+  /** Se cumple cuando vuelve a haber sitio en la cola (o ya no se envía nada). */
+  sitio: Promise<void>;
+  /** Ya no se envía nada más: se despide (o se ha cortado). */
+  despedida = false;
+  #haySitio!: () => void;
+  #lineas: string[] = [];
+  #enCola = 0; // caracteres en la cola, aún sin escribir
+  #escribiendo = false;
+  #finDeLectura = false; // el cliente ya cerró su lado (o se cortó)
+  #finDeEscritura = false; // ya cerramos el nuestro
+  #reloj?: ReturnType<typeof setTimeout>;
+  #cerrada = Promise.withResolvers<void>();
+  /** Se cumple cuando la conexión está cerrada. */
+  readonly cerrada: Promise<void> = this.#cerrada.promise;
+
+  constructor(readonly conexion: Deno.TcpConn, readonly alAtascarse: () => void) {
+    this.sitio = new Promise((cumplir) => this.#haySitio = cumplir);
+  }
+
+  llena(): boolean {
+    return this.#enCola > COLA_MAXIMA;
+  }
+
+  enviar(linea: string) {
+    if (this.despedida) return;
+    this.#lineas.push(linea + "\n");
+    this.#enCola += linea.length + 1;
+    if (this.llena() && this.#reloj === undefined) this.#vigilar();
+    this.#vaciar();
+  }
+
+  /** Lo que quedaba y el aviso; después, se cierra. Se cumple cuando está cerrada. */
+  despedir(aviso: string): Promise<void> {
+    if (!this.despedida) {
+      this.enviar(aviso);
+      this.despedida = true;
+      this.#haySitio(); // nadie espera ya por esta cola
+      this.#vigilar();
+      this.#vaciar();
+    }
+    return this.cerrada;
+  }
+
+  /** El cliente ha cerrado su lado (o se ha cortado): si ya nos despedimos, se cierra. */
+  finDeLectura() {
+    this.#finDeLectura = true;
+    if (this.#finDeEscritura) this.cortar();
+  }
+
+  /** Cierra ya, sin esperar a nada. */
+  cortar() {
+    this.despedida = true;
+    this.#haySitio();
+    clearTimeout(this.#reloj);
+    try {
+      this.conexion.close();
+    } catch {
+      // ya estaba cerrada
+    }
+    this.#cerrada.resolve();
+  }
+
+  /** Escribe la cola por lotes de hasta 16 KiB; en la despedida, al acabar, cierra su lado. */
+  async #vaciar() {
+    if (this.#escribiendo) return;
+    this.#escribiendo = true;
+    try {
+      while (this.#lineas.length > 0) {
+        let [cuantas, largo] = [0, 0];
+        while (cuantas < this.#lineas.length && largo < 16 * 1024) {
+          largo += this.#lineas[cuantas++].length;
+        }
+        await sendall(this.conexion, encoder.encode(this.#lineas.splice(0, cuantas).join("")));
+        this.#enCola -= largo;
+        this.#vigilar(); // ha leído: la cuenta vuelve a empezar
+      }
+      if (this.despedida && !this.#finDeEscritura) {
+        this.#finDeEscritura = true;
+        await this.conexion.closeWrite();
+        if (this.#finDeLectura) this.cortar();
+        else this.#reloj = setTimeout(() => this.cortar(), 1000); // si no cierra su lado
+      }
+    } catch {
+      this.cortar(); // se cortó: quien lee su conexión lo verá
+    }
+    this.#escribiendo = false;
+  }
+
+  /** Llena (o despidiéndose con algo pendiente), PACIENCIA_MS sin leer nada: atascada. */
+  #vigilar() {
+    clearTimeout(this.#reloj);
+    this.#reloj = undefined;
+    if (!this.llena() && !this.despedida) {
+      this.#haySitio();
+      this.sitio = new Promise((cumplir) => this.#haySitio = cumplir);
+    } else if (this.#enCola > 0) {
+      this.#reloj = setTimeout(
+        () => this.despedida ? this.cortar() : this.alAtascarse(),
+        PACIENCIA_MS,
+      );
+    }
+  }
+}
+
+/** El nombre más largo, en letras tal como se ven (un emoji compuesto, 👩‍👧, es una). */
+export const LARGO_NOMBRE = 20;
+const grafemas = new Intl.Segmenter("es", { granularity: "grapheme" });
+
+/**
+ * El nombre tal como se verá, a partir de la línea que escribió el cliente:
+ * - la misma «é» tanto si llega de una vez como si llega como «e» + tilde (NFC);
+ * - sin lo que no se ve (control y formato, como \u200b o \u202e, y lo que Unicode marca para
+ *   no dibujar, como \ufe0f o \u3164), salvo el \u200d que une emoji (👩‍👧); los espacios
+ *   seguidos (también tabuladores y \u2800, el braille sin puntos), uno;
+ * - y LARGO_NOMBRE letras como mucho, contadas como se ven: un emoji no se parte (`cortado`).
+ * Si no queda nada que se vea (letras, cifras, signos), es "".
+ */
+export function limpiarNombre(linea: string): { nombre: string; cortado: boolean } {
+  const limpio = linea.normalize("NFC")
+    .replace(/(?![\t-\r\u200d])[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, "")
+    .replace(/[\s\u2800]+/g, " ")
+    .trim();
+  const letras = [...grafemas.segment(limpio)].map(({ segment }) => segment);
+  const nombre = letras.slice(0, LARGO_NOMBRE).join("").trim();
+  const seVe = /[\p{L}\p{N}\p{P}\p{S}]/u.test(nombre);
+  return { nombre: seVe ? nombre : "", cortado: seVe && letras.length > LARGO_NOMBRE };
+}
+
+/** Letras cirílicas y griegas que se ven igual que una latina, y esa latina. */
+const PARECIDAS = new Map(
+  [..."АВЕКМНОРСТХУІЈЅаеорсхуіјѕԁһԛԝӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχ"]
+    .map((letra, i) => [letra, "ABEKMHOPCTXYIJSaeopcxyijsdhqwlABEZHIKMNOPTYXaikvopux"[i]]),
+);
+
+/**
+ * La clave de un nombre: dos nombres son el mismo si se ven igual. Si solo cambian en
+ * mayúsculas y minúsculas, en un \u200d, en la forma de escribir la misma letra o cifra (NFKC:
+ * «３» es «3») o en letras de otro alfabeto que se ven igual («Аna» con la А cirílica es
+ * «Ana»; solo las cirílicas y griegas, no «l» e «I», que en minúsculas ya son distintas).
+ */
+export function clave(nombre: string): string {
+  return nombre.normalize("NFKC").replaceAll("\u200d", "")
+    .replace(/[\p{Script=Cyrillic}\p{Script=Greek}]/gu, (letra) => PARECIDAS.get(letra) ?? letra)
+    .toLowerCase();
+}

@@ -166,12 +166,14 @@ Deno.test("cliente_chat: sin servidor, opciones mal puestas, nombre que no exist
     ejecutar(["run", `--allow-net=localhost:${port}`, "sockets/cliente_chat.ts", "--port", port]),
   ]);
   assert.equal(sinServidor.code, 1);
-  assert.match(
+  assert.equal(
     sinServidor.stderr,
-    /^No se pudo conectar con localhost:\d+\. ¿Está el servidor en marcha\?/,
+    `No se pudo conectar con localhost:${port}: nada escucha en ese puerto de este equipo. ` +
+      "Arranca antes el servidor en otra terminal: deno run --allow-net " +
+      `--allow-sys=networkInterfaces sockets/servidor_chat.ts --port ${port}\n`,
   );
   assert.equal(fuera.code, 2);
-  assert.match(fuera.stderr, /^--port debe ser un número de 1 a 65535 \(no "-1"\)\.\nUso: /);
+  assert.match(fuera.stderr, /^--port debe estar entre 1 y 65535 \(no «-1»\)\.\nUso: /);
   assert.equal(nombre.code, 1);
   assert.match(nombre.stderr, /^No se encuentra el equipo «no-existe\.invalid»/);
   assert.equal(sinPermiso.code, 1);

@@ -12,6 +12,7 @@ import {
   raiz,
 } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
+import { SOLO_ESTE_EQUIPO } from "./sockets_ayuda.ts";
 import { aTiempo, Participante } from "./chat_participante.ts";
 
 /**
@@ -543,7 +544,7 @@ Deno.test({
       for (let i = 0; i < 40; i++) todos.push(await Participante.conectar(port));
       await aTiempo(
         (async () => {
-          while (!stderr.includes("No caben más clientes")) {
+          while (!stderr.includes("Demasiadas conexiones abiertas")) {
             const { value, done } = await errores.read();
             assert.ok(!done, stderr);
             stderr += value;
@@ -560,13 +561,14 @@ Deno.test({
       servidor.kill("SIGTERM");
       assert.equal((await servidor.status).code, 0);
       for (let leido; !(leido = await errores.read()).done;) stderr += leido.value;
-      // Deno avisa por su cuenta de que no pudo leer los certificados: eso no es nuestro.
+      // Una vez, en español. (Deno avisa por su cuenta, «Warning: ...», de que no pudo leer
+      // los certificados: eso no es nuestro.)
       const nuestras = stderr.split("\n").filter((l) => l !== "" && !l.startsWith("Warning: "));
       assert.deepEqual(nuestras, [
-        "No caben más clientes: el sistema no deja a este programa abrir más conexiones " +
-        "(demasiados ficheros abiertos). Los que llegan esperan a que salga alguien. Para " +
-        "admitir más, cierra el servidor y arráncalo de nuevo tras `ulimit -n 4096` en la " +
-        "misma terminal.",
+        SOLO_ESTE_EQUIPO.trim(),
+        "Demasiadas conexiones abiertas: el sistema no deja abrir más ficheros a este " +
+        "programa. Los nuevos clientes esperan a que se vaya alguno; para admitir más, " +
+        "sube el límite antes de arrancar el servidor (en Linux y macOS, ulimit -n 4096).",
       ]);
     } finally {
       for (const p of todos) p.cerrar();
@@ -713,13 +715,13 @@ Deno.test("servidor_chat: opciones mal puestas, sin permiso o con el puerto ocup
       ejecutar(ordenServidor(script, ocupado.addr.port)),
     ]);
     assert.equal(fuera.code, 2);
-    assert.match(fuera.stderr, /^--port debe ser un número de 0 a 65535 \(no "-1"\)\.\nUso: /);
+    assert.match(fuera.stderr, /^--port debe estar entre 0 y 65535 \(no «-1»\)\.\nUso: /);
     assert.equal(ayuda.code, 0);
-    assert.match(ayuda.stdout, /--port N .*por defecto 9999/);
+    assert.match(ayuda.stdout, /^ {2}--port N +puerto \(por defecto: 9999; de 0 a 65535\)$/m);
     assert.equal(sinPermiso.code, 1);
     assert.equal(
       sinPermiso.stderr,
-      "No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net sockets/servidor_chat.ts\n",
+      "No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net --allow-sys=networkInterfaces sockets/servidor_chat.ts\n",
     );
     assert.equal(enUso.code, 1);
     assert.match(enUso.stderr, /^El puerto \d+ ya está en uso/);
