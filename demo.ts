@@ -38,6 +38,8 @@ export const EJEMPLOS = [
   "sockets/servidor_udp.ts",
   "sockets/servidor_chat.ts",
   "threads/asincronia.ts",
+  "threads/evento.ts",
+  "threads/barrera.ts",
 ];
 
 /** Muestra una ejecución como en una terminal: la orden, lo tecleado y lo que escribe. */

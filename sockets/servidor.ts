@@ -3,12 +3,13 @@
  *
  * Como el de Python, atiende a un solo cliente y termina cuando este envía «cerrar». Si el
  * cliente se va sin decirlo, `read()` devuelve `null`: lo dice y termina (el de Python
- * imprime líneas vacías para siempre). Ctrl+C se despide y termina también.
+ * imprime líneas vacías para siempre). Ctrl+C se despide y termina también. Al arrancar,
+ * avisa de la orden que teclean los alumnos en sus equipos, con la dirección de este (la ve
+ * con --allow-sys=networkInterfaces: «En clase, con varios equipos», en el README).
  *
  * Python -> Deno: socket() + bind() + listen() -> Deno.listen(); accept() -> aceptar(), que
  * salta a los clientes que se cortan antes de entrar; recv(1024) -> read(receivedInBytes),
- * null cuando el cliente cierra; send() -> sendall(). Lo de siempre (opciones, print(),
- * visible(), frases de error, la orden que teclean los alumnos) está en red.ts.
+ * null cuando el cliente cierra; send() -> sendall(). Lo de siempre está en red.ts.
  *
  * @python Apartado 1 «Sockets», ejemplo de servidor: socket(), bind(("", 9999)), listen(1), accept(), recv(1024), send(), close()
  * @ejecutar deno run --allow-net --allow-sys=networkInterfaces sockets/servidor.ts

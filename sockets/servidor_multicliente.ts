@@ -7,7 +7,8 @@
  * trabajo: los threads hacen falta para calcular en paralelo, no para esperar a la red.
  * «cerrar» termina solo la conversación de ese cliente. Ctrl+C (o SIGTERM) cierra sin perder
  * nada: deja de aceptar, devuelve el eco de lo que ya llegó, cierra cada conexión con
- * normalidad y sale con 0; un segundo Ctrl+C sale ya.
+ * normalidad y sale con 0; un segundo Ctrl+C sale ya. Como servidor.ts, avisa al arrancar
+ * de la orden que teclean los alumnos en sus equipos.
  *
  * @python Apartado 1 «Sockets», ejemplo de servidor, para muchos clientes (un thread por cliente en Python)
  * @ejecutar deno run --allow-net --allow-sys=networkInterfaces sockets/servidor_multicliente.ts

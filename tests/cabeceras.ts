@@ -140,7 +140,7 @@ export const LIMITE_MS = 60_000;
 
 /** Dónde ejecutar cada script: en la raíz del proyecto, o en una copia a parte. */
 export interface DondeEjecutar {
-  /** Copia cada script (más threads/threading.ts si es de threads/) a una carpeta vacía. */
+  /** Copia cada script (más los módulos de su carpeta que importa) a una carpeta vacía. */
   aParte?: boolean;
   /** Lo que puede durar cada proceso (`LIMITE_MS` si no se dice). */
   limiteMs?: number;
@@ -150,14 +150,20 @@ export interface DondeEjecutar {
 
 /**
  * Copia un script a una carpeta temporal vacía, con la misma ruta relativa (threads/x.ts),
- * y el módulo de su carpeta a su lado (threads/threading.ts, sockets/red.ts): lo que copiaría
- * un profesor. Devuelve la carpeta (hay que borrarla después).
+ * y a su lado los módulos de su carpeta que importa (threads/threading.ts...): lo que
+ * copiaría un profesor. Devuelve la carpeta (hay que borrarla después).
  */
 export async function copiarAParte(script: string): Promise<string> {
   const carpeta = await Deno.makeTempDir({ prefix: "copia_de_clase_" });
   const ficheros = new Set([script]);
-  if (script.startsWith("threads/")) ficheros.add("threads/threading.ts");
-  if (script.startsWith("sockets/")) ficheros.add("sockets/red.ts");
+  // Los módulos de su carpeta que importa, y los que importan ellos (threading.ts...).
+  const carpetaDelScript = script.slice(0, script.lastIndexOf("/") + 1);
+  for (const fichero of ficheros) {
+    const codigo = await Deno.readTextFile(new URL(`../${fichero}`, import.meta.url));
+    for (const [, modulo] of codigo.matchAll(/^import [^;]* from "\.\/([\w.]+\.ts)";/gm)) {
+      ficheros.add(carpetaDelScript + modulo);
+    }
+  }
   for (const fichero of ficheros) {
     const destino = join(carpeta, ...fichero.split("/"));
     await Deno.mkdir(dirname(destino), { recursive: true });

@@ -19,9 +19,13 @@ const ficherosDe = (carpeta: string) =>
     .filter((entrada) => entrada.isFile && entrada.name.endsWith(".ts"))
     .map((entrada) => `${carpeta}/${entrada.name}`).sort();
 
-/** Los ejemplos: todo sockets/*.ts y threads/*.ts salvo los módulos de cada carpeta. */
-const scripts = [...ficherosDe("sockets"), ...ficherosDe("threads")]
-  .filter((script) => script !== "threads/threading.ts" && script !== "sockets/red.ts");
+/**
+ * Los ejemplos: todo sockets/*.ts y threads/*.ts salvo los módulos que importan
+ * (threads/threading.ts, threads/concurrent_futures.ts...), que no tienen `@ejecutar`.
+ */
+const todos = [...ficherosDe("sockets"), ...ficherosDe("threads")];
+const modulos = todos.filter((script) => !leer(script).includes("@ejecutar"));
+const scripts = todos.filter((script) => !modulos.includes(script));
 const nombre = (script: string) => script.replace(/^.*\//, "").replace(/\.ts$/, "");
 
 Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coinciden", () => {
@@ -86,10 +90,10 @@ Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coi
   }
   for (const test of tests) {
     const de = test.slice("tests/".length, -"_test.ts".length);
-    // Además de los ejemplos, tienen test las cabeceras, los módulos (threading.ts, red.ts) y
-    // la clase con varios equipos (clase_test.ts, sobre tests/red_de_clase.ts).
-    const otros = ["cabeceras", "threading", "red", "clase"];
-    if (!otros.includes(de) && !scripts.some((s) => nombre(s) === de)) {
+    // Además de los ejemplos, tienen test las cabeceras, los módulos (threading.ts, red.ts...)
+    // y la clase con varios equipos (clase_test.ts, sobre tests/red_de_clase.ts).
+    const otros = ["cabeceras", "clase"];
+    if (!otros.includes(de) && ![...scripts, ...modulos].some((s) => nombre(s) === de)) {
       faltas.push(`${test} no es el test de ningún script de sockets/ ni threads/`);
     }
   }

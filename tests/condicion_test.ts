@@ -93,6 +93,6 @@ Deno.test("condicion: una opción desconocida da una frase, el uso y código 2",
   assert.equal(code, 2);
   assert.equal(
     stderr,
-    "Opción desconocida: --saldo\nUso: deno run --allow-read threads/condicion.ts\n",
+    "Opción desconocida: --saldo.\nUso: deno run --allow-read threads/condicion.ts\n",
   );
 });

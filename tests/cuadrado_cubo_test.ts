@@ -20,7 +20,7 @@ Deno.test("cuadrado_cubo: sin --allow-read lo explica en español, con la orden,
   assert.equal(stdout, "");
   assert.equal(
     stderr,
-    "Los threads necesitan el permiso --allow-read para cargar su módulo. " +
+    "No hay permiso para leer el módulo de los threads. " +
       "Ejecuta: deno run --allow-read threads/cuadrado_cubo.ts\n",
   );
 });

@@ -85,5 +85,5 @@ Deno.test("lectores_escritores: la regla rechaza historias imposibles", () => {
 Deno.test("lectores_escritores: --lectores 0, una frase y código 2", async () => {
   const { code, stderr } = await ejecutarThreads("lectores_escritores.ts", "--lectores", "0");
   assert.equal(code, 2);
-  assert.match(stderr, /^--lectores 0 está fuera de rango: debe estar entre 1 y 20\nUso: /);
+  assert.match(stderr, /^--lectores debe estar entre 1 y 20 \(no «0»\)\.\nUso: /);
 });

@@ -91,6 +91,6 @@ Deno.test("pool: una opción desconocida, una frase y código 2", async () => {
   assert.equal(code, 2);
   assert.equal(
     stderr,
-    "Opción desconocida: --workers\nUso: deno run --allow-read threads/pool.ts\n",
+    "Opción desconocida: --workers.\nUso: deno run --allow-read threads/pool.ts\n",
   );
 });

@@ -65,7 +65,7 @@ Deno.test("productor_consumidor: --lento con otro valor, uso y código 2", async
   assert.equal(code, 2);
   assert.equal(
     stderr,
-    '--lento debe ser productor o consumidor (se recibió "nadie")\n' +
+    "--lento debe ser productor o consumidor (no «nadie»).\n" +
       "Uso: deno run --allow-read threads/productor_consumidor.ts " +
       "[--elementos N] [--capacidad N] [--lento productor|consumidor]\n",
   );

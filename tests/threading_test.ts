@@ -5,32 +5,60 @@ import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { ejecutar } from "./ayuda.ts";
 import {
+  active_count,
   analizarOpciones,
   bandera,
+  Barrier,
+  BoundedSemaphore,
+  BrokenBarrierError,
   compartido,
   Condition,
   current_thread,
   entero,
+  enumerate,
+  Event,
+  get_ident,
   Lock,
+  main_thread,
+  RLock,
   scriptDeLaOrden,
   Semaphore,
+  sleep,
   texto,
   Thread,
-  ThreadPoolExecutor,
+  TIMEOUT_MAX,
+  Timer,
   Value,
+  ValueError,
 } from "../threads/threading.ts";
+import { ThreadPoolExecutor } from "../threads/concurrent_futures.ts";
 import {
+  anotarIdent,
   avisos,
+  barrera,
   condicion,
   contador,
   despertados,
   dormirYSumar,
   esperarAviso,
+  esperarElEvento,
+  esperarLaRota,
+  esperarYContar,
+  evento,
+  indices,
   llegadas,
   lock,
+  pasarLaBarrera,
   pasarPorElSemaforo,
+  resultados,
+  rlock,
+  rondas,
+  soltarElRLockAjeno,
+  soltarLoRecibido,
   sumarConLock,
   sumarConLoRecibido,
+  sumarConRLock,
+  sumarUno,
 } from "./threads_tareas.ts";
 
 const tareas = new URL("./threads_tareas.ts", import.meta.url).href;
@@ -65,18 +93,19 @@ Deno.test("opciones: valores por defecto, enteros, textos y la forma --opcion=va
 
 Deno.test("opciones: cada error, una frase en español y el uso (sin la opción interna)", () => {
   const errores: [string[], string][] = [
-    [["--veces", "-1"], "--veces -1 está fuera de rango: debe estar entre 1 y 5000"],
-    [["--veces=-1"], "--veces -1 está fuera de rango: debe estar entre 1 y 5000"],
-    [["--veces", "0"], "--veces 0 está fuera de rango: debe estar entre 1 y 5000"],
-    [["--veces", "99999"], "--veces 99999 está fuera de rango: debe estar entre 1 y 5000"],
-    [["--veces", "1e3"], '--veces debe ser un número entero (se recibió "1e3")'],
-    [["--veces", "abc"], '--veces debe ser un número entero (se recibió "abc")'],
-    [["--veces"], "Falta el valor de la opción --veces"],
-    [["--veces", "--lento", "productor"], "Falta el valor de la opción --veces"],
-    [["--vez", "3"], "Opción desconocida: --vez"],
-    [["-x"], "Opción desconocida: -x"],
-    [["tres"], "Argumento inesperado: tres (las opciones empiezan por --)"],
-    [["--lento", "nadie"], '--lento debe ser productor o consumidor (se recibió "nadie")'],
+    [["--veces", "-1"], "--veces debe estar entre 1 y 5000 (no «-1»)."],
+    [["--veces=-1"], "--veces debe estar entre 1 y 5000 (no «-1»)."],
+    [["--veces", "0"], "--veces debe estar entre 1 y 5000 (no «0»)."],
+    [["--veces", "99999"], "--veces debe estar entre 1 y 5000 (no «99999»)."],
+    [["--veces", "1e3"], "--veces debe ser un número entero (no «1e3»)."],
+    [["--veces", "abc"], "--veces debe ser un número entero (no «abc»)."],
+    [["--veces="], "--veces debe ser un número entero (no «»)."],
+    [["--veces"], "Falta el valor de --veces."],
+    [["--veces", "--lento", "productor"], "Falta el valor de --veces."],
+    [["--vez", "3"], "Opción desconocida: --vez."],
+    [["-x"], "Opción desconocida: -x."],
+    [["tres"], "Argumento inesperado: «tres» (las opciones empiezan por --)."],
+    [["--lento", "nadie"], "--lento debe ser productor o consumidor (no «nadie»)."],
   ];
   for (const [args, error] of errores) {
     assert.deepEqual(leer(...args), { error, uso }, args.join(" "));
@@ -103,7 +132,7 @@ Deno.test("opciones: de verdad, en un script: error con código 2 y sin traza, -
   assert.equal(malo.code, 2);
   assert.equal(
     malo.stderr,
-    "--veces -1 está fuera de rango: debe estar entre 1 y 10000\n" +
+    "--veces debe estar entre 1 y 10000 (no «-1»).\n" +
       "Uso: deno run --allow-read threads/lock.ts [--veces N]\n",
   );
   assert.equal(ayuda.code, 0);
@@ -179,8 +208,8 @@ Deno.test("Condition: notify() despierta a uno, el que más lleva esperando; not
 
 Deno.test("Condition: wait con timeout devuelve false, y su turno abandonado no se come el notify de otro", async () => {
   const c = new Condition();
-  assert.throws(() => c.wait(), /necesita su lock cogido/);
-  assert.throws(() => c.notify(), /necesita su lock cogido/);
+  assert.throws(() => c.wait(), /^RuntimeError: wait\(\) de una Condition sin su lock/);
+  assert.throws(() => c.notify(), /^RuntimeError: notify\(\) de una Condition sin su lock/);
   c.acquire();
   assert.equal(c.wait(0.01), false);
   assert.equal(c.lock.locked(), true, "wait vuelve con el lock cogido");
@@ -213,24 +242,60 @@ Deno.test("Thread: nombres como en Python, un target que devuelve una promesa se
   await t.join();
   assert.equal(t.is_alive(), false);
   assert.equal(contador.value, 1000);
-  const [anonima] = [() => {}]; // sin nombre: el thread no podría buscarla
-  assert.throws(() => new Thread({ target: anonima }), /función con nombre/);
+  const [anonima] = [function () {}]; // sin nombre: el thread no podría buscarla
+  assert.throws(() => new Thread({ target: anonima }), /no tiene nombre/);
+  const flecha = () => {};
+  assert.throws(
+    () => new Thread({ target: flecha }),
+    /^ValueError: el target de un Thread es una función flecha \(o un método\): escribe «export function flecha\(\.\.\.\) \{\.\.\.\}»/,
+  );
 });
 
-Deno.test("Thread: una tarea que lanza un error o que no está exportada, una frase y código 1", async () => {
-  const fixture = ["run", "--allow-read", "tests/fixtures/tarea_que_falla.ts"];
-  const [lanza, sinExport] = await Promise.all([
-    ejecutar([...fixture, "--caso", "lanza"]),
-    ejecutar([...fixture, "--caso", "sin_export"]),
-  ]);
-  assert.deepEqual([lanza.code, lanza.stdout], [1, ""]);
-  assert.equal(lanza.stderr, "Error en el thread tarea1: la tarea ha fallado a propósito\n");
-  assert.deepEqual([sinExport.code, sinExport.stdout], [1, ""]);
+const malUso = ["run", "--allow-read", "tests/fixtures/mal_uso.ts"];
+
+Deno.test("Thread: lo que no acaba el programa en Python tampoco aquí: el error de un thread, Deno.exit() en un thread, un daemon", async () => {
+  const { code, stdout, stderr } = await ejecutar(malUso);
+  assert.equal(code, 0, stderr);
   assert.equal(
-    sinExport.stderr,
-    "El thread tarea1 no encuentra la función tareaSinExport: " +
-      "escribe «export function tareaSinExport» para que el thread pueda usarla.\n",
+    stdout,
+    [
+      "Inicio", // una vez, aunque cada thread ejecuta el nivel de módulo del ejemplo
+      "join() vuelve tras el error del thread",
+      "join() vuelve tras Deno.exit() en el thread",
+      "Suma: 2.5 (y el Value del principal: 100)", // con decimales; el Value del principal, intacto
+      "RuntimeError: wait() de una Condition sin su lock: este thread debe cogerlo antes " +
+      "(c.acquire(), o using _ = c.__enter__()).",
+      "¿Sigue cogido el lock del otro thread? sí",
+      "Otra suma: 5", // creada tras un objeto del principal: el registro no se desplaza
+      "Fin (el daemon no retiene al programa)",
+      "",
+    ].join("\n"),
   );
+  assert.equal(
+    stderr,
+    "Error en el thread tarea1, en mal_uso.ts:26: la tarea ha fallado a propósito\n" +
+      "Error en el thread tarea3, en mal_uso.ts:42: Cannot read properties of undefined " +
+      "(reading 'acquire') ¿El Lock de mal_uso.ts:132 se crea dentro de «if (import.meta.main)»? " +
+      "Los threads no lo ven: créalo a nivel de módulo o pásalo en args.\n",
+  );
+});
+
+Deno.test("errores en el programa principal: una frase con la línea, sin traza, y código 1", async () => {
+  const casos: Record<string, string> = {
+    sin_export: "El thread tarea1 no encuentra la función tareaSinExport: le falta export; " +
+      "escribe «export function tareaSinExport» para que el thread pueda usarla.",
+    join_antes: "Error en el programa principal, en mal_uso.ts:84: join() del thread " +
+      "Thread-1 (sumar) antes de start(): arráncalo antes.",
+    sin_new: "Error en el programa principal, en mal_uso.ts:92: Thread se crea con new: " +
+      "escribe «new Thread(...)».",
+  };
+  const resultados = await Promise.all(
+    Object.keys(casos).map((caso) => ejecutar([...malUso, "--caso", caso])),
+  );
+  Object.entries(casos).forEach(([caso, frase], i) => {
+    const { code, stdout, stderr } = resultados[i];
+    assert.deepEqual([code, stdout, stderr], [1, "Inicio\n", `${frase}\n`], caso);
+  });
 });
 
 Deno.test("Thread: join(timeout) vuelve al acabarse el tiempo con el thread vivo, o antes si acaba", async () => {
@@ -248,8 +313,298 @@ Deno.test("Thread: join(timeout) vuelve al acabarse el tiempo con el thread vivo
   assert.ok(performance.now() - antes < 5000);
   assert.equal(contador.value, 1000);
   await t.join(0); // ya terminado: vuelve enseguida
+  await t.join(-1); // negativo: como 0, igual que en Python
   await t.join(); // y sin timeout, como siempre
-  await assert.rejects(hilo(dormirYSumar, 0).join(1), /antes de start\(\)/);
+  assert.throws(
+    () => hilo(dormirYSumar, 0).join(1),
+    /^RuntimeError: join\(\) del thread .* antes de start\(\)/,
+  );
+});
+
+// ---------------------------------------------------------------------------------------
+// Los nombres de Python (issue 19): RLock, Event, BoundedSemaphore, Barrier, Timer, using...
+// ---------------------------------------------------------------------------------------
+
+/** Lo que tarda `f` en ms. */
+function cuanto(f: () => unknown): number {
+  const antes = performance.now();
+  f();
+  return performance.now() - antes;
+}
+
+Deno.test("comprobaciones de argumentos donde Python lanza un error, con una frase en español", () => {
+  const l = new Lock();
+  const casos: [() => unknown, RegExp][] = [
+    [
+      () => l.acquire(false, 1),
+      /^ValueError: acquire\(false, timeout\): sin esperar no hay timeout/,
+    ],
+    [() => l.acquire(true, -2), /^ValueError: el timeout no puede ser negativo \(no «-2»\)\.$/],
+    [
+      () => l.acquire(true, TIMEOUT_MAX * 2),
+      /^ValueError: el timeout debe ser como mucho TIMEOUT_MAX/,
+    ],
+    [() => new RLock().acquire(false, 0.5), /^ValueError: acquire\(false, timeout\)/],
+    [() => {
+      const r = new RLock();
+      r.acquire();
+      r.acquire(false, 0.5); // también siendo su dueño
+    }, /^ValueError: acquire\(false, timeout\)/],
+    [
+      () => new Semaphore(-1),
+      /^ValueError: el valor de un Semaphore es un entero mayor o igual que 0 \(no «-1»\)\.$/,
+    ],
+    [
+      () => new Semaphore(1).release(0),
+      /^ValueError: release\(n\) devuelve al menos 1 plaza \(no «0»\)\.$/,
+    ],
+    [() => new Semaphore(1).acquire(false, 1), /^ValueError: acquire\(false, timeout\)/],
+    [
+      () => new BoundedSemaphore(2).release(),
+      /^ValueError: release\(\) de más en un BoundedSemaphore: ya tiene sus 2 plazas libres\.$/,
+    ],
+    [
+      () => new RLock().release(),
+      /^RuntimeError: release\(\) de un RLock que este thread no tiene/,
+    ],
+    [() => l.release(), /^RuntimeError: release\(\) de un Lock que no está cogido\.$/],
+    [
+      () => new Barrier(0),
+      /^ValueError: una Barrier necesita parties, un entero mayor que 0 \(no «0»\)\.$/,
+    ],
+    [
+      () => new Value("3" as unknown as number),
+      /^ValueError: un Value guarda un número, no «3»\.$/,
+    ],
+    [
+      () => new Condition(new Lock()).notify(),
+      /^RuntimeError: notify\(\) de una Condition sin su lock/,
+    ],
+    [() => new Timer(-1, sumarUno), /^ValueError: el timeout no puede ser negativo/],
+    [
+      () => hilo(sumarUno, sumarUno).start(),
+      /^ValueError: args del thread .*: una función \(sumarUno\) no viaja a otro thread/,
+    ],
+    [() => (sleep as (s?: number) => void)(), /^ValueError: sleep\(\) necesita los segundos/],
+    [() => sleep(-1), /^ValueError: sleep\(\): los segundos son un número mayor o igual que 0/],
+    [
+      () => hilo(sumarUno, new Map([[1, sumarUno]])).start(),
+      /^ValueError: args del thread .*: no se pueden copiar a otro thread/,
+    ],
+    [() => hilo(sumarUno, new Lock()).join(), /^RuntimeError: join\(\) del thread/],
+  ];
+  for (const [f, frase] of casos) assert.throws(f, frase);
+  // Donde Python no lanza, tampoco aquí: un timeout negativo de Semaphore o Condition es 0.
+  const s = new Semaphore(0);
+  assert.equal(s.acquire(true, -1), false);
+  const c = new Condition();
+  c.acquire();
+  assert.equal(c.wait(-1), false);
+  c.release();
+  const b = new BoundedSemaphore(2);
+  b.acquire();
+  b.release();
+  assert.throws(() => b.release(), ValueError);
+});
+
+Deno.test("using: Lock, RLock, Semaphore y Condition se sueltan al salir del bloque, también con un error", () => {
+  const l = new Lock();
+  const r = new RLock();
+  const s = new Semaphore(1);
+  const c = new Condition();
+  for (const objeto of [l, r, s, c]) {
+    assert.throws(() => {
+      using _ = objeto.__enter__();
+      throw new Error("dentro del with");
+    }, /dentro del with/);
+  }
+  assert.equal(l.locked(), false);
+  assert.equal(r.locked(), false);
+  assert.equal(c.lock.locked(), false);
+  assert.equal(s.acquire(false), true, "la plaza se devolvió");
+  {
+    using _ = l.__enter__();
+    assert.equal(l.locked(), true);
+  }
+  assert.equal(l.locked(), false);
+});
+
+Deno.test("RLock: su dueño lo coge varias veces; 2 threads x 50.000 sumas con él; otro thread no lo suelta", async () => {
+  assert.ok(new Condition().lock instanceof RLock, "Condition() lleva un RLock, como en Python");
+  const r = new RLock();
+  assert.equal(r.acquire(), true);
+  assert.equal(r.acquire(false), true, "el dueño lo vuelve a coger sin esperar");
+  r.release();
+  assert.equal(r.locked(), true, "aún lo tiene una vez");
+  r.release();
+  assert.equal(r.locked(), false);
+
+  contador.value = 0;
+  await juntos(hilo(sumarConRLock, 50_000), hilo(sumarConRLock, 50_000));
+  assert.equal(contador.value, 100_000);
+
+  resultados.fill(0);
+  rlock.acquire();
+  await juntos(hilo(soltarElRLockAjeno, 2));
+  assert.equal(resultados[2], 1, "RuntimeError en el thread que no es su dueño");
+  assert.equal(rlock.locked(), true, "y sigue siendo del principal");
+  rlock.release();
+});
+
+Deno.test("Condition() re-entrante: wait() suelta el RLock del todo y lo devuelve como estaba", () => {
+  const c = new Condition();
+  c.acquire();
+  c.acquire();
+  assert.equal(c.wait(0.01), false);
+  c.release();
+  assert.equal(c.lock.locked(), true, "aún cogido una vez");
+  c.release();
+  assert.equal(c.lock.locked(), false);
+});
+
+Deno.test("Condition: notify(2) despierta exactamente a 2 de 4; notify_all() a los otros 2", async () => {
+  llegadas.value = 0;
+  despertados.fill(0);
+  const threads = [1, 2, 3, 4].map(() => hilo(esperarYContar));
+  for (const t of threads) t.start();
+  condicion.acquire();
+  while (llegadas.value < 4) avisos.wait(); // los 4 dentro de wait()
+  condicion.notify(2);
+  assert.equal(avisos.wait_for(() => despertados[0] === 2, 10), true);
+  assert.equal(avisos.wait_for(() => despertados[0] > 2, 0.2), false, "ni uno más");
+  condicion.notify_all();
+  condicion.release();
+  for (const t of threads) await t.join();
+  assert.equal(despertados[0], 4);
+});
+
+Deno.test("timeouts: cada espera devuelve false tras, al menos, el tiempo pedido", () => {
+  const l = new Lock();
+  l.acquire();
+  const r = new RLock();
+  const s = new Semaphore(0);
+  const c = new Condition();
+  const e = new Event();
+  const esperas: [string, () => unknown][] = [
+    ["Lock", () => assert.equal(l.acquire(true, 0.05), false)],
+    ["Semaphore", () => assert.equal(s.acquire(true, 0.05), false)],
+    ["Condition", () => {
+      c.acquire();
+      assert.equal(c.wait(0.05), false);
+      c.release();
+    }],
+    ["Event", () => assert.equal(e.wait(0.05), false)],
+    ["Barrier", () => assert.throws(() => new Barrier(2).wait(0.05), BrokenBarrierError)],
+  ];
+  for (const [nombre, esperar] of esperas) {
+    const ms = cuanto(esperar);
+    assert.ok(ms >= 49 && ms < 5000, `${nombre}: ${ms} ms`);
+  }
+  assert.equal(r.acquire(true, 0.05), true, "un RLock libre no espera");
+});
+
+Deno.test("Event: 3 threads esperan y set() los despierta a todos; clear() la baja", async () => {
+  resultados.fill(0);
+  evento.clear();
+  const threads = [1, 2, 3].map(() => hilo(esperarElEvento));
+  for (const t of threads) t.start();
+  assert.equal(evento.is_set(), false);
+  evento.set();
+  for (const t of threads) await t.join();
+  assert.equal(resultados[0], 3);
+  assert.equal(evento.wait(), true, "ya subida: no espera");
+  evento.clear();
+  assert.equal(evento.is_set(), false);
+});
+
+Deno.test("Barrier(4): 3 rondas, en cada una los índices 0..3 distintos y la acción una vez", async () => {
+  indices.fill(-1);
+  rondas.value = 0;
+  await juntos(...[0, 1, 2, 3].map((yo) => hilo(pasarLaBarrera, yo)));
+  for (let ronda = 0; ronda < 3; ronda++) {
+    const deLaRonda = [...indices.subarray(ronda * 4, ronda * 4 + 4)].sort();
+    assert.deepEqual(deLaRonda, [0, 1, 2, 3], `ronda ${ronda + 1}`);
+  }
+  assert.equal(rondas.value, 3);
+  assert.equal(barrera.n_waiting, 0);
+  assert.equal(barrera.broken, false);
+});
+
+Deno.test("Barrier: abort() rompe la espera con BrokenBarrierError; reset() la deja como nueva", async () => {
+  resultados.fill(0);
+  const b = new Barrier(3);
+  const t = hilo(esperarLaRota, b, 3);
+  t.start();
+  while (Atomics.load(resultados, 7) < 1 || b.n_waiting < 1) {
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  b.abort();
+  await t.join();
+  assert.equal(resultados[3], 1);
+  assert.equal(b.broken, true);
+  assert.throws(() => b.wait(), BrokenBarrierError, "rota: nadie pasa");
+  b.reset();
+  assert.equal(b.broken, false);
+  assert.equal(new Barrier(1).wait(), 0, "con parties 1, pasa solo (índice 0)");
+});
+
+const timerDeTareas = (segundos: number) => new Timer(segundos, sumarUno, [], { modulo: tareas });
+
+Deno.test("como en lock_tests.py: un Lock lo suelta otro thread; Barrier con timeout por defecto y con una acción que falla", async () => {
+  const l = new Lock();
+  l.acquire();
+  await juntos(hilo(soltarLoRecibido, l));
+  assert.equal(l.locked(), false, "un Lock no tiene dueño: lo suelta quien sea");
+
+  const conPlazo = new Barrier(2, null, 0.05);
+  assert.ok(cuanto(() => assert.throws(() => conPlazo.wait(), BrokenBarrierError)) >= 49);
+  assert.equal(conPlazo.broken, true);
+
+  const conAccion = new Barrier(1, () => {
+    throw new Error("la acción falla");
+  });
+  assert.throws(() => conAccion.wait(), /la acción falla/);
+  assert.equal(conAccion.broken, true, "la acción que falla rompe la Barrier");
+  assert.throws(() => conAccion.wait(), BrokenBarrierError);
+});
+
+Deno.test("Timer: ejecuta la función tras su intervalo; cancel() antes, no la ejecuta", async () => {
+  contador.value = 0;
+  const antes = performance.now();
+  const timer = timerDeTareas(0.05);
+  timer.start();
+  await timer.join();
+  assert.equal(contador.value, 1);
+  assert.ok(performance.now() - antes >= 49);
+  const cancelado = timerDeTareas(10);
+  cancelado.start();
+  cancelado.cancel();
+  await cancelado.join();
+  assert.equal(contador.value, 1, "cancelado: no suma");
+});
+
+Deno.test("get_ident, main_thread, current_thread, enumerate, active_count; daemon, antes de start()", async () => {
+  assert.equal(get_ident(), 1);
+  assert.equal(main_thread().name, "MainThread");
+  assert.equal(current_thread(), main_thread());
+  resultados.fill(0);
+  const t = hilo(anotarIdent, 4, "anotador");
+  assert.equal(t.ident, null);
+  t.name = "anotador";
+  t.daemon = false; // (un daemon aquí se cortaría: el módulo del test ya acabó de cargarse)
+  t.start();
+  assert.throws(
+    () => (t.daemon = true),
+    /^RuntimeError: daemon del thread anotador, ya arrancado/,
+  );
+  assert.ok(t.ident! > 1);
+  assert.deepEqual(enumerate(), [main_thread(), t]);
+  assert.equal(active_count(), 2);
+  await t.join();
+  assert.equal(resultados[4], t.ident, "get_ident() dentro del thread es su ident");
+  assert.equal(resultados[5], 1, "current_thread().name dentro del thread");
+  assert.deepEqual(enumerate(), [main_thread()]);
+  assert.equal(active_count(), 1);
 });
 
 // ---------------------------------------------------------------------------------------
@@ -341,11 +696,11 @@ Deno.test("opciones: bandera(), sin valor: false por defecto, true escrita, --x=
   assert.equal(pedida, 0, "sin error ni ayuda, la orden no hace falta");
   const uso = "deno run --allow-read threads/f.ts [--interbloqueo] [--veces N]";
   assert.deepEqual(leer("--interbloqueo=1"), {
-    error: "--interbloqueo no lleva valor: escribe solo --interbloqueo",
+    error: "--interbloqueo no lleva valor: escribe solo --interbloqueo.",
     uso,
   });
   assert.deepEqual(leer("--interbloqueo", "1"), {
-    error: "Argumento inesperado: 1 (las opciones empiezan por --)",
+    error: "Argumento inesperado: «1» (las opciones empiezan por --).",
     uso,
   });
   assert.deepEqual(leer("-h"), {

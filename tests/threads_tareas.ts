@@ -1,6 +1,19 @@
 // Tareas para probar threading.ts dentro del proceso del test (tests/threading_test.ts):
 // los workers importan este módulo y ejecutan sus funciones, como las de un ejemplo.
-import { compartido, Condition, Lock, Semaphore, sleep, Value } from "../threads/threading.ts";
+import {
+  Barrier,
+  BrokenBarrierError,
+  compartido,
+  Condition,
+  current_thread,
+  Event,
+  get_ident,
+  Lock,
+  RLock,
+  Semaphore,
+  sleep,
+  Value,
+} from "../threads/threading.ts";
 
 // Objetos compartidos a nivel de módulo: el mismo en el test y en cada worker.
 export const lock = new Lock();
@@ -64,4 +77,88 @@ export async function dormirYSumar(segundos: number) {
   await new Promise((listo) => setTimeout(listo, segundos * 1000));
   sleep(0);
   contador.value += 1000;
+}
+
+// ---------------------------------------------------------------------------------------
+// RLock, Event, Barrier, notify(n), get_ident
+// ---------------------------------------------------------------------------------------
+
+export const rlock = new RLock();
+export const evento = new Event();
+export const rondas = new Value(0);
+/** La acción de la Barrier: la ejecuta el último en llegar, una vez por ronda. */
+export function contarRonda() {
+  rondas.value += 1;
+}
+export const barrera = new Barrier(4, contarRonda);
+/** [índice devuelto por wait()] de cada thread en cada ronda: fila = ronda, columna = thread. */
+export const indices = compartido(4 * 3);
+export const resultados = compartido(8);
+
+/** Suma `veces` veces cogiendo el RLock dos veces (una dentro de otra). */
+export function sumarConRLock(veces: number) {
+  for (let i = 0; i < veces; i++) {
+    rlock.acquire();
+    rlock.acquire();
+    contador.value += 1;
+    rlock.release();
+    rlock.release();
+  }
+}
+
+/** Intenta soltar el RLock que tiene otro thread: anota 1 si le dan RuntimeError. */
+export function soltarElRLockAjeno(hueco: number) {
+  try {
+    rlock.release();
+  } catch (error) {
+    if ((error as Error).name === "RuntimeError") resultados[hueco] = 1;
+  }
+}
+
+/** Espera el Event y anota que despertó (en `resultados[0]`). */
+export function esperarElEvento() {
+  llegadas.value += 0; // nada: solo para usar el módulo igual que los demás
+  if (evento.wait()) Atomics.add(resultados, 0, 1);
+}
+
+/** Pasa 3 rondas por la Barrier; anota el índice que le da wait() en cada una. */
+export function pasarLaBarrera(yo: number) {
+  for (let ronda = 0; ronda < 3; ronda++) indices[ronda * 4 + yo] = barrera.wait();
+}
+
+/** Espera en una Barrier que no se completa: anota 1 si recibe BrokenBarrierError. */
+export function esperarLaRota(b: Barrier, hueco: number) {
+  Atomics.add(resultados, 7, 1); // ya va a esperar
+  try {
+    b.wait();
+  } catch (error) {
+    if (error instanceof BrokenBarrierError) resultados[hueco] = 1;
+  }
+}
+
+/** Espera en `condicion` hasta un notify; cuenta los despiertos en `despertados[0]`. */
+export function esperarYContar() {
+  condicion.acquire();
+  llegadas.value += 1;
+  avisos.notify();
+  condicion.wait();
+  despertados[0] += 1;
+  avisos.notify();
+  condicion.release();
+}
+
+/** Anota su get_ident() y su nombre: `resultados[hueco]`, y si el nombre es el suyo. */
+export function anotarIdent(hueco: number, nombre: string) {
+  resultados[hueco] = get_ident();
+  resultados[hueco + 1] = current_thread().name === nombre ? 1 : 0;
+}
+
+/** Para un Timer: suma 1 al contador. */
+export function sumarUno() {
+  contador.value += 1;
+}
+
+/** Suelta un Lock que cogió otro thread (en Python se puede: un Lock no tiene dueño). */
+export function soltarLoRecibido(l: Lock) {
+  l.release();
 }

@@ -51,7 +51,7 @@ Deno.test("web_locks: --veces -1, una frase y código 2", async () => {
   assert.equal(code, 2);
   assert.equal(
     stderr,
-    "--veces -1 está fuera de rango: debe estar entre 1 y 1000000\n" +
+    "--veces debe estar entre 1 y 1000000 (no «-1»).\n" +
       "Uso: deno run --allow-read threads/web_locks.ts [--veces N]\n",
   );
 });

@@ -42,7 +42,8 @@
  * @cambia Qué worker hace cada tarea y en qué orden terminan cambian en cada ejecución (y cuántos workers hay: uno por núcleo); los resultados salen siempre en el orden de las tareas.
  */
 
-import { current_thread, leerOpciones, ThreadPoolExecutor } from "./threading.ts";
+import { ThreadPoolExecutor } from "./concurrent_futures.ts";
+import { current_thread, leerOpciones } from "./threading.ts";
 
 /** La tarea: cuántos primos hay por debajo de `hasta`, probando divisores (a propósito, despacio). */
 export function contarPrimos(hasta: number): number {

@@ -1,29 +1,41 @@
 /**
  * threading.ts: el módulo `threading` de Python para Deno, hecho con Web Workers,
- * SharedArrayBuffer y Atomics. Los ejemplos de threads/ solo importan este fichero.
+ * SharedArrayBuffer y Atomics. Los ejemplos de threads/ lo importan como `import threading`
+ * (el pool de `concurrent.futures` está al lado, en concurrent_futures.ts).
  *
- * Lo que ofrece (una línea de uso de cada cosa):
+ * Lo que ofrece, con los nombres de Python (a la derecha, en qué cambia si cambia):
  *
- *   new Thread({ target: tarea, args: [10], name: "tarea1" })   Thread(target=..., args=..., name=...)
- *   t.start(); await t.join(); t.is_alive()                      arrancar, esperar, ¿sigue vivo?
- *   await t.join(0.5)                                            esperar como mucho 0,5 s (is_alive() dice si acabó)
- *   current_thread().name                                        "MainThread" o el nombre del thread
- *   const lock = new Lock(); lock.acquire(); lock.release()      exclusión mutua (también locked())
- *   const s = new Semaphore(2); s.acquire(); s.release()         como mucho 2 a la vez
- *   const c = new Condition(lock?); c.acquire(); c.wait(); c.notify(); c.notify_all(); c.release()
- *   c.wait_for(() => hayDatos, 1.5)                              esperar a que se cumpla (o 1,5 s)
- *   lock.acquire(false); s.acquire(true, 0.1); c.wait(0.1)       sin esperar / con tiempo máximo
- *   const contador = new Value(0); contador.value += 1           un número compartido (multiprocessing.Value)
- *   const huecos = compartido(10)                                10 enteros compartidos (un Int32Array)
- *   sleep(0.05); sleep(0)                                        time.sleep(): dormir 50 ms; ceder el turno
- *   await using pool = new ThreadPoolExecutor({ max_workers: 2 })   concurrent.futures: un pool de workers
- *   for await (const r of pool.map(tarea, [1, 2, 3])) ...       los resultados, en el orden de los datos
- *   await pool.shutdown()                                        cerrar el pool (el `await using` lo hace solo)
- *   const { veces } = leerOpciones({ veces: entero(1000, 1, 10_000, "sumas") })   --veces N, -h
- *   texto("", ["productor", "consumidor"], "quién va lento")    una opción de texto, para leerOpciones
- *   bandera("todos cogen antes el izquierdo")                    un interruptor sin valor (--interbloqueo)
- *   terminarConError("frase")                                    una frase en stderr y código 1
- *   scriptDeLaOrden()                                            "threads/pool.ts": el programa, para una orden
+ *   new Thread({ target: tarea, args: [10], name: "t1", daemon: false })   Thread(target=...)
+ *   t.start(); await t.join(); t.is_alive()         `await`: join() devuelve una promesa
+ *   await t.join(0.5); t.ident; t.daemon            esperar como mucho 0,5 s; su número; ¿daemon?
+ *   current_thread().name; main_thread(); get_ident()     "MainThread" o el nombre del thread
+ *   enumerate(); active_count()                     enumerate() solo desde el principal
+ *   new Timer(0.5, tarea, [args]); t.cancel()       Timer(0.5, tarea, args)
+ *   const lock = new Lock(); lock.acquire(); lock.release(); lock.locked()
+ *   { using _ = lock.__enter__(); ... }             `with lock:` (suelta también si hay un error)
+ *   new RLock()                                      re-entrante: su dueño lo coge varias veces
+ *   new Semaphore(2); new BoundedSemaphore(2)       s.acquire(); s.release(n); también con using
+ *   const c = new Condition(lock?)                  sin lock, con un RLock; también con using
+ *   c.wait(0.1); c.wait_for(() => hayDatos, 1.5); c.notify(n); c.notify_all()
+ *   const e = new Event(); e.set(); e.wait(1); e.clear(); e.is_set()
+ *   const b = new Barrier(3, accion?, timeout?); b.wait()   devuelve 0..2; abort(); reset(); broken
+ *   lock.acquire(false); s.acquire(true, 0.1)       sin esperar / con tiempo máximo (TIMEOUT_MAX)
+ *   RuntimeError, ValueError, BrokenBarrierError    los de Python, con una frase en español
+ *   const contador = new Value(0); contador.value += 1     multiprocessing.Value('d', 0)
+ *   const huecos = compartido(10)                   10 enteros compartidos (un Int32Array)
+ *   sleep(0.05); sleep(0)                           time.sleep(): dormir 50 ms; ceder el turno
+ *
+ * En qué difiere de Python, porque un thread es aquí un Web Worker (punto 1):
+ *
+ *   target                       una función `export function`, no una flecha: viaja por su nombre
+ *   args                         llegan copiados: datos (o Lock, Value...), no funciones ni clases
+ *   objetos compartidos          los de nivel de módulo, o pasados en args (punto 2)
+ *   el nivel de módulo           cada thread lo ejecuta otra vez, sin escribir nada
+ *   un error en un thread        una frase en stderr (sin traza); el programa sigue
+ *   Deno.exit() en un thread     acaba ese thread, como sys.exit()
+ *
+ * Para los ejemplos, tras la lección: leerOpciones({ veces: entero(1000, 1, 10_000, "sumas") })
+ * (con texto() y bandera()), terminarConError("frase"), sinPermiso("leer X"), scriptDeLaOrden().
  *
  * Cómo se escribe un ejemplo (igual que en Python):
  *
@@ -56,11 +68,11 @@
  *    todos los threads leen y escriben. Cada Lock, Semaphore, Condition o Value es un trocito
  *    de memoria compartida. Regla: los que se crean a nivel de módulo (fuera de funciones y
  *    de `if`) son el mismo objeto en todos los threads. El programa principal apunta cada
- *    memoria que crea en un registro, en orden, y lo envía a cada worker; el worker, al
- *    importar el ejemplo, vuelve a ejecutar esas mismas líneas en el mismo orden, y el
- *    objeto número k toma la memoria número k del registro. Límite: un objeto creado solo
- *    a veces (dentro de un `if`, o dentro de `if (import.meta.main)`) no existe en el
- *    worker; ese se pasa en `args` y llega reconstruido (`args: [lock]` también funciona).
+ *    memoria que crea en un registro, con la línea del programa que la crea, y lo envía a
+ *    cada worker; el worker, al importar el ejemplo, vuelve a ejecutar esas mismas líneas, y
+ *    cada objeto toma la memoria que se creó en su misma línea. Límite: un objeto creado
+ *    dentro de `if (import.meta.main)` no existe en el worker; ese se pasa en `args` y llega
+ *    reconstruido (`args: [lock]` también funciona).
  *
  * 3. Atomics son las operaciones que ningún otro hilo puede partir por la mitad:
  *    - `Atomics.compareExchange(m, i, esperado, nuevo)`: «si m[i] vale `esperado`, ponle
@@ -79,44 +91,429 @@
  *    una barrera de memoria compartida a que lleguen todos; después ejecutan su función a
  *    la vez.
  *
- * 5. Un pool (ThreadPoolExecutor) son unos pocos threads que no acaban tras una tarea: cada
- *    uno coge la siguiente de una cola en memoria compartida (con `compareExchange`, así dos
- *    nunca cogen la misma) hasta que el pool se cierra. El programa principal espera cada
- *    resultado con `Atomics.waitAsync`, el `Atomics.wait` que se puede esperar con `await`
- *    sin bloquear al principal.
+ * 5. Todo junto, en el worker: recibe la orden, apunta el registro, importa el módulo del
+ *    ejemplo (sus objetos toman la memoria del principal), reconstruye los objetos de `args`,
+ *    espera en la barrera a los de su grupo y ejecuta la función.
+ *
+ * El código sigue este orden. Dos referencias van hacia abajo: Thread (punto 1) usa
+ * `empaquetar` (punto 2) y `unirseAlGrupo` (punto 4); y lo que duerme en el punto 3 llama
+ * antes a `cerrarGrupo()` (punto 4). Tras la lección, aparte: los errores del alumno (la
+ * falta de permiso, la frase de un error) y las opciones.
  */
 
-// =======================================================================================
-// Errores para el alumno: una frase en español, sin traza
-// =======================================================================================
+import type { Traza } from "./traza.ts";
 
-/** Termina con un error que el alumno puede arreglar: una frase en stderr y código 1. */
-export function terminarConError(frase: string): never {
-  console.error(frase);
-  Deno.exit(1);
-}
+// =======================================================================================
+// 1. Un thread es un Web Worker
+// =======================================================================================
 
 /** ¿Se ejecuta este código dentro de un worker? (`WorkerGlobalScope` solo existe allí.) */
 const enUnWorker = "WorkerGlobalScope" in globalThis;
 
+/** `--traza` (traza.ts): quién hizo qué. Sin la opción es null y cada primitiva solo mira esto. */
+let traza: Traza | null = null;
+
+/**
+ * Los errores de Python, con su nombre: el programa principal los escribe en una frase, sin
+ * traza (como los de un thread). `BrokenBarrierError` está con Barrier.
+ */
+export class RuntimeError extends Error {
+  override name = "RuntimeError";
+}
+export class ValueError extends Error {
+  override name = "ValueError";
+}
+
+/** `threading.TIMEOUT_MAX`: el mayor timeout, en segundos (el de `setTimeout`: ~24,8 días). */
+export const TIMEOUT_MAX = (2 ** 31 - 1) / 1000;
+
+/**
+ * Un timeout como los de Python: segundos, de 0 a `TIMEOUT_MAX`. (Un Lock acepta además
+ * -1, «sin límite», y lo comprueba él.)
+ */
+export function comprobarTimeout(timeout: unknown) {
+  if (typeof timeout !== "number" || Number.isNaN(timeout)) {
+    throw new ValueError(`el timeout es un número de segundos, no «${String(timeout)}».`);
+  }
+  if (timeout < 0) {
+    throw new ValueError(`el timeout no puede ser negativo (no «${timeout}»).`);
+  }
+  if (timeout > TIMEOUT_MAX) {
+    throw new ValueError(
+      `el timeout debe ser como mucho TIMEOUT_MAX, ${TIMEOUT_MAX} s (no «${timeout}»).`,
+    );
+  }
+}
+
+/** `get_ident()` de este hilo: 1 el principal; cada Thread, el suyo (2, 3...) desde start(). */
+let ident = 1;
+/** En un worker: si su thread es daemon. */
+let esDaemon = false;
+
+/** `threading.get_ident()`: el número de este thread (1 es el principal). */
+export function get_ident(): number {
+  return ident;
+}
+
+// deno-lint-ignore no-explicit-any
+type Tarea = (...args: any[]) => unknown;
+
+/**
+ * Lo que el principal envía a cada worker: qué módulo importar y qué función suya ejecutar
+ * con qué argumentos; el registro (punto 2) y la barrera del grupo (punto 4) se añaden al
+ * enviarla.
+ */
+interface Orden {
+  modulo: string;
+  target: string;
+  args: unknown[];
+  ident: number;
+  daemon: boolean;
+  hilos: Int32Array;
+  /** Solo un Timer: los segundos que espera y su aviso de cancel(). */
+  retraso: { segundos: number; cancelado: Int32Array } | null;
+  registro: Entrada[];
+  barrera: Int32Array;
+  total: number;
+  traza?: ReturnType<Traza["paraElThread"]>; // con --traza: dónde anota y su número de thread
+}
+
+/** Lo que el worker contesta al terminar: nada, o la frase de su error. */
+interface Respuesta {
+  error?: string;
+  /** true: un error de cómo se arranca (p. ej. sin `export`): el programa acaba con código 1. */
+  fatal?: boolean;
+}
+
+/** Cuántos threads se han creado: Python los numera (`Thread-1`, `Thread-2`...). */
+let creados = 0;
+/** Los threads en marcha, para `enumerate()`, `active_count()` y los daemon. */
+const vivos = new Map<Thread, () => void>(); // cada uno, con lo que lo cierra
+/** Cuántos threads hay en marcha, en memoria compartida: `active_count()` desde un thread. */
+let hilos: Int32Array = new Int32Array(new SharedArrayBuffer(4));
+
+/** Los idents dados: el principal es 1. */
+let identsDados = 1;
+
+/**
+ * El target viaja por su nombre (punto 1): debe ser una función con nombre, declarada con
+ * `function` (una flecha o un método no se pueden exportar como función del módulo).
+ */
+function comprobarTarget(target: unknown) {
+  if (typeof target !== "function") {
+    throw new ValueError(
+      `el target de un Thread es una función exportada (export function tarea), no «${
+        String(target)
+      }».`,
+    );
+  }
+  const codigo = Function.prototype.toString.call(target);
+  const nombre = target.name && target.name !== "target" ? target.name : "tarea";
+  if (!/^(async\s*)?function\b/.test(codigo)) {
+    throw new ValueError(
+      "el target de un Thread es una función flecha (o un método): escribe " +
+        `«export function ${nombre}(...) {...}», ` +
+        "que el thread busca por su nombre en el módulo.",
+    );
+  }
+  if (!target.name) {
+    throw new ValueError(
+      "el target de un Thread no tiene nombre: escribe «export function tarea(...) {...}».",
+    );
+  }
+}
+
+/**
+ * Los daemon: cuando el programa principal ha acabado su código y no queda ningún thread
+ * que no sea daemon, se cortan (en Python, igual), y el programa puede terminar. Saber
+ * cuándo acaba el código del principal: `import()` de su propio módulo se resuelve entonces.
+ */
+let principalAcabado = false;
+let vigilando = false;
+
+function vigilarElFinal() {
+  if (vigilando) return;
+  vigilando = true;
+  import(Deno.mainModule).then(() => {
+    principalAcabado = true;
+    acabarDaemonsSiToca();
+  }, () => {});
+}
+
+function acabarDaemonsSiToca() {
+  if (!principalAcabado) return;
+  if ([...vivos.keys()].some((t) => !t.daemon)) return;
+  for (const cerrar of vivos.values()) cerrar();
+}
+
+/**
+ * `threading.Thread` de Python: `start()` lo arranca en un worker y `join()` lo espera.
+ * Usa dos cosas de más abajo: `empaquetar` (punto 2) y `unirseAlGrupo` (punto 4).
+ */
+export class Thread {
+  name: string;
+  #ident: number | null = null;
+  #daemon: boolean;
+  #target: Tarea;
+  #args: unknown[];
+  #modulo: string;
+  #worker: Worker | null = null;
+  #fin: Promise<void> | null = null;
+  #acabar = () => {};
+  #vivo = false;
+  /** Solo un Timer: cuánto espera antes de `target` y su aviso de `cancel()`. */
+  protected retraso: Orden["retraso"] = null;
+
+  /**
+   * `target`: la función (exportada) que ejecuta el thread; `args`: sus argumentos; `name`:
+   * su nombre (por defecto "Thread-1 (target)", como en Python); `daemon`: si el programa
+   * puede acabar sin esperarlo. `modulo` casi nunca hace falta: el fichero donde está
+   * `target` (por defecto, el programa que se ejecuta); el worker lo importa con el registro
+   * de memoria compartida (punto 2).
+   */
+  constructor(
+    { target, args = [], name, daemon = false, modulo = Deno.mainModule }: {
+      target: Tarea;
+      args?: unknown[];
+      name?: string;
+      daemon?: boolean;
+      modulo?: string;
+    },
+  ) {
+    comprobarTarget(target);
+    if (!Array.isArray(args)) {
+      throw new ValueError(`args de un Thread es una lista: args: [${String(args)}].`);
+    }
+    creados++;
+    this.#target = target;
+    this.#args = args;
+    this.#modulo = modulo;
+    this.#daemon = daemon === true;
+    this.name = name ?? `Thread-${creados} (${target.name})`;
+  }
+
+  start(): void {
+    if (this.#fin) {
+      throw new RuntimeError(
+        `el thread ${this.name} ya se arrancó: un thread solo arranca una vez.`,
+      );
+    }
+    if (enUnWorker) {
+      throw new RuntimeError(
+        "los threads se arrancan desde el programa principal: " +
+          "pon el código que los arranca dentro de «if (import.meta.main)».",
+      );
+    }
+    comprobarPermiso(this.#modulo); // tras la lección, con los errores del alumno
+    const args = empaquetar(this.#args, this.name) as unknown[];
+    try {
+      structuredClone(args); // lo que postMessage no sabría copiar (una función dentro de un Map...)
+    } catch (error) {
+      throw new ValueError(
+        `args del thread ${this.name}: no se pueden copiar a otro thread (${
+          (error as Error).message
+        }).`,
+      );
+    }
+
+    // El worker empieza en este fichero (threading.ts), no en el ejemplo.
+    const worker = new Worker(new URL("./threading.ts", import.meta.url), {
+      type: "module",
+      name: this.name,
+    });
+    this.#worker = worker;
+    this.#ident = ++identsDados;
+    this.#vivo = true;
+    vivos.set(this, () => this.#terminar());
+    if (this.#daemon) vigilarElFinal();
+    Atomics.add(hilos, 0, 1);
+    this.#fin = new Promise((resolve) => this.#acabar = resolve);
+    worker.onmessage = ({ data }: MessageEvent<Respuesta>) => {
+      // Como en Python, el error de un thread acaba ese thread, no el programa.
+      if (data.error !== undefined) console.error(data.error);
+      if (data.fatal) Deno.exit(1);
+      this.#terminar();
+    };
+    worker.onerror = (evento) => {
+      evento.preventDefault();
+      const mensaje = evento.message.replace(/^Uncaught (\w*Error: )?/, "");
+      console.error(`Error en el thread ${this.name}: ${mensaje}`);
+      this.#terminar();
+    };
+
+    // La orden sale cuando el grupo de este turno está completo (punto 4).
+    unirseAlGrupo(worker, {
+      modulo: this.#modulo,
+      target: this.#target.name,
+      args,
+      ident: this.#ident,
+      hilos,
+      daemon: this.#daemon,
+      retraso: this.retraso,
+      traza: traza?.paraElThread(traza.nuevoThread(this.name)),
+    });
+  }
+
+  /** El worker ha acabado (o el programa acaba sin esperar a este daemon): se cierra. */
+  #terminar() {
+    if (!this.#vivo) return;
+    this.#worker?.terminate();
+    this.#vivo = false;
+    vivos.delete(this);
+    Atomics.sub(hilos, 0, 1);
+    this.#acabar();
+    acabarDaemonsSiToca();
+  }
+
+  /**
+   * Espera a que el thread termine (en Python `t.join()`; aquí `await t.join()`). Con
+   * `timeout` (segundos), como mucho ese tiempo: como en Python, vuelve sin decir por qué;
+   * después, `is_alive()` dice si el thread terminó o se acabó el tiempo.
+   */
+  join(timeout: number | null = null): Promise<void> {
+    if (!this.#fin) {
+      throw new RuntimeError(`join() del thread ${this.name} antes de start(): arráncalo antes.`);
+    }
+    if (timeout === null) return this.#fin;
+    timeout = Math.max(timeout, 0); // negativo: como 0, igual que en Python
+    comprobarTimeout(timeout);
+    // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
+    // temporizador se quita después, si no, el programa esperaría a que sonara para acabar.
+    let reloj: ReturnType<typeof setTimeout> | undefined;
+    const plazo = new Promise<void>((resolve) => {
+      reloj = setTimeout(resolve, timeout * 1000);
+    });
+    return Promise.race([this.#fin, plazo]).finally(() => clearTimeout(reloj));
+  }
+
+  /** ¿Está en marcha? (arrancado y sin terminar) */
+  is_alive(): boolean {
+    return this.#vivo;
+  }
+
+  /** Su número (`get_ident()` dentro del thread); null hasta `start()`. */
+  get ident(): number | null {
+    return this.#ident;
+  }
+
+  /** Un daemon no retiene al programa: al acabar el principal y los demás, se corta. */
+  get daemon(): boolean {
+    return this.#daemon;
+  }
+  set daemon(daemon: boolean) {
+    if (this.#fin) {
+      throw new RuntimeError(
+        `daemon del thread ${this.name}, ya arrancado: ponlo antes de start().`,
+      );
+    }
+    this.#daemon = daemon;
+  }
+}
+
+/** Lo que `current_thread()` da dentro de un thread: su nombre, su número y si es daemon. */
+export interface Hilo {
+  readonly name: string;
+  readonly ident: number | null;
+  readonly daemon: boolean;
+  is_alive(): boolean;
+}
+
+/** El programa principal, como lo ve `threading`: "MainThread". */
+const principal: Hilo = { name: "MainThread", ident: 1, daemon: false, is_alive: () => true };
+
+/** `threading.main_thread()`: el hilo del programa principal. */
+export function main_thread(): Hilo {
+  return principal;
+}
+
+/** `threading.current_thread()`: su `name` es "MainThread" o el nombre del thread. */
+export function current_thread(): Hilo {
+  if (!enUnWorker) return principal;
+  return { name: self.name, ident, daemon: esDaemon, is_alive: () => true };
+}
+
+/**
+ * `threading.enumerate()`: el principal y los threads en marcha. Solo desde el programa
+ * principal: un worker no ve los objetos Thread de los demás.
+ */
+export function enumerate(): Hilo[] {
+  if (enUnWorker) {
+    throw new RuntimeError(
+      "enumerate() solo desde el programa principal; en un thread, usa active_count().",
+    );
+  }
+  return [principal, ...vivos.keys()];
+}
+
+/** `threading.active_count()`: cuántos hilos hay en marcha, contando el principal. */
+export function active_count(): number {
+  return 1 + Atomics.load(hilos, 0);
+}
+
+/**
+ * `threading.Timer(interval, function, args)`: un Thread que espera `interval` segundos y
+ * después ejecuta `function`, salvo que antes se llame a `cancel()`.
+ */
+export class Timer extends Thread {
+  readonly interval: number;
+  #cancelado = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(
+    interval: number,
+    fn: Tarea,
+    args: unknown[] = [],
+    { name, daemon, modulo }: { name?: string; daemon?: boolean; modulo?: string } = {},
+  ) {
+    comprobarTimeout(interval);
+    super({ target: fn, args, name, daemon, modulo });
+    this.interval = interval;
+    this.retraso = { segundos: interval, cancelado: this.#cancelado };
+  }
+
+  /** Cancela el Timer si aún está esperando (si ya empezó `function`, no la para). */
+  cancel(): void {
+    Atomics.store(this.#cancelado, 0, 1);
+    Atomics.notify(this.#cancelado, 0);
+  }
+}
+
 // =======================================================================================
-// Memoria compartida y su registro
+// 2. La memoria compartida y su registro
 // =======================================================================================
 
-/** Una memoria compartida del registro: de qué objeto es y sus bytes. */
+/** Una memoria compartida del registro: de qué objeto es, dónde se crea y sus bytes. */
 interface Entrada {
   tipo: string;
+  /** La línea del programa que lo crea ("file:///.../lock.ts:12:14"): en el worker, la misma. */
+  donde: string;
   memoria: SharedArrayBuffer;
 }
 
 /** En el principal: cada memoria compartida creada, en orden. En un worker: la recibida. */
 const registro: Entrada[] = [];
-/** En un worker: cuántos objetos del módulo del ejemplo han tomado ya su memoria. */
-let tomadas = 0;
+/** En un worker: qué entradas del registro tienen ya su objeto. */
+const tomada: boolean[] = [];
 /** En un worker: true mientras se importa el módulo del ejemplo (su código de nivel de módulo). */
 let importandoElEjemplo = false;
 /** Al reconstruir un argumento: la entrada del registro que debe usar el próximo objeto. */
 let reconstruyendo: { entrada: Entrada; indice: number } | null = null;
+/** Al reconstruir un argumento: el objeto de dentro ya reconstruido (el Lock de una Condition). */
+let parteReconstruida: Compartido | null = null;
+
+/**
+ * Dónde se crea un objeto: la primera línea de la pila que no es de este fichero. En el
+ * worker, el mismo `new Lock()` del ejemplo está en la misma línea y columna.
+ */
+function dondeSeCrea(): string {
+  for (const linea of (new Error().stack ?? "").split("\n").slice(1)) {
+    const url = linea.match(URL_EN_LA_PILA)?.[1];
+    if (url && !url.startsWith(`${import.meta.url}:`)) return url;
+  }
+  return "";
+}
+
+/** En una línea de la pila de un error, el fichero con su línea y columna. */
+const URL_EN_LA_PILA = /((?:file|https?):\/\/[^\s()]+:\d+:\d+)\)?$/;
 
 /**
  * Da a un objeto compartido su memoria: `enteros` enteros de 32 bits. Devuelve la memoria,
@@ -126,36 +523,52 @@ function reservar(tipo: string, enteros: number): [Int32Array, number, boolean] 
   if (reconstruyendo) {
     const { entrada, indice } = reconstruyendo;
     reconstruyendo = null;
+    tomada[indice] = true;
     return [new Int32Array(entrada.memoria), indice, false];
   }
   if (enUnWorker && importandoElEjemplo) {
-    // El objeto número k del módulo toma la memoria número k del principal.
-    const indice = tomadas++;
-    const entrada = registro[indice];
-    if (entrada?.tipo !== tipo || entrada.memoria.byteLength !== 4 * enteros) {
-      throw new Error(
-        `el ${tipo} número ${indice + 1} del módulo no es el mismo que en el programa principal ` +
-          "(¿se crea dentro de un if?): créalo siempre igual o pásalo en args",
-      );
+    // Cada objeto del módulo toma la memoria que el principal creó en esa misma línea (la
+    // primera aún libre: una línea dentro de un bucle crea varios). Así no importa lo que el
+    // principal haya creado antes dentro de `if (import.meta.main)`, que aquí no se ejecuta.
+    const donde = dondeSeCrea();
+    const indice = registro.findIndex((e, i) => !tomada[i] && e.tipo === tipo && e.donde === donde);
+    if (indice >= 0) {
+      tomada[indice] = true;
+      return [new Int32Array(registro[indice].memoria), indice, false];
     }
-    return [new Int32Array(entrada.memoria), indice, false];
   }
   const memoria = new SharedArrayBuffer(4 * enteros);
   if (enUnWorker) return [new Int32Array(memoria), -1, true]; // solo de este worker
-  registro.push({ tipo, memoria });
+  registro.push({ tipo, donde: dondeSeCrea(), memoria });
   return [new Int32Array(memoria), registro.length - 1, true];
 }
 
-/** Lo común a Lock, Semaphore, Condition y Value: su memoria y su número en el registro. */
+/** Lo común a los objetos compartidos: su memoria y su número en el registro. */
 abstract class Compartido {
   protected readonly m: Int32Array;
   /** Número en el registro, para enviarlo en `args` (-1: creado en un worker, no se envía). */
   readonly indice: number;
   protected readonly nuevo: boolean;
+  /** El objeto compartido que usa por dentro (el Lock de una Condition): viaja con él. */
+  protected readonly parte: Compartido | null;
 
-  constructor(tipo: string, enteros: number) {
+  constructor(tipo: string, enteros: number, parte: Compartido | null = null) {
     [this.m, this.indice, this.nuevo] = reservar(tipo, enteros);
+    this.parte = parte;
+    if (this.nuevo) traza?.nuevoObjeto(this, tipo);
   }
+
+  /** Para `empaquetar`: el objeto de dentro, si lo hay. */
+  static parteDe(objeto: Compartido): Compartido | null {
+    return objeto.parte;
+  }
+}
+
+/** Al reconstruir un argumento: el objeto de dentro que le toca (null si no se reconstruye). */
+function tomarParte(): Compartido | null {
+  const parte = parteReconstruida;
+  parteReconstruida = null;
+  return parte;
 }
 
 /**
@@ -176,30 +589,102 @@ class Enteros extends Compartido {
 }
 
 /**
- * Un número entero compartido, como `multiprocessing.Value('i', 0)` de Python: se lee y se
- * escribe con `.value`. `contador.value += 1` son tres pasos (leer, sumar, escribir) que
- * otro thread puede cortar: para sumar sin perder nada, hazlo con un Lock.
+ * Un número compartido, como `multiprocessing.Value('d', 0)` de Python: se lee y se escribe
+ * con `.value` (un número de JavaScript: con decimales; enteros exactos hasta 2^53).
+ * `contador.value += 1` son tres pasos (leer, sumar, escribir) que otro thread puede cortar:
+ * para sumar sin perder nada, hazlo con un Lock.
  */
 export class Value extends Compartido {
+  #numero: Float64Array;
+
   constructor(inicial = 0) {
-    super("Value", 1);
-    if (this.nuevo) this.m[0] = inicial;
+    if (typeof inicial !== "number") {
+      throw new ValueError(`un Value guarda un número, no «${String(inicial)}».`);
+    }
+    super("Value", 2);
+    this.#numero = new Float64Array(this.m.buffer, 0, 1);
+    if (this.nuevo) this.#numero[0] = inicial;
   }
   get value(): number {
-    return this.m[0];
+    return traza ? traza.lee(this, this.#numero) : this.#numero[0];
   }
   set value(nuevo: number) {
-    this.m[0] = nuevo;
+    if (traza) traza.escribe(this, this.#numero, nuevo);
+    else this.#numero[0] = nuevo;
   }
 }
 
+/** Un objeto compartido dentro de un mensaje: su tipo y su número en el registro. */
+const MARCA = "__compartido__";
+
+/** Lo que `postMessage` copia bien aunque no sea un objeto `{...}` ni un array. */
+const clonables = [ArrayBuffer, SharedArrayBuffer, Date, RegExp, Map, Set, Error, Blob];
+
+/**
+ * `postMessage` copia los datos pero pierde las clases (un Lock llegaría como un objeto sin
+ * métodos). Cambiamos cada objeto compartido por su número en el registro y el worker lo
+ * reconstruye sobre la misma memoria. Los Int32Array ya viajan bien: su SharedArrayBuffer
+ * se comparte solo. Una función o un objeto de otra clase no viajan: lo decimos.
+ */
+function empaquetar(valor: unknown, hilo: string): unknown {
+  if (valor instanceof Compartido) {
+    if (valor.indice < 0) {
+      throw new ValueError(
+        `args del thread ${hilo}: un objeto compartido creado dentro de un thread no se puede ` +
+          "enviar a otro; créalo en el programa principal.",
+      );
+    }
+    const parte = Compartido.parteDe(valor);
+    return { [MARCA]: valor.indice, parte: parte && empaquetar(parte, hilo) };
+  }
+  if (typeof valor === "function") {
+    throw new ValueError(
+      `args del thread ${hilo}: una función (${valor.name || "sin nombre"}) no viaja a otro ` +
+        "thread, los args llegan copiados: pásale datos, o llama a la función dentro del thread.",
+    );
+  }
+  if (Array.isArray(valor)) return valor.map((v) => empaquetar(v, hilo));
+  if (valor === null || typeof valor !== "object") return valor;
+  const clase = Object.getPrototypeOf(valor);
+  if (clase === Object.prototype || clase === null) {
+    return Object.fromEntries(Object.entries(valor).map(([k, v]) => [k, empaquetar(v, hilo)]));
+  }
+  if (ArrayBuffer.isView(valor) || clonables.some((c) => valor instanceof c)) return valor;
+  throw new ValueError(
+    `args del thread ${hilo}: un ${clase.constructor?.name ?? "objeto"} llega a otro thread ` +
+      "sin sus métodos (solo viajan sus datos): pasa sus datos y crea el objeto dentro del thread.",
+  );
+}
+
 // =======================================================================================
-// Lock
+// 3. Atomics: sleep, Lock, RLock, Semaphore, Condition, Event y Barrier
 // =======================================================================================
+
+/** Una memoria en la que nadie escribe: para dormir con `Atomics.wait` sin esperar a nadie. */
+const paraDormir = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * `time.sleep(segundos)` de Python: duerme el thread (sin gastar CPU) con `Atomics.wait`.
+ * `sleep(0)` cede el núcleo un instante, como en Python: el sistema aprovecha para dar el
+ * turno a otro thread (dormir de verdad, aunque sea un microsegundo, lo obliga a elegir).
+ */
+export function sleep(segundos?: number): void {
+  if (segundos === undefined) throw new ValueError("sleep() necesita los segundos: sleep(0.5).");
+  if (typeof segundos !== "number" || !(segundos >= 0)) {
+    throw new ValueError(
+      `sleep(): los segundos son un número mayor o igual que 0, no «${segundos}».`,
+    );
+  }
+  cerrarGrupo();
+  traza?.anotar("duerme", null, segundos);
+  Atomics.wait(paraDormir, 0, 0, Math.max(segundos * 1000, 0.001));
+}
 
 const LIBRE = 0;
 const COGIDO = 1;
 const CON_ESPERA = 2; // cogido, y alguien duerme esperando a que se suelte
+const DUENO = 1; // m[1]: el ident del thread que lo tiene (0: nadie)
+const VECES = 2; // m[2]: en un RLock, cuántas veces lo ha cogido su dueño
 
 /**
  * Vueltas que `acquire()` mira si el Lock se suelta antes de echar una siesta. Quien lo
@@ -211,11 +696,13 @@ const VUELTAS = navigator.hardwareConcurrency > 1 ? 20 : 0;
 /**
  * `threading.Lock` de Python. Es un entero en memoria compartida: 0 libre, 1 cogido, 2
  * cogido y con alguien dormido esperando (así `release()` sabe si tiene que despertar a
- * alguien; si no, no gasta en avisar).
+ * alguien; si no, no gasta en avisar). Al lado, quién lo tiene (para Condition y RLock).
+ * `with lock:` de Python es `using _ = lock.__enter__();`: lo suelta al salir del bloque,
+ * también si el bloque lanza un error.
  */
 export class Lock extends Compartido {
   constructor() {
-    super("Lock", 1);
+    super(new.target.name, 3);
   }
 
   /**
@@ -223,10 +710,19 @@ export class Lock extends Compartido {
    * (segundos) espera como mucho eso. Devuelve si lo ha cogido.
    */
   acquire(blocking = true, timeout = -1): boolean {
+    if (timeout !== -1) comprobarEspera(blocking, timeout);
     // 1. Libre: lo cogemos con una sola operación que nadie puede partir (0 -> 1).
-    if (Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) === LIBRE) return true;
-    if (!blocking) return false;
-    return this.#esperar(timeout < 0 ? Infinity : performance.now() + timeout * 1000);
+    if (Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) !== LIBRE) {
+      traza?.anotar(blocking ? "espera" : "no_coge", this);
+      if (!blocking) return false;
+      if (!this.#esperar(timeout === -1 ? Infinity : performance.now() + timeout * 1000)) {
+        traza?.anotar("no_coge", this);
+        return false;
+      }
+    }
+    this.m[DUENO] = ident;
+    traza?.anotar("coge", this);
+    return true;
   }
 
   #esperar(limite: number): boolean {
@@ -263,11 +759,13 @@ export class Lock extends Compartido {
   release(): void {
     // Restamos 1. Si era 1, queda 0 (libre) y nadie esperaba: ya está. Si era 2, había
     // alguien dormido: lo dejamos en 0 (libre) y despertamos a uno, que volverá a intentarlo.
+    traza?.anotar("suelta", this); // antes de soltarlo: en la traza, nunca dos lo tienen
+    this.m[DUENO] = 0;
     const antes = Atomics.sub(this.m, 0, 1);
     if (antes === COGIDO) return;
     if (antes === LIBRE) {
       Atomics.store(this.m, 0, LIBRE);
-      throw new Error("release() de un Lock que no está cogido");
+      throw new RuntimeError("release() de un Lock que no está cogido.");
     }
     Atomics.store(this.m, 0, LIBRE);
     Atomics.notify(this.m, 0, 1);
@@ -277,38 +775,129 @@ export class Lock extends Compartido {
   locked(): boolean {
     return Atomics.load(this.m, 0) !== LIBRE;
   }
+
+  /** `with lock:` de Python: `using _ = lock.__enter__();` lo coge y, al salir, lo suelta. */
+  __enter__(): this {
+    this.acquire();
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  /** ¿Lo tiene este thread? (Lo que Condition comprueba antes de `wait` y `notify`.) */
+  _is_owned(): boolean {
+    return this.locked() && this.m[DUENO] === ident;
+  }
+
+  /** Para `Condition.wait()`: soltarlo del todo y, al volver, cogerlo como estaba. */
+  _release_save(): number {
+    this.release();
+    return 1;
+  }
+
+  _acquire_restore(_veces: number): void {
+    this.acquire();
+  }
 }
 
-// =======================================================================================
-// Semaphore
-// =======================================================================================
+/** Un `timeout` de `acquire` de un Lock: sin esperar no hay timeout; si no, de 0 a TIMEOUT_MAX. */
+function comprobarEspera(blocking: boolean, timeout: number) {
+  if (!blocking) {
+    throw new ValueError(
+      "acquire(false, timeout): sin esperar no hay timeout; quita uno de los dos.",
+    );
+  }
+  comprobarTimeout(timeout);
+}
+
+/**
+ * `threading.RLock`: un Lock que su dueño puede volver a coger sin bloquearse (cuenta las
+ * veces) y que solo su dueño puede soltar; queda libre cuando lo suelta tantas veces como
+ * lo cogió.
+ */
+export class RLock extends Lock {
+  override acquire(blocking = true, timeout = -1): boolean {
+    if (timeout !== -1) comprobarEspera(blocking, timeout);
+    if (this._is_owned()) {
+      this.m[VECES]++;
+      return true;
+    }
+    if (!super.acquire(blocking, timeout)) return false;
+    this.m[VECES] = 1;
+    return true;
+  }
+
+  override release(): void {
+    if (!this._is_owned()) {
+      throw new RuntimeError(
+        "release() de un RLock que este thread no tiene: lo suelta el thread que lo cogió.",
+      );
+    }
+    if (--this.m[VECES] === 0) super.release();
+  }
+
+  override _release_save(): number {
+    const veces = this.m[VECES];
+    this.m[VECES] = 1;
+    this.release();
+    return veces;
+  }
+
+  override _acquire_restore(veces: number): void {
+    this.acquire();
+    this.m[VECES] = veces;
+  }
+}
 
 /**
  * `threading.Semaphore(value)` de Python: un contador de plazas libres. `acquire()` ocupa
  * una (si no queda ninguna, espera a que alguien la devuelva); `release()` la devuelve.
- * Memoria: [0] plazas libres, [1] threads dormidos esperando plaza.
+ * Memoria: [0] plazas libres, [1] threads dormidos esperando plaza, [2] las plazas del principio.
  */
 export class Semaphore extends Compartido {
   constructor(value = 1) {
-    super("Semaphore", 2);
-    if (this.nuevo) this.m[0] = value;
+    if (!Number.isInteger(value) || value < 0) {
+      throw new ValueError(
+        `el valor de un Semaphore es un entero mayor o igual que 0 (no «${value}»).`,
+      );
+    }
+    super(new.target.name, 3);
+    if (this.nuevo) this.m[0] = this.m[2] = value;
   }
 
   /** Ocupa una plaza. Con `blocking` false o con `timeout` (segundos) devuelve si la ha ocupado. */
   acquire(blocking = true, timeout: number | null = null): boolean {
+    if (timeout !== null) {
+      if (!blocking) {
+        throw new ValueError(
+          "acquire(false, timeout): sin esperar no hay timeout; quita uno de los dos.",
+        );
+      }
+      comprobarTimeout(Math.max(timeout, 0)); // negativo: como 0, igual que en Python
+    }
     const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
     for (let vuelta = 0;; vuelta++) {
       const libres = Atomics.load(this.m, 0);
       if (libres > 0) {
         // Ocupamos una plaza solo si nadie ha cambiado el número desde que lo leímos.
-        if (Atomics.compareExchange(this.m, 0, libres, libres - 1) === libres) return true;
+        if (Atomics.compareExchange(this.m, 0, libres, libres - 1) === libres) {
+          traza?.anotar("coge", this, libres - 1);
+          return true;
+        }
       } else if (!blocking) {
+        traza?.anotar("no_coge", this);
         return false;
       } else if (vuelta >= VUELTAS_SEMAFORO) {
         cerrarGrupo();
+        if (vuelta === VUELTAS_SEMAFORO) traza?.anotar("espera", this);
         // Sin plazas: a dormir mientras [0] siga a 0 (release() cambia el número y avisa).
         const queda = limite - performance.now();
-        if (queda <= 0) return false;
+        if (queda <= 0) {
+          traza?.anotar("no_coge", this);
+          return false;
+        }
         Atomics.add(this.m, 1, 1);
         Atomics.wait(this.m, 0, 0, queda);
         Atomics.sub(this.m, 1, 1);
@@ -318,17 +907,46 @@ export class Semaphore extends Compartido {
 
   /** Devuelve `n` plazas y despierta a tantos dormidos como plazas devuelve. */
   release(n = 1): void {
-    Atomics.add(this.m, 0, n);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new ValueError(`release(n) devuelve al menos 1 plaza (no «${n}»).`);
+    }
+    traza?.anotar("suelta", this, Atomics.load(this.m, 0) + n);
+    this.sumarPlazas(n);
     if (Atomics.load(this.m, 1) > 0) Atomics.notify(this.m, 0, n);
+  }
+
+  protected sumarPlazas(n: number) {
+    Atomics.add(this.m, 0, n);
+  }
+
+  /** `with s:` de Python: `using _ = s.__enter__();` ocupa una plaza y, al salir, la devuelve. */
+  __enter__(): this {
+    this.acquire();
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+/** `threading.BoundedSemaphore`: un Semaphore que no admite devolver más plazas de las que tenía. */
+export class BoundedSemaphore extends Semaphore {
+  protected override sumarPlazas(n: number) {
+    for (;;) {
+      const libres = Atomics.load(this.m, 0);
+      if (libres + n > this.m[2]) {
+        throw new ValueError(
+          `release() de más en un BoundedSemaphore: ya tiene sus ${this.m[2]} plazas libres.`,
+        );
+      }
+      if (Atomics.compareExchange(this.m, 0, libres, libres + n) === libres) return;
+    }
   }
 }
 
 /** Como en el Lock: con plazas que se liberan enseguida, mirar es más barato que dormir. */
 const VUELTAS_SEMAFORO = navigator.hardwareConcurrency > 1 ? 1000 : 0;
-
-// =======================================================================================
-// Condition
-// =======================================================================================
 
 /** Cuántos threads pueden estar a la vez dentro de `wait()` de una misma Condition. */
 const ESPERAS = 256;
@@ -345,12 +963,14 @@ const ESPERAS = 256;
  * tiempo (`wait(timeout)` que se cansó), que `notify` se salta.
  */
 export class Condition extends Compartido {
-  readonly lock: Lock;
-
+  /** Por defecto, un RLock, como en Python. */
   constructor(lock?: Lock) {
-    const elLock = lock ?? new Lock();
-    super("Condition", 2 + ESPERAS);
-    this.lock = elLock;
+    super("Condition", 2 + ESPERAS, tomarParte() ?? lock ?? new RLock());
+  }
+
+  /** El Lock (o RLock) de la Condition. */
+  get lock(): Lock {
+    return this.parte as Lock;
   }
 
   acquire(blocking = true, timeout = -1): boolean {
@@ -361,14 +981,26 @@ export class Condition extends Compartido {
     this.lock.release();
   }
 
+  /** `with c:` de Python: `using _ = c.__enter__();` coge su lock y, al salir, lo suelta. */
+  __enter__(): this {
+    this.lock.acquire();
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    this.lock.release();
+  }
+
   /**
    * Suelta el lock, espera un `notify()` (o `timeout` segundos) y vuelve a coger el lock.
    * Devuelve false si se acabó el tiempo.
    */
   wait(timeout: number | null = null): boolean {
     this.#conElLock("wait");
+    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0)); // negativo: como 0
     const turno = this.m[1]++; // con el lock cogido: nadie más saca turno a la vez
-    this.lock.release();
+    traza?.anotar("espera_aviso", this);
+    const guardado = this.lock._release_save(); // un RLock, del todo
     cerrarGrupo();
 
     const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
@@ -379,7 +1011,8 @@ export class Condition extends Compartido {
       Atomics.wait(this.m, 0, atendidos, queda);
     }
 
-    this.lock.acquire();
+    traza?.anotar("despierta", this, Atomics.load(this.m, 0) > turno ? 1 : 0);
+    this.lock._acquire_restore(guardado);
     if (Atomics.load(this.m, 0) > turno) return true;
     // Se acabó el tiempo sin que nos atendieran: dejamos el turno, que notify se lo salte.
     Atomics.store(this.m, 2 + (turno % ESPERAS), 1);
@@ -402,6 +1035,12 @@ export class Condition extends Compartido {
   /** Despierta a los `n` threads que llevan más tiempo en `wait()` (con el lock cogido). */
   notify(n = 1): void {
     this.#conElLock("notify");
+    if (!Number.isInteger(n) || n < 0) {
+      throw new ValueError(
+        `notify(n) despierta a n threads, un entero mayor o igual que 0 (no «${n}»).`,
+      );
+    }
+    traza?.anotar("avisa", this, n);
     let atendidos = this.m[0];
     while (n > 0 && atendidos < this.m[1]) {
       const abandonado = 2 + (atendidos % ESPERAS);
@@ -419,64 +1058,259 @@ export class Condition extends Compartido {
   }
 
   #conElLock(metodo: string) {
-    if (!this.lock.locked()) {
-      throw new Error(
-        `${metodo}() de una Condition necesita su lock cogido: llama antes a acquire()`,
+    if (!this.lock._is_owned()) {
+      throw new RuntimeError(
+        `${metodo}() de una Condition sin su lock: este thread debe cogerlo antes ` +
+          "(c.acquire(), o using _ = c.__enter__()).",
       );
     }
   }
 }
 
-// =======================================================================================
-// sleep y current_thread
-// =======================================================================================
-
-const paraDormir = new Int32Array(new SharedArrayBuffer(4));
-
 /**
- * `time.sleep(segundos)` de Python: duerme el thread (sin gastar CPU) con `Atomics.wait`.
- * `sleep(0)` cede el núcleo un instante, como en Python: el sistema aprovecha para dar el
- * turno a otro thread (dormir de verdad, aunque sea un microsegundo, lo obliga a elegir).
+ * `threading.Event`: una bandera que empieza bajada. `wait()` espera a que alguien la suba
+ * con `set()` (si ya está subida, no espera); `clear()` la baja. Memoria: [0] la bandera,
+ * [1] cuántas veces se ha subido (un `wait` al que despertó un `set` devuelve true aunque
+ * otro la haya vuelto a bajar, como en Python).
  */
-export function sleep(segundos: number): void {
-  cerrarGrupo();
-  Atomics.wait(paraDormir, 0, 0, Math.max(segundos * 1000, 0.001));
-}
+export class Event extends Compartido {
+  constructor() {
+    super("Event", 2);
+  }
 
-/** `threading.current_thread()`: su `name` es "MainThread" o el nombre del thread. */
-export function current_thread(): { readonly name: string } {
-  return { name: enUnWorker ? self.name : "MainThread" };
-}
+  is_set(): boolean {
+    return Atomics.load(this.m, 0) === 1;
+  }
 
-// =======================================================================================
-// Enviar objetos compartidos en args
-// =======================================================================================
+  set(): void {
+    traza?.anotar("avisa", this);
+    Atomics.store(this.m, 0, 1);
+    Atomics.add(this.m, 1, 1);
+    Atomics.notify(this.m, 1);
+  }
 
-/** Un objeto compartido dentro de un mensaje: su tipo y su número en el registro. */
-const MARCA = "__compartido__";
+  clear(): void {
+    Atomics.store(this.m, 0, 0);
+  }
 
-/**
- * `postMessage` copia los datos pero pierde las clases (un Lock llegaría como un objeto sin
- * métodos). Cambiamos cada objeto compartido por su número en el registro y el worker lo
- * reconstruye sobre la misma memoria. Los Int32Array ya viajan bien: su SharedArrayBuffer
- * se comparte solo.
- */
-function empaquetar(valor: unknown): unknown {
-  if (valor instanceof Compartido) {
-    if (valor.indice < 0) {
-      throw new Error("un objeto compartido creado dentro de un worker no se puede enviar");
+  /** Espera a que la suban (o `timeout` segundos). Devuelve si está subida. */
+  wait(timeout: number | null = null): boolean {
+    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0));
+    const subidas = Atomics.load(this.m, 1);
+    if (this.is_set()) return true;
+    cerrarGrupo();
+    traza?.anotar("espera_aviso", this);
+    const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
+    while (Atomics.load(this.m, 1) === subidas) {
+      const queda = limite - performance.now();
+      if (queda <= 0) {
+        traza?.anotar("despierta", this, 0);
+        return false;
+      }
+      Atomics.wait(this.m, 1, subidas, queda);
     }
-    const lock = valor instanceof Condition ? empaquetar(valor.lock) : undefined;
-    return { [MARCA]: valor.indice, lock };
+    traza?.anotar("despierta", this, 1);
+    return true;
   }
-  if (Array.isArray(valor)) return valor.map(empaquetar);
-  if (
-    valor !== null && typeof valor === "object" && Object.getPrototypeOf(valor) === Object.prototype
-  ) {
-    return Object.fromEntries(Object.entries(valor).map(([k, v]) => [k, empaquetar(v)]));
-  }
-  return valor;
 }
+
+/** `threading.BrokenBarrierError`: la Barrier se rompió mientras se esperaba en ella. */
+export class BrokenBarrierError extends RuntimeError {
+  override name = "BrokenBarrierError";
+  constructor() {
+    super("la Barrier está rota (por abort(), reset() o un timeout): nadie pasa hasta reset().");
+  }
+}
+
+const LLEGADOS = 0; // cuántos esperan en esta ronda
+const RONDA = 1; // el número de la ronda
+const ROTA = 2; // 1: rota
+const PARTES = 3; // parties
+const PLAZO = 4; // el timeout por defecto, en ms (-1: sin límite)
+const RESULTADOS = 5; // cómo acabó cada ronda (en un anillo de 64): PENDIENTE, PASAN o ROTA
+const PENDIENTE = 0; // la ronda sigue
+const PASAN = 1; // acabó bien
+const RONDA_ROTA = 2; // acabó rota
+
+/**
+ * `threading.Barrier(parties, action, timeout)`: cada `wait()` espera a que lleguen
+ * `parties` threads; entonces pasan todos a la vez y la Barrier vale para otra ronda.
+ * `wait()` devuelve el orden de llegada (0 el primero, parties - 1 el último, que ejecuta
+ * `action`). Con `abort()` o un timeout se rompe: quien espera (y quien llegue) recibe
+ * `BrokenBarrierError`, hasta `reset()`. Como en Python, está hecha con una Condition.
+ */
+export class Barrier extends Compartido {
+  #action: (() => unknown) | null;
+
+  constructor(
+    parties: number,
+    action: (() => unknown) | null = null,
+    timeout: number | null = null,
+  ) {
+    if (!Number.isInteger(parties) || parties < 1) {
+      throw new ValueError(
+        `una Barrier necesita parties, un entero mayor que 0 (no «${parties}»).`,
+      );
+    }
+    if (timeout !== null) comprobarTimeout(timeout);
+    super("Barrier", RESULTADOS + 64, tomarParte() ?? new Condition(new Lock()));
+    this.#action = action;
+    if (this.nuevo) {
+      this.m[PARTES] = parties;
+      this.m[PLAZO] = timeout === null ? -1 : Math.round(timeout * 1000);
+    }
+  }
+
+  get #c(): Condition {
+    return this.parte as Condition;
+  }
+
+  get parties(): number {
+    return this.m[PARTES];
+  }
+
+  /** Cuántos threads esperan ahora en ella. */
+  get n_waiting(): number {
+    return this.m[ROTA] ? 0 : this.m[LLEGADOS];
+  }
+
+  get broken(): boolean {
+    return this.m[ROTA] === 1;
+  }
+
+  /** Espera a los demás; devuelve el orden de llegada de este thread (de 0 a parties - 1). */
+  wait(timeout: number | null = null): number {
+    if (timeout === null && this.m[PLAZO] >= 0) timeout = this.m[PLAZO] / 1000;
+    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0));
+    using _ = this.#c.__enter__();
+    if (this.m[ROTA]) throw new BrokenBarrierError();
+    const ronda = this.m[RONDA];
+    const orden = this.m[LLEGADOS]++;
+    if (orden === this.parties - 1) {
+      // El último: ejecuta la acción y suelta a todos.
+      try {
+        this.#action?.();
+      } catch (error) {
+        this.#romper();
+        throw error;
+      }
+      this.#resultado(ronda, PASAN);
+      this.#siguienteRonda();
+      return orden;
+    }
+    const acabada = this.#c.wait_for(() => this.#resultado(ronda) !== PENDIENTE, timeout);
+    if (this.#resultado(ronda) === PASAN) return orden;
+    if (!acabada) this.#romper(); // se acabó el tiempo: como en Python, se rompe
+    throw new BrokenBarrierError();
+  }
+
+  /** La rompe: los que esperan y los que lleguen reciben BrokenBarrierError. */
+  abort(): void {
+    using _ = this.#c.__enter__();
+    this.#romper();
+  }
+
+  /** La deja como nueva; los que esperaban reciben BrokenBarrierError. */
+  reset(): void {
+    using _ = this.#c.__enter__();
+    if (this.m[LLEGADOS] > 0) this.#resultado(this.m[RONDA], RONDA_ROTA);
+    this.m[ROTA] = 0;
+    this.#siguienteRonda();
+  }
+
+  #romper() {
+    this.m[ROTA] = 1;
+    this.#resultado(this.m[RONDA], RONDA_ROTA);
+    this.#c.notify_all();
+  }
+
+  #siguienteRonda() {
+    this.m[LLEGADOS] = 0;
+    this.m[RONDA]++;
+    this.#resultado(this.m[RONDA], PENDIENTE);
+    this.#c.notify_all();
+  }
+
+  /** Cómo acabó una ronda (leer), o apuntarlo (con `valor`). */
+  #resultado(ronda: number, valor?: number): number {
+    const i = RESULTADOS + (ronda % 64);
+    if (valor !== undefined) this.m[i] = valor;
+    return this.m[i];
+  }
+}
+
+// =======================================================================================
+// 4. Los threads que se arrancan juntos salen juntos
+// =======================================================================================
+
+/** Un worker recién creado y su orden, sin la barrera: se la da `cerrarGrupo`. */
+type Pendiente = [Worker, Omit<Orden, "registro" | "barrera" | "total">];
+
+/** Los threads arrancados en este turno del programa principal: saldrán juntos. */
+let grupo: { barrera: Int32Array; workers: Pendiente[] } | null = null;
+
+/**
+ * Apunta un worker recién creado en el grupo de este turno. Todos los start() de un turno
+ * forman un grupo; la orden sale cuando el turno acaba (una microtarea), cuando ya se sabe
+ * cuántos son y la barrera puede contarlos.
+ */
+function unirseAlGrupo(worker: Worker, orden: Pendiente[1]) {
+  if (!grupo) {
+    grupo = { barrera: new Int32Array(new SharedArrayBuffer(4)), workers: [] };
+    queueMicrotask(cerrarGrupo);
+  }
+  grupo.workers.push([worker, orden]);
+}
+
+/**
+ * Envía la orden a los workers del grupo abierto, con el registro (punto 2) y la barrera:
+ * ya se sabe cuántos son. Se llama al acabar el turno y también antes de que el principal
+ * se bloquee (sleep, acquire, wait): si no, sus threads no empezarían hasta que el principal
+ * dejara de esperar.
+ */
+function cerrarGrupo() {
+  if (!grupo) return;
+  const { barrera, workers } = grupo;
+  grupo = null;
+  for (const [worker, orden] of workers) {
+    const completa: Orden = { ...orden, registro, barrera, total: workers.length };
+    worker.postMessage(completa);
+  }
+}
+
+/** En el worker: espera a los demás threads del grupo y sale con ellos. */
+function barreraDeSalida(barrera: Int32Array, total: number) {
+  Atomics.add(barrera, 0, 1);
+  Atomics.notify(barrera, 0);
+  // Mirar sin dormir unos milisegundos: así salen todos con microsegundos de diferencia
+  // (despertar a un hilo dormido tarda más que imprimir cinco líneas). Solo si caben todos
+  // a la vez en los núcleos: si no, los que miran le quitan el núcleo a los que aún cargan.
+  const mirar = total <= navigator.hardwareConcurrency ? 30 : 0;
+  const hasta = performance.now() + mirar;
+  while (Atomics.load(barrera, 0) < total && performance.now() < hasta);
+  // Si aún faltan, a dormir hasta que cambie el número de llegados.
+  let llegados;
+  while ((llegados = Atomics.load(barrera, 0)) < total) Atomics.wait(barrera, 0, llegados);
+}
+
+// =======================================================================================
+// 5. El worker por dentro: todo junto
+// =======================================================================================
+
+/** Las clases de los objetos compartidos, por su tipo en el registro. */
+const clases = { Lock, RLock, Semaphore, BoundedSemaphore, Condition, Event, Barrier, Value };
+
+/** Cómo se reconstruye cada objeto compartido que llega en `args` (sobre su misma memoria). */
+const reconstruir: Record<string, () => unknown> = {
+  Lock: () => new Lock(),
+  RLock: () => new RLock(),
+  Semaphore: () => new Semaphore(),
+  BoundedSemaphore: () => new BoundedSemaphore(),
+  Condition: () => new Condition(),
+  Event: () => new Event(),
+  Barrier: () => new Barrier(1),
+  Value: () => new Value(),
+};
 
 function desempaquetar(valor: unknown): unknown {
   if (Array.isArray(valor)) return valor.map(desempaquetar);
@@ -491,190 +1325,203 @@ function desempaquetar(valor: unknown): unknown {
   }
   const indice = objeto[MARCA] as number;
   const entrada = registro[indice];
-  const lock = objeto.lock === undefined ? undefined : desempaquetar(objeto.lock) as Lock;
+  const parte = objeto.parte ? desempaquetar(objeto.parte) as Compartido : null;
+  parteReconstruida = parte;
   reconstruyendo = { entrada, indice };
-  switch (entrada.tipo) {
-    case "Lock":
-      return new Lock();
-    case "Semaphore":
-      return new Semaphore();
-    case "Condition":
-      return new Condition(lock);
-    case "Value":
-      return new Value();
-    default:
-      return new Enteros(entrada.memoria.byteLength / 4).enteros;
-  }
+  const crear = reconstruir[entrada.tipo];
+  if (crear) return crear();
+  return new Enteros(entrada.memoria.byteLength / 4).enteros;
 }
-
-// =======================================================================================
-// Thread: el lado del programa principal
-// =======================================================================================
-
-// deno-lint-ignore no-explicit-any
-type Tarea = (...args: any[]) => unknown;
-
-/** Lo que el principal envía a cada worker. */
-interface Orden {
-  modulo: string;
-  target: string;
-  /** true: `target` es el trabajador de un pool, de este fichero (no del ejemplo). */
-  delPool: boolean;
-  args: unknown[];
-  registro: Entrada[];
-  barrera: Int32Array;
-  total: number;
-}
-
-/** Lo que el worker contesta al terminar. */
-interface Respuesta {
-  error?: string;
-}
-
-/** Un worker recién creado y la orden que recibirá cuando su grupo esté completo. */
-type Pendiente = [Worker, Omit<Orden, "barrera" | "total">];
-
-/** Los threads arrancados en este turno del programa principal: saldrán juntos. */
-let grupo: { barrera: Int32Array; workers: Pendiente[] } | null = null;
-let creados = 0;
-let permisoComprobado = false;
 
 /**
- * Envía la orden a los workers del grupo abierto: ya se sabe cuántos son. Se llama al
- * acabar el turno y también antes de que el principal se bloquee (sleep, acquire, wait):
- * si no, sus threads no empezarían hasta que el principal dejara de esperar.
+ * Importa el módulo de un thread con el registro (punto 2): sus objetos de nivel de módulo
+ * toman la memoria que el principal creó en la misma línea. Lo que ese código escribe no se
+ * ve: ya lo escribió el principal (Python lo ejecuta una vez). Exportada para
+ * concurrent_futures.ts: los workers de su pool ejecutan una función suya e importan con
+ * esto el módulo del ejemplo, donde están las tareas. Importar otra vez un módulo ya
+ * importado no lo vuelve a ejecutar.
  */
-function cerrarGrupo() {
-  if (!grupo) return;
-  const { barrera, workers } = grupo;
-  grupo = null;
-  for (const [worker, orden] of workers) {
-    worker.postMessage({ ...orden, barrera, total: workers.length });
+export async function importarElModulo(url: string): Promise<Record<string, unknown>> {
+  const escribir = ["log", "info", "warn", "error", "debug", "table", "dir"] as const;
+  const antes = escribir.map((metodo) => console[metodo]);
+  for (const metodo of escribir) console[metodo] = () => {};
+  importandoElEjemplo = true;
+  try {
+    return await import(url);
+  } finally {
+    importandoElEjemplo = false;
+    escribir.forEach((metodo, i) => console[metodo] = antes[i]);
   }
 }
 
-/** `threading.Thread` de Python: `start()` lo arranca en un worker y `join()` lo espera. */
-export class Thread {
-  readonly name: string;
-  #target: Tarea;
-  #args: unknown[];
-  #modulo: string;
-  #fin: Promise<void> | null = null;
-  #vivo = false;
+if (enUnWorker) {
+  const worker = self as unknown as {
+    onmessage: ((evento: MessageEvent<Orden>) => void) | null;
+    postMessage(mensaje: Respuesta): void;
+  };
+  let respondido = false;
+  const responder = (respuesta: Respuesta) => {
+    if (respondido) return;
+    respondido = true;
+    worker.postMessage(respuesta);
+  };
+  // `Deno.exit()` en un thread (el `sys.exit()` de Python) acaba solo ese thread: que el
+  // principal lo sepa, y su join() vuelva.
+  addEventListener("unload", () => responder({}));
 
-  /**
-   * `target`: la función (exportada) que ejecuta el thread; `args`: sus argumentos; `name`:
-   * su nombre (por defecto "Thread-1 (target)", como en Python). `modulo` casi nunca hace
-   * falta: el fichero donde está `target` (por defecto, el programa que se ejecuta).
-   */
-  constructor(
-    { target, args = [], name, modulo = Deno.mainModule }: {
-      target: Tarea;
-      args?: unknown[];
-      name?: string;
-      modulo?: string;
-    },
-  ) {
-    if (!target?.name) {
-      throw new Error("el target de un Thread debe ser una función con nombre y exportada");
+  // Sin await en el nivel de módulo: el ejemplo importa este fichero, y esperar aquí a que
+  // se importe el ejemplo sería esperarse a sí mismo.
+  worker.onmessage = async ({ data: orden }) => {
+    worker.onmessage = null;
+    ident = orden.ident;
+    esDaemon = orden.daemon;
+    hilos = orden.hilos;
+    registro.push(...orden.registro);
+    if (orden.traza) traza = (await import("./traza.ts")).trazaDelThread(orden.traza);
+    let tarea: unknown, args: unknown[] = [], error: unknown = null;
+    try {
+      const modulo = await importarElModulo(orden.modulo);
+      tarea = modulo[orden.target];
+      args = desempaquetar(orden.args) as unknown[];
+    } catch (e) {
+      error = e;
     }
-    creados++;
-    this.#target = target;
-    this.#args = args;
-    this.#modulo = modulo;
-    this.name = name ?? `Thread-${creados} (${target.name})`;
-  }
-
-  start(): void {
-    if (this.#fin) {
-      throw new Error(`el thread ${this.name} ya se arrancó: un thread solo arranca una vez`);
+    // Siempre a la barrera: los demás threads del grupo cuentan con este.
+    barreraDeSalida(orden.barrera, orden.total);
+    if (error === null && typeof tarea !== "function") {
+      responder({
+        fatal: true,
+        error: `El thread ${self.name} no encuentra la función ${orden.target}: le falta ` +
+          `export; escribe «export function ${orden.target}» para que el thread pueda usarla.`,
+      });
+      return;
     }
-    if (enUnWorker) {
-      throw new Error(
-        "los threads se arrancan desde el programa principal: " +
-          "pon el código que los arranca dentro de «if (import.meta.main)»",
-      );
+    try {
+      if (error !== null) throw error;
+      if (orden.retraso) {
+        // Un Timer: espera sus segundos, salvo que cancel() lo despierte antes.
+        const { segundos, cancelado } = orden.retraso;
+        Atomics.wait(cancelado, 0, 0, segundos * 1000);
+        if (Atomics.load(cancelado, 0)) return responder({});
+      }
+      traza?.anotar("empieza");
+      await (tarea as Tarea)(...args);
+      traza?.anotar("termina");
+      responder({});
+    } catch (e) {
+      responder({ error: fraseDeUnError(`el thread ${self.name}`, e) + pista(e) });
     }
-    comprobarPermiso(this.#modulo);
-
-    // El worker empieza en este fichero (threading.ts), no en el ejemplo.
-    const worker = new Worker(new URL("./threading.ts", import.meta.url), {
-      type: "module",
-      name: this.name,
-    });
-    this.#vivo = true;
-    this.#fin = new Promise((resolve) => {
-      worker.onmessage = ({ data }: MessageEvent<Respuesta>) => {
-        worker.terminate();
-        this.#vivo = false;
-        if (data.error !== undefined) terminarConError(data.error);
-        resolve();
-      };
-      worker.onerror = (evento) => {
-        evento.preventDefault();
-        const mensaje = evento.message.replace(/^Uncaught (\w*Error: )?/, "");
-        terminarConError(`Error en el thread ${this.name}: ${mensaje}`);
-      };
-    });
-
-    // Todos los start() de este turno forman un grupo; la orden sale cuando el turno acaba
-    // (una microtarea), cuando ya se sabe cuántos son y la barrera puede contarlos.
-    if (!grupo) {
-      const nuevo = {
-        barrera: new Int32Array(new SharedArrayBuffer(4)),
-        workers: [] as Pendiente[],
-      };
-      grupo = nuevo;
-      queueMicrotask(cerrarGrupo);
-    }
-    grupo.workers.push([worker, {
-      modulo: this.#modulo,
-      target: this.#target.name,
-      delPool: this.#target === trabajador,
-      args: empaquetar(this.#args) as unknown[],
-      registro,
-    }]);
-  }
-
-  /**
-   * Espera a que el thread termine (en Python `t.join()`; aquí `await t.join()`). Con
-   * `timeout` (segundos), como mucho ese tiempo: como en Python, vuelve sin decir por qué;
-   * después, `is_alive()` dice si el thread terminó o se acabó el tiempo.
-   */
-  join(timeout: number | null = null): Promise<void> {
-    if (!this.#fin) {
-      return Promise.reject(new Error(`join() del thread ${this.name} antes de start()`));
-    }
-    if (timeout === null) return this.#fin;
-    // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
-    // temporizador se quita después, si no, el programa esperaría a que sonara para acabar.
-    let reloj: ReturnType<typeof setTimeout> | undefined;
-    const plazo = new Promise<void>((resolve) => {
-      reloj = setTimeout(resolve, Math.max(timeout, 0) * 1000);
-    });
-    return Promise.race([this.#fin, plazo]).finally(() => clearTimeout(reloj));
-  }
-
-  /** ¿Está en marcha? (arrancado y sin terminar) */
-  is_alive(): boolean {
-    return this.#vivo;
-  }
+  };
 }
+
+/**
+ * Si un thread falla al usar algo `undefined`, quizá es un objeto compartido que el
+ * principal creó dentro de `if (import.meta.main)`: los threads no lo tienen. Lo sugerimos.
+ */
+function pista(error: unknown): string {
+  const leida = error instanceof TypeError &&
+    error.message.match(/of (?:undefined|null) \(reading '(\w+)'\)/)?.[1];
+  if (!leida) return "";
+  // Uno del principal que no ha llegado a este thread y que tiene lo que se quería leer.
+  const perdida = registro.find((e, i) =>
+    !tomada[i] && leida in (clases[e.tipo as keyof typeof clases]?.prototype ?? {})
+  );
+  if (!perdida) return "";
+  return ` ¿El ${perdida.tipo} de ${sitio(perdida.donde)} se crea dentro de ` +
+    "«if (import.meta.main)»? Los threads no lo ven: créalo a nivel de módulo o pásalo en args.";
+}
+
+// =======================================================================================
+// Fin de la lección. Lo que sigue es para los ejemplos: los errores del alumno y las opciones
+// =======================================================================================
+
+// --traza: solo entonces se carga traza.ts, que lee la opción (y la quita de Deno.args).
+if (!enUnWorker && Deno.args.some((a) => /^--traza(=|$)/.test(a))) {
+  const { empezarTraza } = await import("./traza.ts").catch(() =>
+    terminarConError("--traza necesita traza.ts al lado de threading.ts: cópialo también.")
+  );
+  traza = empezarTraza(() => scriptDeLaOrden());
+}
+
+/** Los permisos de la orden de los ejemplos de threads/ (`leerOpciones` puede dar otros). */
+let permisos = "--allow-read";
+
+/** Termina con un error que el alumno puede arreglar: una frase en stderr y código 1. */
+export function terminarConError(frase: string): never {
+  console.error(frase);
+  Deno.exit(1);
+}
+
+/** `No hay permiso para <qué>. Ejecuta: <la orden completa>`, y código 1. */
+export function sinPermiso(que: string): never {
+  terminarConError(`No hay permiso para ${que}. Ejecuta: ${ordenParaPegar()}`);
+}
+
+/** "file:///.../threads/lock.ts:12:14" -> "lock.ts:12". */
+function sitio(donde: string): string {
+  return donde.replace(/^.*\//, "").replace(/:\d+$/, "");
+}
+
+/**
+ * Un error en una frase: «Error en <quién>, en lock.ts:23: <mensaje>», con la línea del
+ * programa del alumno donde ocurrió (la primera de la pila que no es de los módulos de
+ * threads/), sin traza.
+ */
+export function fraseDeUnError(quien: string, error: unknown): string {
+  if (!(error instanceof Error)) return `Error en ${quien}: ${String(error)}`;
+  const carpeta = import.meta.url.replace(/[^/]*$/, "");
+  const modulos = /^(threading|concurrent_futures|queue|traza)\.ts:/;
+  const donde = (error.stack ?? "").split("\n").slice(1)
+    .map((linea) => linea.match(URL_EN_LA_PILA)?.[1])
+    .find((url) =>
+      url !== undefined && !(url.startsWith(carpeta) && modulos.test(url.slice(carpeta.length)))
+    );
+  const sinNew = error.message.match(/^Class constructor (\w+) cannot be invoked without 'new'$/);
+  const mensaje = sinNew
+    ? `${sinNew[1]} se crea con new: escribe «new ${sinNew[1]}(...)».`
+    : error.message;
+  return `Error en ${quien}${donde ? `, en ${sitio(donde)}` : ""}: ${mensaje}`;
+}
+
+/**
+ * En el programa principal, los errores de threading (un RuntimeError, un ValueError, un
+ * `new` olvidado) salen como en un thread: una frase, sin traza, y código 1.
+ */
+if (!enUnWorker) {
+  const avisar = (evento: globalThis.Event, error: unknown) => {
+    const nuestro = error instanceof RuntimeError || error instanceof ValueError ||
+      (error instanceof TypeError && /without 'new'$/.test(error.message));
+    if (!nuestro) return;
+    evento.preventDefault();
+    console.error(fraseDeUnError("el programa principal", error));
+    Deno.exit(1);
+  };
+  globalThis.addEventListener("error", (e) => avisar(e, e.error));
+  globalThis.addEventListener("unhandledrejection", (e) => avisar(e, e.reason));
+}
+
+let permisoComprobado = false;
 
 /** Un worker carga su módulo del disco: sin --allow-read no puede. Lo decimos en español. */
 function comprobarPermiso(modulo: string) {
   if (permisoComprobado) return;
-  const ficheros = [modulo, import.meta.url].filter((url) => url.startsWith("file:"));
+  const ficheros = [modulo, Deno.mainModule, import.meta.url].filter((url) =>
+    url.startsWith("file:")
+  );
   const negado = ficheros.some((url) =>
     Deno.permissions.querySync({ name: "read", path: new URL(url) }).state !== "granted"
   );
-  if (negado) {
-    terminarConError(
-      "Los threads necesitan el permiso --allow-read para cargar su módulo. Ejecuta: " +
-        `deno run --allow-read ${scriptDeLaOrden()}`,
-    );
-  }
+  if (negado) sinPermiso("leer el módulo de los threads");
   permisoComprobado = true;
+}
+
+/**
+ * La orden que el alumno puede copiar y pegar: `deno run <permisos> threads/x.ts`, con las
+ * opciones que escribió (entre comillas simples las que el shell partiría).
+ */
+export function ordenParaPegar(): string {
+  const opciones = Deno.args.map((a) => /^[\w\-.=\/,:@]+$/.test(a) ? a : `'${a}'`);
+  return [`deno run ${permisos} ${scriptDeLaOrden()}`, ...opciones].join(" ");
 }
 
 /**
@@ -705,224 +1552,10 @@ export function scriptDeLaOrden(url = Deno.mainModule): string {
   return /^[\w\-.\/\\\u00C0-\u024F]+$/.test(script) ? script : `"${script}"`;
 }
 
-// =======================================================================================
-// Thread: el lado del worker
-// =======================================================================================
-
-/** En el worker: espera a los demás threads del grupo y sale con ellos. */
-function barreraDeSalida(barrera: Int32Array, total: number) {
-  Atomics.add(barrera, 0, 1);
-  Atomics.notify(barrera, 0);
-  // Mirar sin dormir unos milisegundos: así salen todos con microsegundos de diferencia
-  // (despertar a un hilo dormido tarda más que imprimir cinco líneas). Solo si caben todos
-  // a la vez en los núcleos: si no, los que miran le quitan el núcleo a los que aún cargan.
-  const mirar = total <= navigator.hardwareConcurrency ? 30 : 0;
-  const hasta = performance.now() + mirar;
-  while (Atomics.load(barrera, 0) < total && performance.now() < hasta);
-  // Si aún faltan, a dormir hasta que cambie el número de llegados.
-  let llegados;
-  while ((llegados = Atomics.load(barrera, 0)) < total) Atomics.wait(barrera, 0, llegados);
-}
-
-if (enUnWorker) {
-  const worker = self as unknown as {
-    onmessage: ((evento: MessageEvent<Orden>) => void) | null;
-    postMessage(mensaje: Respuesta): void;
-  };
-  // Sin await en el nivel de módulo: el ejemplo importa este fichero, y esperar aquí a que
-  // se importe el ejemplo sería esperarse a sí mismo.
-  worker.onmessage = async ({ data: orden }) => {
-    worker.onmessage = null;
-    try {
-      registro.push(...orden.registro);
-      importandoElEjemplo = true;
-      const modulo: Record<string, unknown> = await import(orden.modulo);
-      importandoElEjemplo = false;
-      // El trabajador de un pool es de este fichero, y busca las tareas en el módulo.
-      const tarea = orden.delPool ? (cola: Cola) => trabajador(cola, modulo) : modulo[orden.target];
-      if (typeof tarea !== "function") {
-        worker.postMessage({
-          error: `El thread ${self.name} no encuentra la función ${orden.target}: ` +
-            `escribe «export function ${orden.target}» para que el thread pueda usarla.`,
-        });
-        return;
-      }
-      const args = desempaquetar(orden.args) as unknown[];
-      barreraDeSalida(orden.barrera, orden.total);
-      await tarea(...args);
-      worker.postMessage({});
-    } catch (error) {
-      const mensaje = error instanceof Error ? error.message : String(error);
-      worker.postMessage({ error: `Error en el thread ${self.name}: ${mensaje}` });
-    }
-  };
-}
-
-// =======================================================================================
-// ThreadPoolExecutor: el pool de concurrent.futures
-// =======================================================================================
-
-const MAXIMO = 1000; // tareas que caben en la cola de un pool
-const LETRAS = 40; // letras que caben en el nombre de una función
-const PUESTAS = 0; // estado[0]: tareas puestas en la cola
-const COGIDAS = 1; // estado[1]: tareas que ya ha cogido algún worker
-const CERRADO = 2; // estado[2]: 1 cuando el pool se cierra
-const AVISOS = 3; // estado[3]: cambia con cada map y al cerrar (en él duermen los workers)
-
-/** La memoria compartida de un pool: la cola de tareas y sus resultados. */
-interface Cola {
-  estado: Int32Array;
-  funcion: Int32Array; // el nombre de la función de cada tarea, letra a letra
-  dato: Float64Array;
-  resultado: Float64Array;
-  hecha: Int32Array; // 1 cuando el resultado está escrito
-}
-
-/** `n` números de memoria compartida, fuera del registro: viajan en `args` (ver punto 2). */
-const enteros = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
-const reales = (n: number) => new Float64Array(new SharedArrayBuffer(8 * n));
-
-/** Escribe el nombre de la función de la tarea `i`, letra a letra (0 donde no hay letra). */
-function ponerNombre(funcion: Int32Array, i: number, nombre: string) {
-  for (let k = 0; k < LETRAS; k++) funcion[i * LETRAS + k] = nombre.charCodeAt(k) || 0;
-}
-
-function leerNombre(funcion: Int32Array, i: number): string {
-  const letras = funcion.subarray(i * LETRAS, (i + 1) * LETRAS).filter((letra) => letra !== 0);
-  return String.fromCharCode(...letras);
-}
-
-/**
- * Lo que hace cada worker del pool hasta que se cierra: coger una tarea, hacerla, anotar el
- * resultado. `modulo` es el del ejemplo, ya importado por el worker: de él sale la función
- * de cada tarea, por su nombre, como el `target` de un Thread.
- */
-async function trabajador(cola: Cola, modulo: Record<string, unknown>) {
-  const { estado, funcion, dato, resultado, hecha } = cola;
-  for (;;) {
-    const avisos = Atomics.load(estado, AVISOS);
-    const i = Atomics.load(estado, COGIDAS);
-    if (i < Atomics.load(estado, PUESTAS)) {
-      // La cogemos solo si nadie la ha cogido desde que la miramos.
-      if (Atomics.compareExchange(estado, COGIDAS, i, i + 1) !== i) continue;
-      const nombre = leerNombre(funcion, i);
-      const f = modulo[nombre];
-      if (typeof f !== "function") {
-        throw new Error(`no encuentra la función ${nombre}: escribe «export function ${nombre}»`);
-      }
-      resultado[i] = await f(dato[i]);
-      Atomics.store(hecha, i, 1);
-      Atomics.notify(hecha, i); // por si el programa principal espera este resultado
-    } else if (Atomics.load(estado, CERRADO)) {
-      return;
-    } else {
-      Atomics.wait(estado, AVISOS, avisos); // sin tareas: a dormir hasta el próximo aviso
-    }
-  }
-}
-
-/** Cuántos pools se han creado: Python numera sus threads `ThreadPoolExecutor-<pool>_<k>`. */
-let pools = 0;
-
-/**
- * `concurrent.futures.ThreadPoolExecutor(max_workers=n)` de Python: `max_workers` threads
- * (por defecto, uno por núcleo) que se reparten las tareas de `map`. En Python se usa con
- * `with`; aquí con `await using`, que al salir del bloque llama a `shutdown()`:
- *
- *   {
- *     await using pool = new ThreadPoolExecutor({ max_workers: 2 });
- *     for await (const r of pool.map(contarPrimos, datos)) console.log(r);
- *   } // aquí el pool se cierra
- *
- * Límites: la función de `map` está exportada (viaja por su nombre, como el `target` de un
- * Thread), recibe un número y devuelve un número; un pool hace como mucho 1000 tareas.
- * `modulo` casi nunca hace falta: el fichero de las funciones (por defecto, el programa).
- */
-export class ThreadPoolExecutor {
-  readonly max_workers: number;
-  #cola: Cola = {
-    estado: enteros(4),
-    funcion: enteros(MAXIMO * LETRAS),
-    dato: reales(MAXIMO),
-    resultado: reales(MAXIMO),
-    hecha: enteros(MAXIMO),
-  };
-  #threads: Thread[] = [];
-
-  constructor(
-    { max_workers = navigator.hardwareConcurrency, modulo = Deno.mainModule }: {
-      max_workers?: number;
-      modulo?: string;
-    } = {},
-  ) {
-    if (!Number.isInteger(max_workers) || max_workers < 1) {
-      throw new Error(`max_workers debe ser un entero mayor que 0 (se recibió ${max_workers})`);
-    }
-    this.max_workers = max_workers;
-    const pool = pools++;
-    for (let k = 0; k < max_workers; k++) {
-      const name = `ThreadPoolExecutor-${pool}_${k}`; // el nombre que les da Python
-      this.#threads.push(new Thread({ target: trabajador, args: [this.#cola], name, modulo }));
-    }
-    for (const t of this.#threads) t.start();
-  }
-
-  /**
-   * Pone una tarea por dato y devuelve los resultados en el orden de los datos, cada uno en
-   * cuanto está (aunque otros, de tareas posteriores, hayan acabado antes).
-   *
-   * No comprueba aquí, en el programa principal, que `f` esté exportada: haría falta
-   * `await import(Deno.mainModule)`, y mientras el programa está en su `await` de nivel de
-   * módulo ese import espera a que el programa acabe de cargarse, que espera a ese import:
-   * no se resolvería nunca. Lo comprueba el worker, que ya tiene el módulo cargado.
-   */
-  async *map(f: (dato: number) => number, datos: Iterable<number>): AsyncGenerator<number> {
-    const { estado, funcion, dato, resultado, hecha } = this.#cola;
-    if (Atomics.load(estado, CERRADO)) throw new Error("map() de un pool ya cerrado");
-    const lista = [...datos];
-    const primera = Atomics.load(estado, PUESTAS);
-    if (primera + lista.length > MAXIMO) {
-      throw new Error(`un pool hace como mucho ${MAXIMO} tareas`);
-    }
-    if (f.name.length > LETRAS) throw new Error(`el nombre ${f.name} no cabe: ${LETRAS} letras`);
-    lista.forEach((d, k) => {
-      ponerNombre(funcion, primera + k, f.name);
-      dato[primera + k] = d;
-    });
-    Atomics.store(estado, PUESTAS, primera + lista.length);
-    this.#avisar();
-
-    for (let i = primera; i < primera + lista.length; i++) {
-      // Espera sin bloquear al principal. `Atomics.waitAsync` sola no mantiene vivo el
-      // programa de Deno (si no queda nada más pendiente, acaba sin esperarla): lo que lo
-      // mantiene vivo son los workers del pool, en marcha hasta `shutdown()`.
-      await Atomics.waitAsync(hecha, i, 0).value;
-      yield resultado[i];
-    }
-  }
-
-  /** Cierra el pool: los workers acaban lo que tengan y terminan; espera a que acaben. */
-  async shutdown(): Promise<void> {
-    Atomics.store(this.#cola.estado, CERRADO, 1);
-    this.#avisar();
-    for (const t of this.#threads) await t.join();
-  }
-
-  /** Lo que hace `await using` al salir del bloque (el final del `with` de Python). */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.shutdown();
-  }
-
-  /** Despierta a los workers dormidos: hay tareas nuevas, o el pool se cierra. */
-  #avisar() {
-    Atomics.add(this.#cola.estado, AVISOS, 1);
-    Atomics.notify(this.#cola.estado, AVISOS);
-  }
-}
-
-// =======================================================================================
-// Opciones de la línea de órdenes
-// =======================================================================================
+// ---------------------------------------------------------------------------------------
+// Opciones de la línea de órdenes. Este bloque es el mismo, letra a letra, en
+// sockets/red.ts: usa `permisos` y `scriptDeLaOrden()`, que cada módulo define arriba.
+// ---------------------------------------------------------------------------------------
 
 /** Una opción numérica entera: su valor por defecto, su rango y qué es. */
 export interface Entero {
@@ -972,6 +1605,27 @@ export type Lectura<O> =
   | { valores: Valores<O> }
   | { error: string; uso: string }
   | { ayuda: string };
+
+/** Las frases de los errores de uso: una por tipo de error, las mismas en todo el proyecto. */
+export const frases = {
+  noEsEntero: (nombre: string, leido: string) =>
+    `--${nombre} debe ser un número entero (no «${leido}»).`,
+  fueraDeRango: (nombre: string, o: Entero, leido: string) =>
+    `--${nombre} debe estar entre ${o.min} y ${o.max} (no «${leido}»).`,
+  noEsUnValor: (nombre: string, valores: string[], leido: string) =>
+    `--${nombre} debe ser ${unoDe(valores)} (no «${leido}»).`,
+  desconocida: (opcion: string) => `Opción desconocida: ${opcion}.`,
+  faltaElValor: (nombre: string) => `Falta el valor de --${nombre}.`,
+  sinValor: (nombre: string) => `--${nombre} no lleva valor: escribe solo --${nombre}.`,
+  inesperado: (arg: string) => `Argumento inesperado: «${arg}» (las opciones empiezan por --).`,
+};
+
+/** "a o b", "a, b o c". */
+function unoDe(valores: string[]): string {
+  return valores.length < 2
+    ? valores.join("")
+    : `${valores.slice(0, -1).join(", ")} o ${valores[valores.length - 1]}`;
+}
 
 /** Lo que se escribe tras `--nombre` en el uso y en la ayuda: `N`, `a|b`, `X` o nada. */
 function valorDe(o: Opcion): string {
@@ -1033,25 +1687,21 @@ function leerArgs<O extends Record<string, Opcion>>(
     } else if (arg.startsWith("--")) {
       const igual = arg.indexOf("=");
       const nombre = igual < 0 ? arg.slice(2) : arg.slice(2, igual);
-      if (!Object.hasOwn(opciones, nombre)) {
-        return { error: `Opción desconocida: --${nombre}` };
-      }
+      if (!Object.hasOwn(opciones, nombre)) return { error: frases.desconocida(`--${nombre}`) };
       if ("bandera" in opciones[nombre]) {
-        if (igual >= 0) {
-          return { error: `--${nombre} no lleva valor: escribe solo --${nombre}` };
-        }
+        if (igual >= 0) return { error: frases.sinValor(nombre) };
         leidos[nombre] = true;
         continue;
       }
       const valor = igual < 0 ? args[++i] : arg.slice(igual + 1);
       if (valor === undefined || valor.startsWith("--")) {
-        return { error: `Falta el valor de la opción --${nombre}` };
+        return { error: frases.faltaElValor(nombre) };
       }
       leidos[nombre] = valor;
     } else if (arg.startsWith("-")) {
-      return { error: `Opción desconocida: ${arg}` };
+      return { error: frases.desconocida(arg) };
     } else {
-      return { error: `Argumento inesperado: ${arg} (las opciones empiezan por --)` };
+      return { error: frases.inesperado(arg) };
     }
   }
 
@@ -1065,21 +1715,13 @@ function leerArgs<O extends Record<string, Opcion>>(
     } else if (typeof leido !== "string") {
       valores[nombre] = o.defecto;
     } else if ("min" in o) {
-      if (!/^-?\d+$/.test(leido)) {
-        return { error: `--${nombre} debe ser un número entero (se recibió "${leido}")` };
-      }
+      if (!/^-?\d+$/.test(leido)) return { error: frases.noEsEntero(nombre, leido) };
       const numero = Number(leido);
-      if (numero < o.min || numero > o.max) {
-        return {
-          error: `--${nombre} ${leido} está fuera de rango: debe estar entre ${o.min} y ${o.max}`,
-        };
-      }
+      if (numero < o.min || numero > o.max) return { error: frases.fueraDeRango(nombre, o, leido) };
       valores[nombre] = numero;
     } else {
       if (o.valores.length && !o.valores.includes(leido)) {
-        return {
-          error: `--${nombre} debe ser ${o.valores.join(" o ")} (se recibió "${leido}")`,
-        };
+        return { error: frases.noEsUnValor(nombre, o.valores, leido) };
       }
       valores[nombre] = leido;
     }
@@ -1089,13 +1731,14 @@ function leerArgs<O extends Record<string, Opcion>>(
 
 /**
  * Lee las opciones del programa (`Deno.args`). Con un error de uso: la frase, el uso y
- * código 2, sin traza. Con `-h` o `--help`: la ayuda y código 0. `permisos`: los de la orden
- * de ejecución, para el uso (por defecto `--allow-read`).
+ * código 2, sin traza. Con `-h` o `--help`: la ayuda y código 0. `conPermisos`: los de la
+ * orden de ejecución, para el uso y para la orden que se sugiere si falta un permiso.
  */
 export function leerOpciones<O extends Record<string, Opcion>>(
   opciones: O,
-  permisos = "--allow-read",
+  conPermisos = permisos,
 ): Valores<O> {
+  permisos = conPermisos;
   const lectura = analizarOpciones(
     opciones,
     () => `deno run ${permisos} ${scriptDeLaOrden()}`,

@@ -1,0 +1,1050 @@
+/**
+ * traza.ts: `--traza`, quién hizo qué y en qué orden, para ver la concurrencia por dentro.
+ *
+ * Con `--traza`, threading.ts anota cada cosa que pasa en sus primitivas (empezar y acabar,
+ * cada línea impresa, esperar, coger y soltar un Lock o un Semaphore, esperar y avisar en
+ * una Condition, leer y escribir un Value, dormir) y, al acabar el programa, este fichero
+ * dibuja un carril por thread, con los sucesos en el orden real. Busca también las sumas
+ * perdidas (una escritura basada en una lectura que otro thread dejó vieja) y el círculo
+ * de esperas de un interbloqueo. `--traza=archivo.html` escribe una página (SVG, sin red);
+ * `--traza=archivo.json`, el formato Trace Event de Chrome (se abre en ui.perfetto.dev).
+ * Solo se carga con `--traza` (un `import()`): sin ella, cada primitiva mira una variable
+ * (`traza`, null) y sigue. En orden: 1. cómo se anota, 2. qué se deduce, 3. cómo se dibuja.
+ * Lo usa threading.ts, con una línea en cada primitiva: `traza?.anotar("coge", this)`.
+ */
+
+// =======================================================================================
+// 1. Cómo se anota: un libro de sucesos en memoria compartida
+// =======================================================================================
+//
+// Todos los threads escriben en el mismo libro, un SharedArrayBuffer. Cada suceso toma su
+// número con `Atomics.add(control, SIGUIENTE, 1)`: dos threads nunca reciben el mismo y el
+// número es el orden global. Cada suceso ocupa 3 enteros, [thread, tipo, objeto], y 3
+// números, [valor, extra, ms]; el tipo se escribe el último (con Atomics.store): un suceso
+// con tipo 0 está a medio escribir y no se lee. Lo impreso va, letra a letra, a otra
+// memoria compartida: así se lee aunque el thread no acabe nunca (un interbloqueo).
+// Un Lock se anota «coge» justo después de cogerlo y «suelta» justo antes de soltarlo: así,
+// en el libro, nunca hay dos con el mismo Lock. Leer o escribir un Value y anotarlo se hace
+// dentro de un cerrojo pequeño del propio libro: el orden del libro ES el de la memoria.
+
+/** Lo que se puede anotar. El orden es el número que se guarda (empieza en 1). */
+const TIPOS = [
+  "empieza", // el thread empieza su función
+  "termina", // ... y acaba
+  "arranca", // el principal arranca un thread (valor: su número)
+  "imprime", // valor: dónde empieza el texto; extra: cuántas letras
+  "espera", // espera un Lock (o un Semaphore sin plazas)
+  "coge", // coge un Lock (o una plaza del Semaphore; valor: plazas que quedan)
+  "no_coge", // acquire(false) o con tiempo máximo: no lo consiguió
+  "suelta", // suelta un Lock (o devuelve una plaza; valor: plazas que quedarán)
+  "espera_aviso", // Condition.wait() (suelta el lock y espera un notify) o Event.wait()
+  "despierta", // ... le han avisado (valor 1) o se cansó de esperar (valor 0)
+  "avisa", // Condition.notify(n) (valor n) o Event.set()
+  "lee", // lee un Value: valor
+  "escribe", // escribe un Value: valor, y extra: el valor que había
+  "duerme", // sleep(): valor en segundos
+] as const;
+
+/** Un tipo de suceso: "coge", "lee"... */
+export type Tipo = typeof TIPOS[number];
+
+const CAMPOS = 3; // enteros por suceso: thread, tipo, objeto (y 3 números: valor, extra, ms)
+const SIGUIENTE = 0; // control[0]: el número del próximo suceso
+const CERROJO = 1; // control[1]: el cerrojo de leer/escribir un Value y anotarlo
+const LETRAS = 2; // control[2]: letras de texto usadas
+
+/** Sucesos que caben en el libro: con más, se cuentan pero no se guardan. */
+export const LIMITE = 200_000;
+const TEXTO = 1 << 20; // letras de texto que caben (2 MB)
+
+/** El libro: la memoria compartida que se envía a cada worker. */
+export interface Libro {
+  control: Int32Array;
+  sucesos: Int32Array;
+  numeros: Float64Array; // valor, extra y ms desde el inicio de la traza
+  texto: Uint16Array;
+  inicio: number; // performance.timeOrigin + performance.now() del principal al empezar
+  limite: number;
+}
+
+/** Un libro vacío con sitio para `limite` sucesos. */
+export function libroNuevo(limite = LIMITE): Libro {
+  const sab = (bytes: number) => new SharedArrayBuffer(bytes);
+  return {
+    control: new Int32Array(sab(4 * 4)),
+    sucesos: new Int32Array(sab(4 * CAMPOS * limite)),
+    numeros: new Float64Array(sab(8 * 3 * limite)),
+    texto: new Uint16Array(sab(2 * TEXTO)),
+    inicio: performance.timeOrigin + performance.now(),
+    limite,
+  };
+}
+
+/** Un objeto de threading.ts (Lock, Value...): su número en el registro. */
+export interface Objeto {
+  readonly indice: number;
+}
+
+/** Lo que threading.ts llama desde cada primitiva: un thread que anota en el libro. */
+export class Traza {
+  readonly libro: Libro;
+  readonly hilo: number;
+  /** Solo en el principal: el nombre de cada thread y de cada objeto, y el fichero pedido. */
+  readonly nombres: string[] = ["MainThread"];
+  readonly objetos = new Map<number, { tipo: string; nombre: string }>();
+  #conElMismoNombre = new Map<string, { tipo: string; nombre: string }[]>();
+  fichero = "";
+  #log = console.log;
+
+  constructor(libro: Libro, hilo: number) {
+    this.libro = libro;
+    this.hilo = hilo;
+  }
+
+  /** Desde ahora, cada línea impresa con console.log se anota antes de imprimirla. */
+  anotarLoImpreso(): this {
+    const log = this.#log;
+    console.log = (...datos: unknown[]) => {
+      this.imprime(datos.map((d) => typeof d === "string" ? d : Deno.inspect(d)).join(" "));
+      log(...datos);
+    };
+    return this;
+  }
+
+  /** Anota un suceso de este thread. */
+  anotar(tipo: Tipo, objeto: Objeto | null = null, valor = 0, extra = 0): void {
+    const { control, sucesos, numeros, inicio, limite } = this.libro;
+    const n = Atomics.add(control, SIGUIENTE, 1);
+    if (n >= limite) return; // lleno: solo se cuenta
+    const i = n * CAMPOS;
+    numeros[3 * n] = valor;
+    numeros[3 * n + 1] = extra;
+    numeros[3 * n + 2] = performance.timeOrigin + performance.now() - inicio;
+    sucesos[i] = this.hilo;
+    sucesos[i + 2] = objeto ? objeto.indice : -1;
+    Atomics.store(sucesos, i + 1, TIPOS.indexOf(tipo) + 1); // el último: ya está entero
+  }
+
+  /** Lee `m[0]` (un Value) y lo anota, sin que nadie escriba entre medias. */
+  lee(objeto: Objeto, m: Float64Array): number {
+    this.#cerrar();
+    const valor = m[0];
+    this.anotar("lee", objeto, valor);
+    this.#abrir();
+    return valor;
+  }
+
+  /** Escribe `m[0]` (un Value) y lo anota con el valor que había. */
+  escribe(objeto: Objeto, m: Float64Array, valor: number): void {
+    this.#cerrar();
+    const antes = m[0];
+    m[0] = valor;
+    this.anotar("escribe", objeto, valor, antes);
+    this.#abrir();
+  }
+
+  /** Anota una línea impresa: su texto va a la memoria de texto. */
+  imprime(linea: string): void {
+    const { control, texto } = this.libro;
+    const largo = Math.min(linea.length, 500);
+    const desde = Atomics.add(control, LETRAS, largo);
+    const cabe = Math.max(0, Math.min(largo, TEXTO - desde));
+    for (let k = 0; k < cabe; k++) texto[desde + k] = linea.charCodeAt(k);
+    this.anotar("imprime", null, desde, cabe);
+  }
+
+  /** Solo en el principal: un thread nuevo. Devuelve su número de carril. */
+  nuevoThread(nombre: string): number {
+    this.nombres.push(nombre);
+    this.anotar("arranca", null, this.nombres.length - 1);
+    return this.nombres.length - 1;
+  }
+
+  /**
+   * Solo en el principal: un objeto nuevo (`tipo`: "Lock", "Value"...). Su nombre es el de
+   * la variable donde lo guarda el ejemplo, sacado de la línea que lo crea (`const contador =
+   * new Value(0)` da «contador»); varios de la misma línea, `tenedores[0]`, `tenedores[1]`...
+   */
+  nuevoObjeto(objeto: Objeto, tipo: string): void {
+    if (objeto.indice < 0) return;
+    const pila = new Error().stack ?? "";
+    const nombre = nombreDeVariable(pila) ?? tipo;
+    // El Lock de una Condition (o de una Barrier) se llama como ella: `cuenta.lock`.
+    const dentroDe = [...pila.matchAll(/at new (Condition|Barrier) /g)].some(([, x]) => x !== tipo);
+    const base = dentroDe ? `${nombre}.${tipo === "Condition" ? "condition" : "lock"}` : nombre;
+    const iguales = this.#conElMismoNombre.get(base) ?? [];
+    if (iguales.length === 1) iguales[0].nombre = `${base}[0]`;
+    const nuevo = { tipo, nombre: iguales.length === 0 ? base : `${base}[${iguales.length}]` };
+    this.#conElMismoNombre.set(base, [...iguales, nuevo]);
+    this.objetos.set(objeto.indice, nuevo);
+  }
+
+  /** Lo que se envía a un worker para que anote como el thread `hilo`. */
+  paraElThread(hilo: number): { libro: Libro; hilo: number } {
+    return { libro: this.libro, hilo };
+  }
+
+  /** El console.log de verdad (sin anotar): para escribir el diagrama. */
+  get log(): (...datos: unknown[]) => void {
+    return this.#log;
+  }
+
+  // El cerrojo pequeño: 0 libre, 1 cogido, 2 cogido y alguien duerme (como el Lock).
+  #cerrar() {
+    const { control } = this.libro;
+    if (Atomics.compareExchange(control, CERROJO, 0, 1) === 0) return;
+    while (Atomics.exchange(control, CERROJO, 2) !== 0) Atomics.wait(control, CERROJO, 2);
+  }
+
+  #abrir() {
+    const { control } = this.libro;
+    if (Atomics.sub(control, CERROJO, 1) !== 1) {
+      Atomics.store(control, CERROJO, 0);
+      Atomics.notify(control, CERROJO, 1);
+    }
+  }
+}
+
+/** Los ficheros cuyo código no es del ejemplo (threading.ts y este). */
+const PROPIOS = /\/(threading|traza)\.ts:/;
+const fuentes = new Map<string, string[] | null>();
+
+/** El nombre de la variable en la primera línea de la pila que no es de threading.ts. */
+function nombreDeVariable(pila: string): string | null {
+  for (const linea of pila.split("\n").slice(1)) {
+    const sitio = linea.match(/(file:\/\/[^\s)]+):(\d+):\d+\)?$/);
+    if (!sitio || PROPIOS.test(sitio[1] + ":")) continue;
+    if (!fuentes.has(sitio[1])) {
+      try {
+        fuentes.set(sitio[1], Deno.readTextFileSync(new URL(sitio[1])).split("\n"));
+      } catch {
+        fuentes.set(sitio[1], null);
+      }
+    }
+    const codigo = fuentes.get(sitio[1])?.[Number(sitio[2]) - 1] ?? "";
+    return codigo.match(/(?:const|let|var)\s+(\w+)\s*(?::[^=]+)?=/)?.[1] ??
+      codigo.match(/(\w+)\s*=\s*new\s/)?.[1] ?? null;
+  }
+  return null;
+}
+
+/** En un worker: anota como el thread que dice la orden del principal. */
+export function trazaDelThread({ libro, hilo }: { libro: Libro; hilo: number }): Traza {
+  return new Traza(libro, hilo).anotarLoImpreso();
+}
+
+/** `--traza`, `--traza=t.html` o `--traza=t.json`: el fichero pedido ("" para la terminal). */
+const OPCION = /^--traza(?:=(.*))?$/;
+
+/**
+ * En el principal, con `--traza[=fichero]` en la orden: la quita de `Deno.args` (así las
+ * opciones del ejemplo no la ven), comprueba el fichero y el permiso de escribirlo, empieza
+ * a anotar y, al acabar el programa (también con Deno.exit), escribe el diagrama o el
+ * fichero. `script()` da el programa como se escribe en la orden (`threads/carrera.ts`).
+ */
+export function empezarTraza(script: () => string, limite = LIMITE): Traza {
+  const args = Deno.args;
+  const fichero = args.map((a) => a.match(OPCION)).findLast((m) => m)?.[1] ?? "";
+  Object.defineProperty(Deno, "args", {
+    value: Object.freeze(args.filter((a) => !OPCION.test(a))),
+    configurable: true,
+  });
+  const orden = (permisos: string) =>
+    [
+      `deno run ${permisos}${script()}`,
+      ...args.map((a) => /^[\w\-.=\/,:@]+$/.test(a) ? a : `'${a}'`),
+    ]
+      .join(" ");
+  // Los permisos que tiene el programa, para la orden que se sugiere: los mismos y el de escribir.
+  const permisos = ["read", "run", "net", "env"].filter((p) =>
+    Deno.permissions.querySync({ name: p as "read" }).state === "granted"
+  ).map((p) => `--allow-${p} `).join("");
+  if (fichero !== "" && !/\.(html|json)$/.test(fichero)) {
+    console.error(
+      `--traza debe ser un fichero .html o .json (no «${fichero}»).\n` +
+        `Uso: deno run ${permisos}${script()} --traza[=archivo.html|archivo.json]`,
+    );
+    Deno.exit(2);
+  }
+  if (
+    fichero !== "" &&
+    Deno.permissions.querySync({ name: "write", path: fichero }).state !== "granted"
+  ) {
+    console.error(
+      `No hay permiso para escribir ${fichero}. Ejecuta: ` +
+        orden(`${permisos}--allow-write=${fichero} `),
+    );
+    Deno.exit(1);
+  }
+  const traza = new Traza(libroNuevo(limite), 0).anotarLoImpreso();
+  traza.fichero = fichero;
+  traza.anotar("empieza");
+  globalThis.addEventListener("unload", () => terminar(traza));
+  return traza;
+}
+
+/** Al acabar el programa: el diagrama en la terminal, o el fichero pedido. */
+function terminar(traza: Traza) {
+  // Un error de uso (código 2) o -h: no ha corrido ningún thread, no hay nada que dibujar.
+  if (Deno.exitCode === 2 || traza.nombres.length === 1) return;
+  traza.anotar("termina");
+  const analisis = analizar(leerLibro(traza.libro), traza.nombres, traza.objetos);
+  const log = traza.log;
+  if (traza.fichero === "") {
+    log("\n" + diagrama(analisis).join("\n"));
+    return;
+  }
+  const contenido = traza.fichero.endsWith(".json") ? chromeTrace(analisis) : pagina(analisis);
+  try {
+    Deno.writeTextFileSync(traza.fichero, contenido);
+  } catch (error) {
+    console.error(`No se pudo escribir ${traza.fichero}: ${(error as Error).message}`);
+    return;
+  }
+  log(`\nSumas perdidas en la traza: ${analisis.perdidas}`);
+  if (analisis.ciclo) log(frasesDelCiclo(analisis).join("\n"));
+  if (analisis.descartados) log(fraseDescartados(analisis));
+  log(
+    `Traza escrita en ${traza.fichero}: ${
+      traza.fichero.endsWith(".json") ? "ábrela en ui.perfetto.dev" : "ábrela en el navegador"
+    }.`,
+  );
+}
+
+// =======================================================================================
+// 2. Qué se deduce del libro: sumas perdidas, quién tiene qué, el interbloqueo
+// =======================================================================================
+
+/** Un suceso leído del libro, ya con su texto. */
+export interface Suceso {
+  paso: number; // su número en el orden global (desde 0)
+  hilo: number;
+  tipo: Tipo;
+  objeto: number;
+  valor: number;
+  extra: number;
+  ms: number;
+  texto?: string; // lo impreso
+  /** Solo en una escritura que pisa: cuántas sumas se pierden y de qué threads eran. */
+  pisa?: { cuantas: number; de: number[] };
+}
+
+/** Lee los sucesos completos del libro, en orden. */
+export function leerLibro(libro: Libro): { sucesos: Suceso[]; total: number } {
+  const total = Atomics.load(libro.control, SIGUIENTE);
+  const sucesos: Suceso[] = [];
+  for (let paso = 0; paso < Math.min(total, libro.limite); paso++) {
+    const i = paso * CAMPOS;
+    const tipo = Atomics.load(libro.sucesos, i + 1);
+    if (tipo === 0) continue; // a medio escribir (un thread cortado por Deno.exit)
+    const [hilo, , objeto] = libro.sucesos.subarray(i, i + CAMPOS);
+    const [valor, extra, ms] = libro.numeros.subarray(3 * paso, 3 * paso + 3);
+    const suceso: Suceso = { paso, hilo, tipo: TIPOS[tipo - 1], objeto, valor, extra, ms };
+    if (suceso.tipo === "imprime") {
+      suceso.texto = String.fromCharCode(...libro.texto.subarray(valor, valor + extra));
+    }
+    sucesos.push(suceso);
+  }
+  return { sucesos, total };
+}
+
+/** Todo lo que se dibuja: los sucesos, con sus nombres y lo que se ha deducido. */
+export interface Analisis {
+  sucesos: Suceso[];
+  nombres: string[];
+  objetos: Map<number, { tipo: string; nombre: string }>;
+  perdidas: number;
+  descartados: number;
+  limite: number;
+  /** El interbloqueo: [thread, objeto que espera] en círculo (cada objeto lo tiene el siguiente). */
+  ciclo: [number, number][] | null;
+  /** Paso a paso, quién tiene cada Lock: para comprobar que nunca son dos. */
+  maxDentro: Map<number, number>;
+}
+
+/**
+ * Lo que se deduce del libro. Sumas perdidas: cada escritura de un Value se basa en lo que
+ * su thread leyó antes, es decir, en la escritura que puso ese valor (su «madre»). El valor
+ * final es la última escritura, que se basa en otra, que se basa en otra... hasta el valor
+ * inicial: esa cadena son las sumas que cuentan. Las escrituras que no están en la cadena
+ * se perdieron; con `contador.value = leido + 1`, el contador se queda corto justo en
+ * tantas como esas. Cada una la pisó la primera escritura posterior que no se basa en ella:
+ * una escritura basada en una lectura que se había quedado vieja. Esa lleva la marca ⚠.
+ */
+export function analizar(
+  { sucesos, total }: { sucesos: Suceso[]; total: number },
+  nombres: string[],
+  objetos: Map<number, { tipo: string; nombre: string }>,
+  limite = LIMITE,
+): Analisis {
+  const base = new Map<string, Suceso | null>(); // "hilo/objeto" -> la escritura que leyó
+  const actual = new Map<number, Suceso>(); // objeto -> su última escritura
+  const escrituras = new Map<number, Suceso[]>(); // objeto -> sus escrituras, en orden
+  const madre = new Map<Suceso, Suceso | null>(); // escritura -> en la que se basa
+  const dueno = new Map<number, number>(); // Lock -> thread que lo tiene
+  const dentro = new Map<number, number>(); // Semaphore -> threads dentro
+  const maxDentro = new Map<number, number>();
+  const espera = new Map<number, number>(); // thread -> objeto que espera
+
+  for (const s of sucesos) {
+    const clave = `${s.hilo}/${s.objeto}`;
+    const tipo = objetos.get(s.objeto)?.tipo;
+    if (s.tipo === "lee") {
+      base.set(clave, actual.get(s.objeto) ?? null);
+    } else if (s.tipo === "escribe") {
+      // Sin lectura antes (una escritura «a ciegas»), se basa en lo que había.
+      madre.set(s, base.has(clave) ? base.get(clave)! : actual.get(s.objeto) ?? null);
+      base.set(clave, s); // lo siguiente que escriba se basa en esto, si no lee antes
+      actual.set(s.objeto, s);
+      if (!escrituras.has(s.objeto)) escrituras.set(s.objeto, []);
+      escrituras.get(s.objeto)!.push(s);
+    } else if (s.tipo === "espera") {
+      espera.set(s.hilo, s.objeto);
+    } else if (s.tipo === "coge") {
+      espera.delete(s.hilo);
+      if (tipo?.endsWith("Semaphore")) {
+        dentro.set(s.objeto, (dentro.get(s.objeto) ?? 0) + 1);
+      } else {
+        dentro.set(s.objeto, (dentro.get(s.objeto) ?? 0) + 1);
+        dueno.set(s.objeto, s.hilo);
+      }
+      maxDentro.set(s.objeto, Math.max(maxDentro.get(s.objeto) ?? 0, dentro.get(s.objeto)!));
+    } else if (s.tipo === "no_coge") {
+      espera.delete(s.hilo);
+    } else if (s.tipo === "suelta") {
+      dentro.set(s.objeto, (dentro.get(s.objeto) ?? 1) - 1);
+      if (dueno.get(s.objeto) === s.hilo) dueno.delete(s.objeto);
+    }
+  }
+
+  const perdidas = sumasPerdidas(escrituras, actual, madre);
+
+  // El interbloqueo: thread -> lo que espera -> quien lo tiene -> lo que espera... hasta volver.
+  let ciclo: [number, number][] | null = null;
+  for (const inicio of espera.keys()) {
+    const camino: [number, number][] = [];
+    let hilo: number | undefined = inicio;
+    while (hilo !== undefined && espera.has(hilo) && camino.length <= nombres.length) {
+      const objeto: number = espera.get(hilo)!;
+      camino.push([hilo, objeto]);
+      hilo = dueno.get(objeto);
+      if (hilo === inicio) {
+        ciclo = camino;
+        break;
+      }
+    }
+    if (ciclo) break;
+  }
+  // El círculo, empezando por el thread de número más bajo.
+  if (ciclo) {
+    const primero = ciclo.reduce((k, [h], i) => h < ciclo![k][0] ? i : k, 0);
+    ciclo = [...ciclo.slice(primero), ...ciclo.slice(0, primero)];
+  }
+
+  return {
+    sucesos,
+    nombres,
+    objetos,
+    perdidas,
+    descartados: Math.max(0, total - limite),
+    limite,
+    ciclo,
+    maxDentro,
+  };
+}
+
+/**
+ * Marca las escrituras que pisan (ver `analizar`) y devuelve cuántas sumas se perdieron:
+ * las escrituras de cada Value fuera de la cadena que lleva a su valor final.
+ */
+function sumasPerdidas(
+  escrituras: Map<number, Suceso[]>,
+  actual: Map<number, Suceso>,
+  madre: Map<Suceso, Suceso | null>,
+): number {
+  let perdidas = 0;
+  for (const [objeto, lista] of escrituras) {
+    const n = lista.length;
+    const indice = new Map(lista.map((e, i) => [e, i]));
+    const madreDe = lista.map((e) => indice.get(madre.get(e)!) ?? -1);
+    const enLaCadena = new Uint8Array(n);
+    for (let i = indice.get(actual.get(objeto)!)!; i >= 0; i = madreDe[i]) enLaCadena[i] = 1;
+
+    // Las escrituras son un árbol (cada una cuelga de su madre). Numerado en profundidad,
+    // «j se basa en i» es «j está en el subárbol de i»: desde[i] <= desde[j] <= hasta[i].
+    const hijas: number[][] = lista.map(() => []);
+    madreDe.forEach((m, j) => m >= 0 && hijas[m].push(j));
+    const desde = new Int32Array(n);
+    const hasta = new Int32Array(n);
+    let contador = 0;
+    for (let raiz = 0; raiz < n; raiz++) {
+      if (madreDe[raiz] >= 0) continue;
+      const pila: [number, number][] = [[raiz, 0]];
+      desde[raiz] = contador++;
+      while (pila.length) {
+        const cima = pila[pila.length - 1];
+        const [nodo, k] = cima;
+        if (k < hijas[nodo].length) {
+          cima[1]++;
+          const hija = hijas[nodo][k];
+          desde[hija] = contador++;
+          pila.push([hija, 0]);
+        } else {
+          hasta[nodo] = contador - 1;
+          pila.pop();
+        }
+      }
+    }
+    const seBasaEn = (j: number, i: number) => desde[i] <= desde[j] && desde[j] <= hasta[i];
+    // Tramos de escrituras seguidas, cada una basada en la anterior: se saltan de una vez.
+    const finDelTramo = new Int32Array(n);
+    for (let j = n - 1; j >= 0; j--) {
+      finDelTramo[j] = j + 1 < n && madreDe[j + 1] === j ? finDelTramo[j + 1] : j;
+    }
+
+    for (let i = 0; i < n; i++) {
+      if (enLaCadena[i]) continue;
+      perdidas++;
+      // La que la pisa: la primera posterior que no se basa en ella (como mucho, la última).
+      let k = i + 1;
+      for (let vueltas = 0; k < n - 1 && seBasaEn(k, i) && vueltas < 10_000; vueltas++) {
+        k = madreDe[k] === k - 1 ? finDelTramo[k] + 1 : k + 1;
+      }
+      const pisa = lista[seBasaEn(Math.min(k, n - 1), i) ? n - 1 : Math.min(k, n - 1)];
+      pisa.pisa ??= { cuantas: 0, de: [] };
+      pisa.pisa.cuantas++;
+      if (!pisa.pisa.de.includes(lista[i].hilo)) pisa.pisa.de.push(lista[i].hilo);
+    }
+  }
+  return perdidas;
+}
+
+// =======================================================================================
+// 3. Cómo se dibuja: etiquetas, la terminal, la página, Chrome Trace
+// =======================================================================================
+
+/** El nombre de un objeto para una etiqueta: «el Lock» si la variable se llama lock. */
+function nombreDe(a: Analisis, objeto: number): string {
+  const o = a.objetos.get(objeto);
+  if (!o) return objeto < 0 ? "un objeto del thread" : `objeto ${objeto}`;
+  return o.nombre.toLowerCase() === o.tipo.toLowerCase() ? `el ${o.tipo}` : o.nombre;
+}
+
+/** Un número con coma decimal, como se escribe en español. */
+const coma = (x: number, decimales = 1) => x.toFixed(decimales).replace(".", ",");
+
+/** La etiqueta de un suceso: «lee contador = 5», «coge el Lock», «imprime «Tarea 1»». */
+export function etiqueta(a: Analisis, s: Suceso): string {
+  const objeto = () => nombreDe(a, s.objeto);
+  const semaforo = a.objetos.get(s.objeto)?.tipo.endsWith("Semaphore");
+  switch (s.tipo) {
+    case "empieza":
+      return "empieza";
+    case "termina":
+      return "termina";
+    case "arranca":
+      return `arranca ${a.nombres[s.valor] ?? s.valor}`;
+    case "imprime":
+      return `imprime «${visible(s.texto ?? "")}»`;
+    case "espera":
+      return `espera ${objeto()}`;
+    case "coge":
+      return semaforo ? `coge ${objeto()} (quedan ${s.valor})` : `coge ${objeto()}`;
+    case "no_coge":
+      return `no coge ${objeto()}`;
+    case "suelta":
+      return semaforo ? `suelta ${objeto()} (quedan ${s.valor})` : `suelta ${objeto()}`;
+    case "espera_aviso":
+      return `espera aviso de ${objeto()}`;
+    case "despierta":
+      return s.valor ? `despierta (${objeto()})` : `se cansa de esperar (${objeto()})`;
+    case "avisa":
+      return s.valor >= 256
+        ? `avisa a todos (${objeto()})`
+        : s.valor > 1
+        ? `avisa a ${s.valor} (${objeto()})`
+        : `avisa (${objeto()})`;
+    case "lee":
+      return `lee ${objeto()} = ${s.valor}`;
+    case "escribe":
+      return `escribe ${objeto()} = ${s.valor}`;
+    case "duerme":
+      return s.valor === 0 ? "cede el turno" : `duerme ${String(s.valor).replace(".", ",")} s`;
+  }
+}
+
+/** La marca de una suma perdida: «⚠ pisa la suma de Thread-4 (sumar)». */
+export function marca(a: Analisis, s: Suceso): string {
+  if (!s.pisa) return "";
+  const quien = s.pisa.de.map((h) => a.nombres[h]).join(" y ") || "otro thread";
+  return s.pisa.cuantas === 1
+    ? `⚠ pisa la suma de ${quien}`
+    : `⚠ pisa ${s.pisa.cuantas} sumas de ${quien}`;
+}
+
+/** Los caracteres de control, a la vista (no mueven la terminal). */
+function visible(texto: string): string {
+  // deno-lint-ignore no-control-regex
+  return texto.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+}
+
+/** Las frases del interbloqueo: quién espera qué, que tiene quién. */
+export function frasesDelCiclo(a: Analisis): string[] {
+  if (!a.ciclo) return [];
+  const { ciclo } = a;
+  const lineas = ciclo.map(([hilo, objeto], i) =>
+    `  ${a.nombres[hilo]} espera ${nombreDe(a, objeto)}, que tiene ${
+      a.nombres[ciclo[(i + 1) % ciclo.length][0]]
+    }`
+  );
+  return [
+    `Interbloqueo: un círculo de ${ciclo.length} threads, cada uno espera lo que tiene el siguiente:`,
+    ...lineas,
+  ];
+}
+
+function fraseDescartados(a: Analisis): string {
+  return `No se anotaron ${a.descartados} sucesos (caben ${a.limite}): ` +
+    "el dibujo y las cuentas son de los primeros.";
+}
+
+/** El trozo que importa: alrededor de la primera suma perdida, la primera espera o el final. */
+export function trozo(a: Analisis, filas: number): [number, number] {
+  const n = a.sucesos.length;
+  if (n <= filas) return [0, n];
+  const i = a.sucesos.findIndex((s) => s.pisa);
+  if (i >= 0) {
+    // Desde la lectura del que pisa (o un poco antes) hasta un poco después.
+    const s = a.sucesos[i];
+    let lectura = i;
+    while (
+      lectura > 0 &&
+      !(a.sucesos[lectura].hilo === s.hilo && a.sucesos[lectura].tipo === "lee" &&
+        a.sucesos[lectura].objeto === s.objeto)
+    ) lectura--;
+    const desde = Math.max(0, Math.min(lectura - 2, i - Math.floor(filas / 2)), i - filas + 4);
+    return [desde, Math.min(n, desde + filas)];
+  }
+  if (a.ciclo) return [n - filas, n];
+  const espera = a.sucesos.findIndex((s) => s.tipo === "espera" || s.tipo === "espera_aviso");
+  const desde = espera < 0 ? 0 : Math.max(0, espera - Math.floor(filas / 3));
+  return [Math.min(desde, n - filas), Math.min(n, desde + filas)];
+}
+
+const ANCHO = 100; // columnas de la terminal (un proyector)
+const FILAS = 36; // filas del trozo que se dibuja
+
+/** El diagrama de la terminal: un carril por thread, un suceso por fila, en orden. */
+export function diagrama(a: Analisis, ancho = ANCHO, filas = FILAS): string[] {
+  const [desde, hasta] = trozo(a, filas);
+  const vistos = a.sucesos.slice(desde, hasta);
+  // Los carriles: todos los threads si caben (14 columnas o más cada uno); si no, los del trozo.
+  const margen = 6;
+  let carriles = a.nombres.map((_, h) => h);
+  const caben = Math.floor((ancho - margen) / 14);
+  const fuera: number[] = [];
+  if (carriles.length > caben) {
+    const activos = new Set(vistos.map((s) => s.hilo));
+    fuera.push(...carriles.filter((h) => !activos.has(h)));
+    carriles = carriles.filter((h) => activos.has(h));
+    while (carriles.length > caben) fuera.push(carriles.pop()!);
+  }
+  const columna = Math.floor((ancho - margen) / carriles.length);
+  const x = new Map(carriles.map((h, i) => [h, margen + i * columna]));
+
+  const fila = (textos: [number, string][], paso = "") => {
+    const letras = [...paso.padStart(margen - 1).padEnd(margen)];
+    while (letras.length < ancho) letras.push(" ");
+    for (const h of carriles) letras[x.get(h)!] = "│";
+    for (const [h, texto] of textos) {
+      const caracteres = [...texto];
+      // Si no cabe a partir de su carril, se corre a la izquierda (la fila solo tiene esto).
+      const inicio = Math.max(margen, Math.min(x.get(h)!, ancho - caracteres.length));
+      for (let k = 0; k < caracteres.length && inicio + k < ancho; k++) {
+        letras[inicio + k] = inicio + k === ancho - 1 && k < caracteres.length - 1
+          ? "…"
+          : caracteres[k];
+      }
+    }
+    return letras.join("").trimEnd();
+  };
+  const corto = (nombre: string) =>
+    [...nombre].length > columna - 1 ? [...nombre].slice(0, columna - 2).join("") + "…" : nombre;
+
+  const lineas = [`Traza: ${a.sucesos.length} sucesos de ${a.nombres.length} threads, en orden`];
+  lineas.push(fila(carriles.map((h) => [h, corto(a.nombres[h])]), "paso"));
+  lineas.push("─".repeat(ancho));
+  if (desde > 0) lineas.push(`   … ${desde} sucesos antes de este trozo (no se muestran)`);
+  for (const s of vistos) {
+    if (!x.has(s.hilo)) continue;
+    lineas.push(fila([[s.hilo, etiqueta(a, s)]], String(s.paso)));
+    if (s.pisa) lineas.push(fila([[s.hilo, marca(a, s)]]));
+  }
+  if (hasta < a.sucesos.length) {
+    lineas.push(`   … ${a.sucesos.length - hasta} sucesos después (no se muestran)`);
+  }
+  lineas.push("─".repeat(ancho));
+  if (fuera.length) {
+    lineas.push(`Carriles que no caben: ${fuera.map((h) => a.nombres[h]).join(", ")}`);
+  }
+  lineas.push(...totales(a));
+  if (a.ciclo) lineas.push(...frasesDelCiclo(a));
+  if (a.descartados) lineas.push(fraseDescartados(a));
+  lineas.push(`Sumas perdidas en la traza: ${a.perdidas}`);
+  return lineas;
+}
+
+/** Una línea por thread: cuántos sucesos de cada clase. */
+function totales(a: Analisis): string[] {
+  const lineas = ["Totales por thread:"];
+  const largo = Math.max(...a.nombres.map((n) => [...n].length)) + 2;
+  for (const [h, nombre] of a.nombres.entries()) {
+    const suyos = a.sucesos.filter((s) => s.hilo === h);
+    const cuenta = (tipo: Tipo) => suyos.filter((s) => s.tipo === tipo).length;
+    // Con los verbos de las etiquetas: «lee 500, escribe 500, pisa 12 sumas».
+    const partes: [number, string][] = [
+      [cuenta("imprime"), "imprime"],
+      [cuenta("lee"), "lee"],
+      [cuenta("escribe"), "escribe"],
+      [cuenta("coge"), "coge"],
+      [cuenta("espera") + cuenta("espera_aviso"), "espera"],
+    ];
+    const pisadas = suyos.reduce((n, s) => n + (s.pisa?.cuantas ?? 0), 0);
+    const texto = [
+      ...partes.filter(([n]) => n !== 0).map(([n, verbo]) => `${verbo} ${n}`),
+      ...(pisadas ? [`pisa ${pisadas} ${pisadas === 1 ? "suma" : "sumas"}`] : []),
+    ].join(", ");
+    const sucesos = `${suyos.length} ${suyos.length === 1 ? "suceso" : "sucesos"}`;
+    const linea = `  ${nombre.padEnd(largo)}${sucesos}${texto ? ": " + texto : ""}`;
+    lineas.push([...linea].length > ANCHO ? [...linea].slice(0, ANCHO - 1).join("") + "…" : linea);
+  }
+  return lineas;
+}
+
+// ----- La página --------------------------------------------------------------------------
+
+/** Colores Okabe-Ito: se distinguen también con daltonismo. Además, cada cosa tiene su forma. */
+const COLOR = {
+  lee: "#0072B2", // azul, círculo
+  escribe: "#009E73", // verde azulado, cuadrado
+  pisa: "#D55E00", // bermellón, fondo de la fila y triángulo
+  lock: "#56B4E9", // azul cielo: barra mientras se tiene un Lock
+  plaza: "#F0E442", // amarillo (con borde): barra mientras se ocupa una plaza de un Semaphore
+  espera: "#E69F00", // naranja: barra rayada mientras se espera
+  imprime: "#CC79A7", // púrpura rojizo
+  otro: "#000000",
+};
+
+const escapar = (texto: string) =>
+  texto.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+
+const FILAS_PAGINA = 4000; // sucesos que se dibujan en la página como mucho
+const ALTO = 26; // px por fila
+const MARGEN = 90; // px de la columna del paso y el tiempo
+
+/**
+ * La página: un fichero HTML con todo dentro (SVG y CSS), que se abre sin red. Arriba, el
+ * momento que importa (el mismo trozo que en la terminal); debajo, la ejecución entera.
+ */
+export function pagina(a: Analisis): string {
+  const columna = Math.max(180, Math.floor(1000 / a.nombres.length)); // 5 carriles caben en 1280 px
+  const [desde, hasta] = trozo(a, FILAS_PAGINA);
+  const [desdeT, hastaT] = trozo(a, 20); // lo que cabe en la primera pantalla
+  const entera = desdeT === 0 && hastaT === a.sucesos.length;
+  const avisos = [
+    desde > 0 || hasta < a.sucesos.length
+      ? `Abajo se dibujan los sucesos ${desde} a ${hasta - 1} de ${a.sucesos.length}.`
+      : "",
+    a.descartados ? fraseDescartados(a) : "",
+  ].filter(Boolean).map((t) => `<p class="aviso">${escapar(t)}</p>`).join("");
+  const queEs = a.sucesos.some((s) => s.pisa)
+    ? "la primera suma perdida"
+    : a.ciclo
+    ? "el final: el interbloqueo"
+    : "la primera espera";
+  const resumen = `<p class="resumen${a.perdidas ? " mal" : ""}">Sumas perdidas: ${a.perdidas}</p>`;
+
+  return `<!DOCTYPE html>
+<html lang="es">
+<head>
+<meta charset="utf-8">
+<title>Traza: ${escapar(a.nombres.slice(1).join(", ") || "MainThread")}</title>
+<style>
+  body { font: 18px/1.4 system-ui, sans-serif; margin: 16px; color: #000; background: #fff; }
+  h1 { font-size: 28px; margin: 0 0 8px; }
+  h2 { font-size: 24px; margin: 24px 0 8px; }
+  .resumen { font-size: 26px; font-weight: bold; margin: 4px 0; }
+  .resumen.mal { color: ${COLOR.pisa}; }
+  .aviso { color: #444; }
+  .leyenda span { display: inline-block; margin-right: 18px; }
+  .cabecera { position: sticky; top: 0; background: #fff; display: flex;
+    padding-left: ${MARGEN}px; border-bottom: 2px solid #000; z-index: 1; }
+  .carril { flex: none; font-weight: bold; font-size: 20px; padding: 6px 4px;
+    border-left: 2px solid #000; box-sizing: border-box; overflow: hidden; white-space: nowrap;
+    text-overflow: ellipsis; }
+  svg text { font: 16px system-ui, sans-serif; fill: #000; }
+  svg text.paso { fill: #555; font-size: 14px; }
+  .guia { stroke: #bbb; stroke-width: 1; }
+  .lock { fill: ${COLOR.lock}; }
+  .plaza { fill: ${COLOR.plaza}; stroke: #000; stroke-width: 1; }
+  .espera { fill: url(#rayas); stroke: ${COLOR.espera}; stroke-width: 1; }
+  .fila-pisa { fill: ${COLOR.pisa}; fill-opacity: 0.2; }
+  .suceso.pisa text { font-weight: bold; }
+  svg text.marca { fill: #000; font-weight: bold; }
+  .ciclo text { font: bold 18px system-ui, sans-serif; }
+</style>
+</head>
+<body>
+<svg width="0" height="0" style="position:absolute"><defs>
+<pattern id="rayas" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+<rect width="6" height="6" fill="#fff"/><rect width="3" height="6" fill="${COLOR.espera}"/></pattern>
+<marker id="punta" markerUnits="userSpaceOnUse" markerWidth="16" markerHeight="16" refX="15"
+ refY="8" orient="auto"><path d="M0 0L16 8L0 16z" fill="#000"/></marker></defs></svg>
+<h1>Traza: quién hizo qué, en orden</h1>
+${resumen}
+<p>${a.sucesos.length} sucesos de ${a.nombres.length} threads. Cada fila es un suceso, en el
+orden real; cada columna, un thread. Pasa el ratón por un suceso para ver su paso y su
+tiempo.</p>
+${avisos}
+${a.ciclo ? dibujoDelCiclo(a) : ""}
+<p class="leyenda">
+  <span><svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="${COLOR.lee}"/></svg> lee</span>
+  <span><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="${COLOR.escribe}"/></svg> escribe</span>
+  <span><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="${COLOR.pisa}"/></svg> escribe y pisa (fila marcada)</span>
+  <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="${COLOR.lock}"/></svg> tiene el Lock</span>
+  <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="${COLOR.plaza}" stroke="#000"/></svg> ocupa una plaza</span>
+  <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="url(#rayas)" stroke="${COLOR.espera}"/></svg> espera</span>
+  <span><svg width="14" height="14"><path d="M1 1h12v12h-12z" fill="none" stroke="${COLOR.imprime}" stroke-width="3"/></svg> imprime</span>
+</p>
+${
+    entera ? "" : `<h2>El momento que importa: ${queEs}</h2>
+${filas(a, desdeT, hastaT, columna, "trozo")}
+<h2>Toda la ejecución</h2>`
+  }
+${filas(a, desde, hasta, columna, "todo")}
+${resumen}
+</body>
+</html>
+`;
+}
+
+/** Los sucesos de `desde` a `hasta` en carriles: una cabecera con los nombres y un SVG. */
+function filas(a: Analisis, desde: number, hasta: number, columna: number, id: string): string {
+  const vistos = a.sucesos.slice(desde, hasta);
+  const ancho = MARGEN + columna * a.nombres.length + 150; // + lo que sobresale del último
+  const y = (i: number) => 10 + i * ALTO;
+  const xDe = (h: number) => MARGEN + h * columna;
+
+  // Las barras: un Lock tenido o una plaza ocupada (de coge a suelta), una al lado de otra
+  // si son varios (un filósofo tiene dos tenedores), y una espera (de espera a coge).
+  const abiertos = new Map<string, number>(); // "hilo/objeto/clase" -> fila donde empezó
+  const barras: string[] = [];
+  const sitios = new Map<string, number>(); // "hilo/objeto" -> su sitio en el carril (0 a 2)
+  const barra = (h: number, objeto: number, i0: number, i1: number, espera: boolean, t: string) => {
+    const plaza = a.objetos.get(objeto)?.tipo.endsWith("Semaphore");
+    const clave = `${h}/${objeto}`;
+    if (!sitios.has(clave)) {
+      sitios.set(clave, [...sitios.keys()].filter((k) => k.startsWith(`${h}/`)).length % 3);
+    }
+    const x = xDe(h) + (espera ? 21 : 3 + 6 * sitios.get(clave)!);
+    barras.push(
+      `<rect class="${espera ? "espera" : plaza ? "plaza" : "lock"}" x="${x}" y="${y(i0) + 4}" ` +
+        `width="5" height="${Math.max(ALTO - 8, y(i1) - y(i0))}"><title>${
+          escapar(t)
+        }</title></rect>`,
+    );
+  };
+  vistos.forEach((s, i) => {
+    const clave = `${s.hilo}/${s.objeto}`;
+    if (s.tipo === "espera") abiertos.set(`${clave}/espera`, i);
+    if (s.tipo === "coge" || s.tipo === "no_coge") {
+      const e = abiertos.get(`${clave}/espera`);
+      if (e !== undefined) {
+        barra(s.hilo, s.objeto, e, i, true, `${a.nombres[s.hilo]} espera ${nombreDe(a, s.objeto)}`);
+        abiertos.delete(`${clave}/espera`);
+      }
+      if (s.tipo === "coge") abiertos.set(`${clave}/lock`, i);
+    }
+    if (s.tipo === "suelta") {
+      const c = abiertos.get(`${clave}/lock`) ?? 0;
+      barra(s.hilo, s.objeto, c, i, false, `${a.nombres[s.hilo]} tiene ${nombreDe(a, s.objeto)}`);
+      abiertos.delete(`${clave}/lock`);
+    }
+  });
+  // Lo que sigue abierto al final (un interbloqueo): hasta la última fila.
+  for (const [clave, i] of abiertos) {
+    const [h, objeto, clase] = clave.split("/");
+    const verbo = clase === "lock" ? "tiene" : "espera";
+    barra(
+      Number(h),
+      Number(objeto),
+      i,
+      vistos.length,
+      clase === "espera",
+      `${a.nombres[Number(h)]} ${verbo} ${nombreDe(a, Number(objeto))} hasta el final`,
+    );
+  }
+
+  const sucesos = vistos.map((s, i) => {
+    const x0 = xDe(s.hilo) + 42;
+    const yc = y(i) + ALTO / 2;
+    const texto = etiqueta(a, s);
+    // La marca ⚠, al lado: a la derecha en los primeros carriles, a la izquierda en los últimos.
+    const izquierda = s.hilo >= a.nombres.length / 2;
+    const aviso = s.pisa
+      ? `<text class="marca" x="${izquierda ? x0 - 24 : x0 + 200}" y="${yc + 5}" ` +
+        `text-anchor="${izquierda ? "end" : "start"}">${escapar(marca(a, s))}</text>`
+      : "";
+    const titulo = `paso ${s.paso} · ${coma(s.ms, 3)} ms · ${a.nombres[s.hilo]}: ${texto}` +
+      (s.pisa ? ` ${marca(a, s)}` : "");
+    const fondo = s.pisa
+      ? `<rect class="fila-pisa" x="${MARGEN}" y="${y(i)}" width="${
+        ancho - MARGEN
+      }" height="${ALTO}"/>`
+      : "";
+    const forma = s.tipo === "lee"
+      ? `<circle cx="${x0 - 6}" cy="${yc}" r="6" fill="${COLOR.lee}"/>`
+      : s.tipo === "escribe"
+      ? `<rect x="${x0 - 12}" y="${yc - 6}" width="12" height="12" fill="${
+        s.pisa ? COLOR.pisa : COLOR.escribe
+      }"/>`
+      : s.tipo === "imprime"
+      ? `<path d="M${x0 - 12} ${
+        yc - 6
+      }h12v12h-12z" fill="none" stroke="${COLOR.imprime}" stroke-width="3"/>`
+      : `<circle cx="${x0 - 6}" cy="${yc}" r="3" fill="${COLOR.otro}"/>`;
+    return `<g class="suceso${s.pisa ? " pisa" : ""}"><title>${escapar(titulo)}</title>` +
+      `${fondo}${forma}<text x="${x0 + 4}" y="${yc + 5}">${escapar(texto)}</text>${aviso}` +
+      `<text class="paso" x="8" y="${yc + 5}">paso ${s.paso}</text></g>`;
+  });
+
+  const guias = a.nombres.map((_, h) =>
+    `<line class="guia" x1="${xDe(h) + 0.5}" y1="0" x2="${xDe(h) + 0.5}" y2="${y(vistos.length)}"/>`
+  );
+  const cabecera = a.nombres.map((nombre, h) =>
+    `<div class="carril" data-hilo="${h}" style="width:${columna}px">${escapar(nombre)}</div>`
+  ).join("");
+  return `<div class="carriles" id="${id}" style="width:${ancho}px">
+<div class="cabecera">${cabecera}</div>
+<svg xmlns="http://www.w3.org/2000/svg" width="${ancho}" height="${y(vistos.length) + 10}">
+${guias.join("\n")}
+${barras.join("\n")}
+${sucesos.join("\n")}
+</svg>
+</div>`;
+}
+
+/** El círculo del interbloqueo: cada thread apunta a lo que espera, y eso a quien lo tiene. */
+function dibujoDelCiclo(a: Analisis): string {
+  const ciclo = a.ciclo!;
+  const n = ciclo.length * 2; // threads y objetos, alternados
+  const r = 230;
+  const c = 310;
+  const punto = (k: number) => {
+    const angulo = -Math.PI / 2 + (2 * Math.PI * k) / n;
+    return [c + r * Math.cos(angulo), c + r * Math.sin(angulo)];
+  };
+  const nodos: string[] = [];
+  const flechas: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const [hilo, objeto] = ciclo[Math.floor(k / 2)];
+    const [x, y] = punto(k);
+    const [x2, y2] = punto((k + 1) % n);
+    const esThread = k % 2 === 0;
+    const texto = esThread ? a.nombres[hilo] : nombreDe(a, objeto);
+    nodos.push(
+      esThread
+        ? `<ellipse cx="${x}" cy="${y}" rx="62" ry="30" fill="${COLOR.espera}"/>`
+        : `<rect x="${x - 66}" y="${y - 18}" width="132" height="36" fill="${COLOR.lock}"/>`,
+      `<text x="${x}" y="${y + 6}" text-anchor="middle">${escapar(texto)}</text>`,
+    );
+    // De un nodo al siguiente, acortada para no tapar los nodos.
+    const dx = x2 - x;
+    const dy = y2 - y;
+    const [ax, ay] = [x + dx * 0.3, y + dy * 0.3];
+    const [bx, by] = [x + dx * 0.7, y + dy * 0.7];
+    flechas.push(
+      `<line x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" stroke="#000" stroke-width="3" ` +
+        `marker-end="url(#punta)"><title>${esThread ? "espera" : "lo tiene"}</title></line>`,
+    );
+  }
+  const [titulo, ...lineas] = frasesDelCiclo(a);
+  return `<h2>Interbloqueo</h2>
+<p>${escapar(titulo.replace(/:$/, "."))} Nadie puede avanzar. Las flechas dicen «espera»
+(del thread a lo que espera) y «lo tiene» (de lo que se espera a quien lo tiene).</p>
+<svg class="ciclo" xmlns="http://www.w3.org/2000/svg" width="${2 * c}" height="${2 * c}">
+${flechas.join("\n")}
+${nodos.join("\n")}
+</svg>
+<ul>${lineas.map((l) => `<li>${escapar(l.trim())}</li>`).join("")}</ul>`;
+}
+
+// ----- Chrome Trace (Perfetto) ------------------------------------------------------------
+
+/**
+ * El formato Trace Event de Chrome: un objeto con `traceEvents`. Cada thread, su nombre (un
+ * suceso "M"); cada suceso, un instante ("i", en µs); cada Lock tenido y cada espera, una
+ * duración ("X", con `dur`).
+ */
+export function chromeTrace(a: Analisis): string {
+  const us = (ms: number) => Math.round(ms * 1000);
+  const eventos: Record<string, unknown>[] = a.nombres.map((nombre, tid) => ({
+    ph: "M",
+    name: "thread_name",
+    pid: 1,
+    tid,
+    args: { name: nombre },
+  }));
+  const abiertos = new Map<string, Suceso>();
+  for (const s of a.sucesos) {
+    const texto = etiqueta(a, s);
+    eventos.push({
+      ph: "i",
+      s: "t",
+      name: s.pisa ? `${texto} ${marca(a, s)}` : texto,
+      cat: s.tipo,
+      pid: 1,
+      tid: s.hilo,
+      ts: us(s.ms),
+      args: { paso: s.paso, objeto: a.objetos.get(s.objeto)?.nombre ?? null, valor: s.valor },
+    });
+    const clave = `${s.hilo}/${s.objeto}`;
+    if (s.tipo === "espera") abiertos.set(`e${clave}`, s);
+    if (s.tipo === "coge" || s.tipo === "no_coge") {
+      const e = abiertos.get(`e${clave}`);
+      if (e) {
+        eventos.push({
+          ph: "X",
+          name: `espera ${nombreDe(a, s.objeto)}`,
+          cat: "espera",
+          pid: 1,
+          tid: s.hilo,
+          ts: us(e.ms),
+          dur: us(s.ms) - us(e.ms),
+        });
+        abiertos.delete(`e${clave}`);
+      }
+      if (s.tipo === "coge") abiertos.set(`c${clave}`, s);
+    }
+    if (s.tipo === "suelta") {
+      const c = abiertos.get(`c${clave}`);
+      if (c) {
+        eventos.push({
+          ph: "X",
+          name: `tiene ${nombreDe(a, s.objeto)}`,
+          cat: "lock",
+          pid: 1,
+          tid: s.hilo,
+          ts: us(c.ms),
+          dur: us(s.ms) - us(c.ms),
+        });
+        abiertos.delete(`c${clave}`);
+      }
+    }
+  }
+  return JSON.stringify({
+    traceEvents: eventos,
+    displayTimeUnit: "ms",
+    otherData: { sumasPerdidas: a.perdidas, descartados: a.descartados },
+  });
+}
