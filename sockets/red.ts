@@ -827,7 +827,7 @@ export class Cola {
 
 /** El nombre más largo, en letras tal como se ven (un emoji compuesto, 👩‍👧, es una). */
 export const LARGO_NOMBRE = 20;
-const grafemas = new Intl.Segmenter("es", { granularity: "grapheme" });
+let grafemas: Intl.Segmenter | undefined; // se crea la primera vez (cuesta al arrancar)
 
 /**
  * El nombre tal como se verá, a partir de la línea que escribió el cliente:
@@ -843,6 +843,7 @@ export function limpiarNombre(linea: string): { nombre: string; cortado: boolean
     .replace(/(?![\t-\r\u200d])[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, "")
     .replace(/[\s\u2800]+/g, " ")
     .trim();
+  grafemas ??= new Intl.Segmenter("es", { granularity: "grapheme" });
   const letras = [...grafemas.segment(limpio)].map(({ segment }) => segment);
   const nombre = letras.slice(0, LARGO_NOMBRE).join("").trim();
   const seVe = /[\p{L}\p{N}\p{P}\p{S}]/u.test(nombre);
