@@ -1,43 +1,52 @@
-// La documentación no puede desviarse del código: la lista de ejemplos, el README, deno.json y
-// los tests hablan de los mismos scripts, y el test de cada ejemplo ejecuta su cabecera
-// (`ejecutarCabecera`, una vez en toda la suite) y le aplica su regla. Aquí, además, se prueba
-// que esa comprobación falla cuando debe.
+// La documentación no puede desviarse del código: la lista de ejemplos
+// (herramientas/ejemplos.ts), el README, deno.json y los tests hablan de los mismos scripts, y
+// el test de cada ejemplo ejecuta su cabecera (`ejecutarCabecera`, una vez en toda la suite) y
+// le aplica su regla. Aquí, además, se prueba que esa comprobación falla cuando debe.
 import assert from "node:assert/strict";
-import { EJEMPLOS } from "../demo.ts";
+import { EJEMPLOS, ficherosDe, modulos, scriptsDeEjemplo } from "../herramientas/ejemplos.ts";
 import {
   compararSalida,
   ejecutarCabecera,
   ejecutarEjemplo,
   enmascarar,
   leerCabecera,
+  PROSA_MAXIMA,
 } from "./cabeceras.ts";
 import { ejecutar, EnMarcha, lineasDe } from "./ayuda.ts";
 
 const leer = (ruta: string) => Deno.readTextFileSync(new URL(`../${ruta}`, import.meta.url));
-const ficherosDe = (carpeta: string) =>
-  [...Deno.readDirSync(new URL(`../${carpeta}/`, import.meta.url))]
-    .filter((entrada) => entrada.isFile && entrada.name.endsWith(".ts"))
-    .map((entrada) => `${carpeta}/${entrada.name}`).sort();
 
-/**
- * Los ejemplos: todo sockets/*.ts y threads/*.ts salvo los módulos que importan
- * (threads/threading.ts, threads/concurrent_futures.ts...), que no tienen `@ejecutar`.
- */
-const todos = [...ficherosDe("sockets"), ...ficherosDe("threads")];
-const modulos = todos.filter((script) => !leer(script).includes("@ejecutar"));
-const scripts = todos.filter((script) => !modulos.includes(script));
+/** Los ejemplos: los .ts de sockets/ y threads/ que ningún otro importa (no son módulos). */
+const scripts = scriptsDeEjemplo();
 const nombre = (script: string) => script.replace(/^.*\//, "").replace(/\.ts$/, "");
+
+/** Las filas de la tabla del README: script, orden y «qué mirar», en su orden. */
+const filas = lineasDe(leer("README.md"))
+  .filter((linea) => /^\| .*\| `[\w/]+\.ts` /.test(linea))
+  .map((linea) => {
+    const celdas = linea.split("|").slice(1, -1).map((celda) => celda.trim());
+    return { script: celdas[1].slice(1, -1), orden: celdas[2], mirar: celdas[3] ?? "" };
+  });
+
+/** Lo más que puede ocupar la celda «Qué mirar» de una fila: una línea corta. */
+const MIRAR_MAXIMO = 110;
 
 Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coinciden", () => {
   const faltas: string[] = [];
-  const readme = leer("README.md");
-  const filas = lineasDe(readme).filter((linea) => linea.startsWith("|"));
   const tareas: Record<string, string> = JSON.parse(leer("deno.json")).tasks;
   const tests = ficherosDe("tests").filter((test) => test.endsWith("_test.ts"));
-  const alcanzados = new Set<string>();
+
+  // La lista (herramientas/ejemplos.ts), y cada cliente detrás de su servidor: el orden de
+  // la visita guiada, que es también el de la tabla del README.
+  const enOrden: string[] = [];
   for (const script of EJEMPLOS) {
-    if (!scripts.includes(script)) faltas.push(`demo.ts: EJEMPLOS nombra ${script}, que no existe`);
-    else alcanzados.add(script).add(leerCabecera(script).juntoA ?? script);
+    if (!scripts.includes(script)) {
+      faltas.push(`herramientas/ejemplos.ts: EJEMPLOS nombra ${script}, que no existe`);
+      continue;
+    }
+    enOrden.push(script);
+    const juntoA = leerCabecera(script).juntoA;
+    if (juntoA && !enOrden.includes(juntoA)) enOrden.push(juntoA);
   }
 
   for (const script of scripts) {
@@ -54,12 +63,14 @@ Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coi
     const inventada = salida.find((linea) => /<[\p{L} _]+>|en cualquier orden\)/u.test(linea));
     if (inventada) faltas.push(`${script}: @salida debe ser una ejecución real: «${inventada}»`);
     if (juntoA && !scripts.includes(juntoA)) faltas.push(`${script}: @junto_a ${juntoA} no existe`);
-    if (!alcanzados.has(script)) {
-      faltas.push(`demo.ts: falta ${script} en EJEMPLOS (o en el @junto_a de un servidor)`);
+    if (!enOrden.includes(script)) {
+      faltas.push(
+        `herramientas/ejemplos.ts: falta ${script} en EJEMPLOS (o en el @junto_a de un servidor)`,
+      );
     }
-    const fila = filas.find((linea) => linea.includes(`\`${script}\``));
+    const fila = filas.find((fila) => fila.script === script);
     if (!fila) faltas.push(`README.md: falta la fila de ${script} en la tabla`);
-    else if (!fila.includes(`\`${ejecutar}\``)) {
+    else if (fila.orden !== `\`${ejecutar}\``) {
       faltas.push(`README.md: la fila de ${script} debe llevar su orden: \`${ejecutar}\``);
     }
     if (tareas[nombre(script)] !== ejecutar) {
@@ -76,11 +87,15 @@ Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coi
     }
   }
 
-  // Y al revés: nada habla de un script que no existe.
-  for (const [, script] of readme.matchAll(/^\|[^|]*\| `([\w/]+\.ts)`/gm)) {
+  // Y al revés: nada habla de un script que no existe, y la tabla va en el orden de la lista.
+  for (const { script } of filas) {
     if (!scripts.includes(script)) {
       faltas.push(`README.md: la tabla nombra ${script}, que no existe`);
     }
+  }
+  const orden = filas.map((fila) => fila.script).filter((script) => enOrden.includes(script));
+  if (orden.join() !== enOrden.filter((script) => orden.includes(script)).join()) {
+    faltas.push(`README.md: las filas de la tabla, en el orden de EJEMPLOS: ${enOrden.join(", ")}`);
   }
   const generales = ["test", "check", "lint", "fmt", "demo"];
   for (const tarea of Object.keys(tareas)) {
@@ -88,16 +103,32 @@ Deno.test("cabeceras: la lista de ejemplos, el README, deno.json y los tests coi
       faltas.push(`deno.json: la tarea "${tarea}" no es de ningún script de sockets/ ni threads/`);
     }
   }
-  for (const test of tests) {
-    const de = test.slice("tests/".length, -"_test.ts".length);
-    // Además de los ejemplos, tienen test las cabeceras, los módulos (threading.ts, red.ts...)
-    // y la clase con varios equipos (clase_test.ts, sobre tests/red_de_clase.ts).
-    const otros = ["cabeceras", "clase"];
-    if (!otros.includes(de) && ![...scripts, ...modulos].some((s) => nombre(s) === de)) {
-      faltas.push(`${test} no es el test de ningún script de sockets/ ni threads/`);
+  for (const modulo of modulos()) {
+    if (!tests.includes(`tests/${nombre(modulo)}_test.ts`)) {
+      faltas.push(`tests/: falta tests/${nombre(modulo)}_test.ts, el test del módulo ${modulo}`);
     }
   }
   if (faltas.length > 0) assert.fail(`No coinciden:\n- ${faltas.join("\n- ")}`);
+});
+
+Deno.test("herramientas: las usan los tests, y ellas no importan nada de tests/ ni de bench/", () => {
+  const alReves = ficherosDe("herramientas").filter((herramienta) =>
+    /from "\.\.\/(tests|bench)\//.test(leer(herramienta))
+  );
+  assert.deepEqual(alReves, [], "una herramienta importa de tests/ o de bench/");
+});
+
+Deno.test("cabeceras: lo primero que se proyecta es código (prosa corta, README corto)", () => {
+  const largas = scripts.map(leerCabecera).filter(({ prosa }) => prosa > PROSA_MAXIMA)
+    .map(({ script, prosa }) => `${script}: ${prosa} líneas de prosa antes de la primera @`);
+  const celdas = filas.filter(({ mirar }) => mirar.length > MIRAR_MAXIMO)
+    .map(({ script, mirar }) => `README.md, fila de ${script}: ${mirar.length} caracteres`);
+  assert.deepEqual(
+    [...largas, ...celdas],
+    [],
+    `Como mucho ${PROSA_MAXIMA} líneas con texto antes de la primera @ (el detalle, al README ` +
+      `o junto al código) y ${MIRAR_MAXIMO} caracteres en «Qué mirar»`,
+  );
 });
 
 Deno.test("cabeceras: la comprobación de una cabecera falla cuando debe, y dice por qué", async (t) => {
@@ -114,7 +145,7 @@ Deno.test("cabeceras: la comprobación de una cabecera falla cuando debe, y dice
     ),
     ejecutarEjemplo("tests/fixtures/servidor_colgado.ts", { aParte: true, trasElClienteMs: 1000 }),
     ejecutar([
-      ...["run", "--allow-run", "--allow-read", "demo.ts"],
+      ...["run", "--allow-run", "--allow-read", "herramientas/demo.ts"],
       ...["tests/fixtures/cabecera_equivocada.ts", "tests/fixtures/orden_equivocada.ts"],
     ]),
   ]);
@@ -147,6 +178,26 @@ Deno.test("cabeceras: la comprobación de una cabecera falla cuando debe, y dice
     assert.ok(visita.lineas.includes("  Cubo: 1000"), visita.stdout);
     assert.match(visita.lineas.at(-1)!, /^Fallaron 1: tests\/fixtures\/orden_equivocada\.ts \(/);
   });
+});
+
+Deno.test("visita guiada: un cliente se ejecuta con su servidor; un nombre suelto, qué ejemplo se quiso decir", async () => {
+  const demo = ["run", "--allow-run", "--allow-read", "herramientas/demo.ts"];
+  const [cliente, lock] = await Promise.all([
+    ejecutar([...demo, "sockets/cliente.ts"]),
+    ejecutar([...demo, "lock"]),
+  ]);
+  assert.equal(cliente.code, 0, cliente.stdout + cliente.stderr);
+  const ordenes = cliente.lineas.filter((linea) => linea.startsWith("$ "));
+  assert.deepEqual(ordenes.map((orden) => orden.replace(/\d+$/, "#")), [
+    "$ deno run --allow-net --allow-sys=networkInterfaces sockets/servidor.ts --host 127.0.0.1 --port #",
+    "$ deno run --allow-net sockets/cliente.ts --port #",
+  ]);
+  assert.equal(lock.code, 2);
+  assert.equal(lock.stdout, "");
+  assert.match(
+    lock.stderr,
+    /^No hay ningún ejemplo «lock»\. ¿Quisiste decir threads\/lock\.ts\?\n/,
+  );
 });
 
 Deno.test("cabeceras: la comparación no mira el orden ni los números, y sí todo lo demás", () => {

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { ejecutarEnUnNucleo, ejecutarThreads, hayTaskset, type Resultado } from "./ayuda.ts";
+import {
+  ejecutarEditado,
+  ejecutarEnUnNucleo,
+  ejecutarThreads,
+  hayTaskset,
+  type Resultado,
+} from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 /**
@@ -58,4 +64,17 @@ Deno.test({
     const orden = ["run", "--allow-read", "threads/carrera.ts", "--veces", "100"];
     await hastaPerderSumas(() => ejecutarEnUnNucleo(orden), 100);
   },
+});
+
+Deno.test("carrera: con un tercer sumador (el alumno edita [1, 2, 3].map), lo esperado sube con él", async () => {
+  const { code, lineas, stderr } = await ejecutarEditado(
+    "threads/carrera.ts",
+    "[1, 2].map",
+    "[1, 2, 3].map",
+    "--veces",
+    "100",
+  );
+  assert.equal(code, 0, stderr);
+  const contador = lineas.at(-1)?.match(/^Contador: (\d+) \(esperado 300\)$/);
+  assert.ok(contador && Number(contador[1]) <= 300, lineas.at(-1));
 });

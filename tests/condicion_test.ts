@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ejecutarEnUnNucleo, ejecutarThreads, hayTaskset } from "./ayuda.ts";
+import { ejecutarEditado, ejecutarEnUnNucleo, hayTaskset } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 const RETIRADAS: Record<string, number> = { 1: 50, 2: 30, 3: 70 };
@@ -88,11 +88,14 @@ Deno.test("condicion: la regla rechaza cuentas imposibles", () => {
   );
 });
 
-Deno.test("condicion: una opción desconocida da una frase, el uso y código 2", async () => {
-  const { code, stderr } = await ejecutarThreads("condicion.ts", "--saldo", "100");
-  assert.equal(code, 2);
-  assert.equal(
-    stderr,
-    "Opción desconocida: --saldo.\nUso: deno run --allow-read threads/condicion.ts\n",
-  );
+Deno.test("condicion: si el alumno cambia las retiradas, las cuentas le siguen; si no caben, lo dice sin colgarse", async () => {
+  const [otra, demasiado] = await Promise.all([
+    ejecutarEditado("threads/condicion.ts", "[50, 30, 70]", "[50, 30, 70, 20]"),
+    ejecutarEditado("threads/condicion.ts", "[50, 30, 70]", "[50, 30, 70, 100]"),
+  ]);
+  assert.equal(otra.code, 0, otra.stderr);
+  assert.equal(otra.lineas.at(-1), "Saldo final: 30 (ingresado 200, retirado 170)");
+  assert.equal(demasiado.code, 1);
+  assert.equal(demasiado.stdout, "");
+  assert.equal(demasiado.stderr, "Las retiradas (250) superan lo ingresado (200).\n");
 });

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { ejecutar } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 /** La regla: Cuadrado y Cubo una vez cada uno, en cualquier orden, y "Fin del programa" el último. */
@@ -12,15 +11,4 @@ function comprobar(lineas: string[]) {
 Deno.test("cuadrado_cubo: Cuadrado y Cubo, y Fin del programa siempre el último (también en la cabecera)", async () => {
   comprobar(leerCabecera("threads/cuadrado_cubo.ts").salida);
   comprobar(await ejecutarCabecera("threads/cuadrado_cubo.ts"));
-});
-
-Deno.test("cuadrado_cubo: sin --allow-read lo explica en español, con la orden, y sale con 1", async () => {
-  const { code, stdout, stderr } = await ejecutar(["run", "threads/cuadrado_cubo.ts"]);
-  assert.equal(code, 1);
-  assert.equal(stdout, "");
-  assert.equal(
-    stderr,
-    "No hay permiso para leer el módulo de los threads. " +
-      "Ejecuta: deno run --allow-read threads/cuadrado_cubo.ts\n",
-  );
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ejecutar, ejecutarEnUnNucleo, ejecutarThreads, hayTaskset } from "./ayuda.ts";
+import { ejecutar, ejecutarEnUnNucleo, hayTaskset } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 /** La regla sin --interbloqueo: cada filósofo come sus `veces`, en orden, y lo dice el final. */
@@ -75,15 +75,5 @@ Deno.test("filosofos: las reglas rechazan salidas imposibles", () => {
       "Filósofo 5: tiene el tenedor 1 y espera el 5",
       "Interbloqueo: cada uno espera el tenedor de su vecino; nadie avanza desde hace 0,5 s.",
     ])
-  );
-});
-
-Deno.test("filosofos: una opción mal escrita, una frase y código 2", async () => {
-  // Las opciones se prueban a fondo en threading_test.ts: aquí, un caso de punta a punta.
-  const { code, stderr } = await ejecutarThreads("filosofos.ts", "--interbloquear");
-  assert.equal(code, 2);
-  assert.match(
-    stderr,
-    /^Opción desconocida: --interbloquear[^\n]*\nUso: deno run --allow-read threads\/filosofos\.ts \[--interbloqueo\] \[--veces N\]\n$/,
   );
 });

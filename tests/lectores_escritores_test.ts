@@ -81,9 +81,3 @@ Deno.test("lectores_escritores: la regla rechaza historias imposibles", () => {
   const enFila = bien.map((l) => l.replace(/dentro: \d+\)$/, "dentro: 1)"));
   assert.throws(() => comprobar(enFila, 4, 2, 3));
 });
-
-Deno.test("lectores_escritores: --lectores 0, una frase y código 2", async () => {
-  const { code, stderr } = await ejecutarThreads("lectores_escritores.ts", "--lectores", "0");
-  assert.equal(code, 2);
-  assert.match(stderr, /^--lectores debe estar entre 1 y 20 \(no «0»\)\.\nUso: /);
-});

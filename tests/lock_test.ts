@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ejecutarEnUnNucleo, hayTaskset } from "./ayuda.ts";
+import { ejecutarEditado, ejecutarEnUnNucleo, hayTaskset } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 /** La regla: dos bloques enteros de 5 líneas y el contador exacto. */
@@ -27,4 +27,16 @@ Deno.test({
     assert.equal(code, 0, stderr);
     comprobar(lineas, 100);
   },
+});
+
+Deno.test("lock: con un tercer sumador (el alumno edita [1, 2, 3].map), lo esperado sube con él", async () => {
+  const { code, lineas, stderr } = await ejecutarEditado(
+    "threads/lock.ts",
+    "[1, 2].map",
+    "[1, 2, 3].map",
+    "--veces",
+    "100",
+  );
+  assert.equal(code, 0, stderr);
+  assert.equal(lineas.at(-1), "Contador: 300 (esperado 300)");
 });

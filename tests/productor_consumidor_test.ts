@@ -59,14 +59,3 @@ Deno.test("productor_consumidor: con uno lento el búfer se llena o se vacía; c
   assert.ok(comprobar(productorLento, 40, 2).vacio > 0, productorLento.at(-1));
   comprobar(muchos, 20_000, 4);
 });
-
-Deno.test("productor_consumidor: --lento con otro valor, uso y código 2", async () => {
-  const { code, stderr } = await ejecutarThreads("productor_consumidor.ts", "--lento", "nadie");
-  assert.equal(code, 2);
-  assert.equal(
-    stderr,
-    "--lento debe ser productor o consumidor (no «nadie»).\n" +
-      "Uso: deno run --allow-read threads/productor_consumidor.ts " +
-      "[--elementos N] [--capacidad N] [--lento productor|consumidor]\n",
-  );
-});

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { ejecutarEnUnNucleo, ejecutarThreads, hayTaskset, type Resultado } from "./ayuda.ts";
+import {
+  ejecutarEditado,
+  ejecutarEnUnNucleo,
+  ejecutarThreads,
+  hayTaskset,
+  type Resultado,
+} from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 /**
@@ -46,12 +52,14 @@ Deno.test("web_locks: la regla rechaza salidas imposibles", () => {
   );
 });
 
-Deno.test("web_locks: --veces -1, una frase y código 2", async () => {
-  const { code, stderr } = await ejecutarThreads("web_locks.ts", "--veces", "-1");
-  assert.equal(code, 2);
-  assert.equal(
-    stderr,
-    "--veces debe estar entre 1 y 1000000 (no «-1»).\n" +
-      "Uso: deno run --allow-read threads/web_locks.ts [--veces N]\n",
+Deno.test("web_locks: con un tercer thread (el alumno edita [1, 2, 3].map), lo esperado sube con él", async () => {
+  const { code, lineas, stderr } = await ejecutarEditado(
+    "threads/web_locks.ts",
+    "[1, 2].map",
+    "[1, 2, 3].map",
+    "--veces",
+    "100",
   );
+  assert.equal(code, 0, stderr);
+  assert.equal(lineas[0], "Contador: 400 (esperado 400)");
 });

@@ -2,19 +2,10 @@
  * Condition (un monitor): retiradas que esperan a que el saldo alcance, ingresos que avisan.
  *
  * Una cuenta compartida empieza a 0. Tres clientes quieren retirar 50, 30 y 70; el sueldo
- * llega en 5 ingresos de 40. Sin Condition, un cliente sin saldo tendría que mirar el saldo
- * una y otra vez (gastando CPU) o dormir un rato al azar. Con Condition, `wait()` suelta el
- * lock de la cuenta y duerme hasta que un ingreso llama a `notify_all()`; al despertar vuelve
- * a tener el lock cogido, y mira otra vez.
- *
- * ¿Por qué `wait()` va dentro de un `while` y no de un `if`? Porque despertar no significa
- * que ya haya saldo: `notify_all()` despierta a todos los que esperan y el primero en coger
- * el lock puede llevarse el dinero; el ingreso pudo ser pequeño (40 no da para 70); y en
- * muchos sistemas (POSIX, Java) un thread puede despertar sin que nadie le avise (despertar
- * espurio). Por eso cada cliente vuelve a comprobar su condición; `esperas` cuenta cuántas
- * veces durmió. Con `notify()` (despierta a uno solo) podría despertar el que quiere 70
- * cuando había 40, volver a dormirse, y dejar dormido al de 30 que sí podía: con esperas de
- * distintas condiciones, `notify_all()`.
+ * llega en 5 ingresos de 40. `wait()` suelta el lock de la cuenta y duerme hasta que un
+ * ingreso llama a `notify_all()`; al despertar vuelve a tener el lock y mira otra vez el
+ * saldo: por eso va dentro de un `while` y no de un `if` (junto al código, por qué). Sin
+ * Condition, un cliente sin saldo miraría el saldo una y otra vez, gastando CPU.
  *
  * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
  *
@@ -30,10 +21,10 @@
  *   Cliente 3 retira 70 (esperas: 4; saldo: 10)
  *   Ingreso de 40 (saldo: 50)
  *   Saldo final: 50 (ingresado 200, retirado 150)
- * @cambia Qué cliente retira antes y cuántas veces espera cada uno cambian en cada ejecución; el saldo nunca baja de 0 y el final es siempre 50.
+ * @cambia En un equipo tranquilo sale casi siempre igual: un ingreso llega cada 20 ms, de sobra para que los despertados miren el saldo. Con el equipo ocupado, un cliente puede despertar tarde, y cambian qué cliente retira antes, sus esperas y los saldos de en medio; el saldo nunca baja de 0 y el final es siempre 50.
  */
 
-import { Condition, leerOpciones, sleep, Thread, Value } from "./threading.ts";
+import { Condition, leerOpciones, sleep, terminarConError, Thread, Value } from "./threading.ts";
 
 const saldo = new Value(0);
 const cuenta = new Condition(); // el lock de la cuenta, con su sala de espera
@@ -41,7 +32,11 @@ const cuenta = new Condition(); // el lock de la cuenta, con su sala de espera
 export function retirar(cliente: number, cantidad: number) {
   cuenta.acquire();
   let esperas = 0;
-  while (saldo.value < cantidad) { // no basta un if: al despertar, se vuelve a mirar
+  // No basta un if: despertar no quiere decir que haya saldo. notify_all() despierta a todos
+  // y el primero en coger el lock puede llevarse el dinero; el ingreso pudo no bastar (40 no
+  // da para 70); y en POSIX o Java un thread puede despertar sin que nadie le avise
+  // (despertar espurio). `esperas` cuenta cuántas veces durmió.
+  while (saldo.value < cantidad) {
     esperas++;
     cuenta.wait(); // suelta el lock, duerme hasta un notify y lo vuelve a coger
   }
@@ -56,7 +51,9 @@ export function ingresar(veces: number, cantidad: number) {
     cuenta.acquire();
     saldo.value += cantidad;
     console.log(`Ingreso de ${cantidad} (saldo: ${saldo.value})`);
-    cuenta.notify_all(); // que todos los que esperan miren otra vez
+    // Que todos los que esperan miren otra vez. Con notify() (uno solo) podría despertar el
+    // que quiere 70 cuando hay 40 y dejar dormido al de 30, que sí podía.
+    cuenta.notify_all();
     cuenta.release();
   }
 }
@@ -65,14 +62,21 @@ if (import.meta.main) {
   leerOpciones({}); // sin opciones: solo -h y los errores de uso
 
   const retiradas = [50, 30, 70];
+  const ingresos = { veces: 5, cantidad: 40 };
   const threads = [
     ...retiradas.map((cantidad, i) => new Thread({ target: retirar, args: [i + 1, cantidad] })),
-    new Thread({ target: ingresar, args: [5, 40] }),
+    new Thread({ target: ingresar, args: [ingresos.veces, ingresos.cantidad] }),
   ];
+
+  // Lo que cuadra, de lo que de verdad se pidió: saldo final = ingresado - retirado.
+  const ingresado = ingresos.veces * ingresos.cantidad;
+  const retirado = retiradas.reduce((a, b) => a + b);
+  if (retirado > ingresado) { // alguien esperaría para siempre un ingreso que no llega
+    terminarConError(`Las retiradas (${retirado}) superan lo ingresado (${ingresado}).`);
+  }
 
   for (const t of threads) t.start();
   for (const t of threads) await t.join();
 
-  const retirado = retiradas.reduce((a, b) => a + b);
-  console.log(`Saldo final: ${saldo.value} (ingresado ${5 * 40}, retirado ${retirado})`);
+  console.log(`Saldo final: ${saldo.value} (ingresado ${ingresado}, retirado ${retirado})`);
 }

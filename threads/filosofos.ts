@@ -1,27 +1,12 @@
 /**
  * La cena de los filósofos: cinco threads, cinco tenedores (Locks) y el interbloqueo.
  *
- * Cinco filósofos se sientan a una mesa redonda con un tenedor entre cada dos. Para comer, un
- * filósofo necesita los dos tenedores que tiene al lado. Si todos cogen primero el de su
- * izquierda y después el de su derecha, puede pasar que cada uno tenga uno y espere el de
- * su vecino, que nunca lo soltará: un interbloqueo (deadlock). Nadie avanza y nadie termina.
- *
- * Con `--interbloqueo` se ve: cada uno coge su tenedor izquierdo, piensa un momento (esa
- * pausa hace que todos lleguen a tener uno) y espera el derecho. El programa principal vigila
- * la mesa: si todos esperan un tenedor y en medio segundo nadie ha cogido ninguno, dice quién
- * tiene qué tenedor, que es un interbloqueo, y termina el proceso con código 0 (con él, los
- * threads bloqueados). Al segundo, más o menos, escribe:
- *
- *     Filósofo 1: tiene el tenedor 1 y espera el 2
- *     ...
- *     Filósofo 5: tiene el tenedor 5 y espera el 1
- *     Interbloqueo: cada uno espera el tenedor de su vecino; nadie avanza desde hace 0,5 s.
- *
- * Sin `--interbloqueo`, la solución: los tenedores tienen un orden y cada uno coge primero
- * el de número más bajo. El filósofo 5 (tenedores 5 y 1) coge antes el 1, así que compite
- * con el filósofo 1 en vez de cerrar el círculo: siempre hay alguien que consigue los dos,
- * come y los suelta. Con la misma pausa, todos comen hasta el final. (Otra solución:
- * `Semaphore(4)`, como mucho 4 a la mesa.)
+ * Cinco filósofos en una mesa redonda, un tenedor entre cada dos; para comer, uno necesita
+ * los dos que tiene al lado. Si todos cogen primero el izquierdo y esperan el derecho, cada
+ * uno puede quedarse con uno esperando el de su vecino: un interbloqueo (deadlock). Con
+ * `--interbloqueo` se ve: el programa principal vigila la mesa y, si en medio segundo nadie
+ * coge un tenedor, dice quién tiene cuál y termina con código 0. Sin la opción, la solución:
+ * cada uno coge primero el tenedor de número más bajo, el círculo no se cierra y todos comen.
  *
  * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
  *
@@ -82,13 +67,17 @@ function soltar(t: number) {
 export function filosofo(f: number, veces: number, interbloqueo: boolean) {
   const izquierdo = f;
   const derecho = f % FILOSOFOS + 1; // el del filósofo 5 es el 1
+  // Con --interbloqueo, todos igual: el izquierdo y después el derecho, y el círculo se puede
+  // cerrar. Si no, en orden: el filósofo 5 (tenedores 5 y 1) coge antes el 1, así que compite
+  // con el filósofo 1 en vez de cerrar el círculo, y siempre hay alguien que come. (Otra
+  // solución: Semaphore(4), como mucho 4 a la mesa.)
   const [primero, segundo] = interbloqueo
-    ? [izquierdo, derecho] // todos igual: el círculo se puede cerrar
-    : [Math.min(izquierdo, derecho), Math.max(izquierdo, derecho)]; // en orden: no se cierra
+    ? [izquierdo, derecho]
+    : [Math.min(izquierdo, derecho), Math.max(izquierdo, derecho)];
 
   for (let i = 1; i <= veces; i++) {
     coger(f, primero);
-    sleep(0.03); // la pausa entre un tenedor y otro
+    sleep(0.03); // la pausa entre un tenedor y otro: así todos llegan a tener uno
     coger(f, segundo);
     comidas[f - 1]++;
     console.log(`Filósofo ${f} come (${i} de ${veces})`);

@@ -1,26 +1,12 @@
 /**
  * Lectores y escritores: muchos lectores a la vez, cada escritor solo.
  *
- * Leer no cambia nada, así que varios lectores pueden estar dentro a la vez; un escritor
- * cambia el dato y necesita estar solo (ni otro escritor ni ningún lector). Un Lock para
- * todos sería correcto pero dejaría a los lectores en fila. La solución clásica: el primer
- * lector que entra coge el turno de escritura (`escritura`) para todos los lectores y el
- * último que sale lo devuelve; `mutex` protege la cuenta de lectores. `escritura` es un
- * Semaphore(1): lo coge el primer lector y lo suelta el último, que puede ser otro thread. (Un
- * Lock de Python también se puede soltar desde otro thread, pero un semáforo dice mejor lo que
- * es: una plaza que cualquiera devuelve.)
- *
- * Quién puede quedarse sin turno (inanición): los escritores. Mientras quede un lector dentro,
- * los lectores que llegan entran sin esperar, y si siempre llega alguno antes de que salga el
- * último, `escritura` no se devuelve nunca y el escritor espera para siempre. Aquí los
- * lectores acaban y el escritor entra, pero se ve cuánto esperó (con `--lectores 12`,
- * bastante más que con 4). El arreglo habitual es un torniquete: un Lock más que el escritor
- * coge mientras espera su turno y que cada lector coge y suelta al llegar, así los lectores
- * nuevos hacen cola detrás del escritor.
- *
- * Cada uno anota al entrar cuántos hay dentro (con otro Lock, `cuentas`, que también imprime:
- * las líneas salen en el orden real). Cada lector lee durante 20 ms (duerme dentro), así que
- * los lectores coinciden también con un solo núcleo.
+ * Leer no cambia nada: varios lectores pueden estar dentro a la vez; un escritor cambia el
+ * dato y necesita estar solo. La solución clásica: el primer lector que entra coge el turno
+ * de escritura (`escritura`, un Semaphore(1)) para todos los lectores, y el último que sale
+ * lo devuelve; `mutex` protege la cuenta de lectores. Quien puede quedarse sin turno son los
+ * escritores (inanición): la última línea dice cuánto esperó el que más (con `--lectores 12`,
+ * bastante más que con 4). Cada lector lee durante 20 ms: coinciden también en un núcleo.
  *
  * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
  *
@@ -53,11 +39,16 @@
 import { entero, leerOpciones, Lock, Semaphore, sleep, Thread, Value } from "./threading.ts";
 
 const mutex = new Lock(); // protege `lectores`
-const escritura = new Semaphore(1); // el turno de escribir: un escritor, o todos los lectores
+// El turno de escribir: un escritor, o todos los lectores. Un Semaphore(1) y no un Lock: lo
+// coge el primer lector y lo suelta el último, que puede ser otro thread (un Lock de Python
+// también se puede soltar desde otro thread, pero un semáforo dice mejor lo que es: una plaza
+// que cualquiera devuelve).
+const escritura = new Semaphore(1);
 const lectores = new Value(0); // lectores que están dentro (o entrando)
 const dato = new Value(0); // lo que se lee y se escribe
 
-// Lo que se mide, siempre con `cuentas` cogido.
+// Lo que se mide, siempre con `cuentas` cogido (que también imprime: las líneas salen en el
+// orden real).
 const cuentas = new Lock();
 const lectoresDentro = new Value(0);
 const escritoresDentro = new Value(0);
@@ -69,7 +60,12 @@ export function lector(n: number, veces: number) {
   for (let i = 0; i < veces; i++) {
     mutex.acquire();
     lectores.value += 1;
-    if (lectores.value === 1) escritura.acquire(); // el primero coge el turno para todos
+    // El primero coge el turno para todos. Mientras quede un lector dentro, los que llegan
+    // entran sin esperar: si siempre llega alguno antes de que salga el último, el escritor
+    // espera para siempre (inanición). El arreglo habitual es un torniquete: un Lock más que
+    // el escritor coge mientras espera y que cada lector coge y suelta al llegar, así los
+    // lectores nuevos hacen cola detrás del escritor.
+    if (lectores.value === 1) escritura.acquire();
     mutex.release();
 
     cuentas.acquire();

@@ -73,5 +73,6 @@ if (import.meta.main) {
   for (const t of [t1, t2, ...sumadores]) t.start();
   for (const t of [t1, t2, ...sumadores]) await t.join();
 
-  console.log(`Contador: ${contador.value} (esperado ${2 * veces})`);
+  // Lo esperado, de lo que de verdad se arrancó: cada sumador suma `veces`.
+  console.log(`Contador: ${contador.value} (esperado ${sumadores.length * veces})`);
 }

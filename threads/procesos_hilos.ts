@@ -1,24 +1,12 @@
 /**
  * Procesos frente a hilos: el mismo cálculo en el hilo principal, en 2 workers y en 2 procesos.
  *
- * El capítulo explica que con varios núcleos los procesos se ejecutan de verdad a la vez y
- * que los hilos comparten el proceso que los crea. Aquí se ve con números: contar los primos
- * menores que 4.000.000 primero en el hilo principal, después repartido entre 2 workers
- * (hilos de este mismo proceso: el mismo pid) y después entre 2 procesos nuevos
- * (`Deno.Command` ejecuta este mismo script con `--parte`: cada uno con su pid).
- *
- * Con 2 núcleos libres, los workers y los procesos tardan algo más de la mitad (arrancarlos
- * también cuesta, y un proceso más que un worker). Con un solo núcleo, o con los núcleos
- * ocupados por otros programas, no ganan tiempo: el programa da
- * cada tiempo en % del de 1 hilo y explica qué esperar. En Python no pasaría con threads: el GIL (un cerrojo global de CPython) deja
- * ejecutar Python a un solo thread cada vez, así que dos threads que calculan tardan lo
- * mismo que uno, y para calcular en paralelo hacen falta procesos (`multiprocessing`). Los
- * workers de JavaScript no tienen GIL: cada uno tiene su propio motor y corre en su núcleo.
- * Arrancar un proceso cuesta más que arrancar un worker (hay que cargar Deno entero otra
- * vez), y no comparten memoria. Un proceso hijo no muere con su padre: si paras el programa
- * (Ctrl+C o SIGTERM) mientras cuentan, el padre termina antes a sus hijos.
- *
- * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
+ * Contar los primos menores que 4.000.000 en el hilo principal, después repartido entre 2
+ * workers (hilos de este proceso: el mismo pid) y después entre 2 procesos nuevos (este
+ * script otra vez, con `--parte`: cada uno con su pid). Cada tiempo sale en % del de 1 hilo:
+ * con 2 núcleos libres, algo más del 50 % (arrancar también cuesta); por encima del 100 %,
+ * repartir fue más lento que no repartir. Sin GIL, los workers calculan de verdad a la vez
+ * (en Python harían falta procesos). Ctrl+C también termina a los procesos hijos.
  *
  * @python Apartado 2 «Threads», primer párrafo: multiprocesamiento (procesos) frente a multihilo (threads), getpid()
  * @ejecutar deno run --allow-read --allow-run threads/procesos_hilos.ts
@@ -28,12 +16,20 @@
  *   2 workers (pid 9233 y 9233): 283146 primos en 395 ms, el 58 % del tiempo de 1 hilo
  *   2 procesos (pid 9259 y 9260) en marcha...
  *   2 procesos: 283146 primos en 474 ms, el 70 % del tiempo de 1 hilo
- *   Con 2 núcleos libres, repartir en 2 baja cerca del 50 %; si baja menos, otros programas ocupaban los núcleos (o la cuenta es tan corta que pesa más arrancar).
+ *   Con 2 núcleos libres, repartir en 2 baja a algo más del 50 %: arrancar también cuesta.
+ *   Más del 100 % es más lento que 1 hilo: otros programas ocupaban los núcleos, así que las 2 partes se turnaron en uno y además pagaron el arranque.
  *   Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.
  * @cambia Los pids y los tiempos cambian en cada ejecución (y cuánto más rápido, según lo libres que estén los núcleos); los primos, no.
  */
 
-import { compartido, entero, leerOpciones, terminarConError, Thread } from "./threading.ts";
+import {
+  compartido,
+  entero,
+  leerOpciones,
+  sinPermiso,
+  terminarConError,
+  Thread,
+} from "./threading.ts";
 
 const resultados = compartido(4); // [primos del worker 0, del worker 1, pid del 0, pid del 1]
 
@@ -98,10 +94,7 @@ if (import.meta.main) {
   const leer = Deno.permissions.querySync({ name: "read", path: new URL(import.meta.url) });
   const lanzar = Deno.permissions.querySync({ name: "run", command: Deno.execPath() });
   if (leer.state !== "granted" || lanzar.state !== "granted") {
-    terminarConError(
-      "Para lanzar los 2 workers y los 2 procesos hacen falta los permisos --allow-read y " +
-        `--allow-run. Ejecuta: deno run ${permisos} threads/procesos_hilos.ts`,
-    );
+    sinPermiso("lanzar los workers y los procesos");
   }
   const ms = (desde: number) => Math.round(performance.now() - desde);
   console.log(
@@ -140,7 +133,9 @@ if (import.meta.main) {
   );
   // Un hijo no muere con su padre: si nos paran (Ctrl+C, SIGTERM) mientras cuentan, los
   // terminamos nosotros antes de salir.
+  let parando = false;
   const parar = (senal: "SIGINT" | "SIGTERM") => async () => {
+    parando = true; // los hijos mueren porque los paramos nosotros: no hay que avisar de ello
     console.error(`\nParado (${senal}): termino también los 2 procesos hijos.`);
     for (const proceso of procesos) {
       try {
@@ -160,7 +155,23 @@ if (import.meta.main) {
   }
   console.log(`2 procesos (pid ${procesos[0].pid} y ${procesos[1].pid}) en marcha...`);
 
-  const salidas = await Promise.all(procesos.map((proceso) => proceso.output()));
+  // Un hijo que muere (lo mata una señal, se queda sin memoria) no da su cuenta: en cuanto
+  // pasa, terminamos al otro y lo decimos, en vez de sumar lo que no escribió.
+  const salidas = await Promise.all(procesos.map(async (proceso) => {
+    const salida = await proceso.output();
+    if (!salida.success && !parando) {
+      for (const otro of procesos) {
+        try {
+          otro.kill("SIGTERM");
+        } catch {
+          // ya había terminado
+        }
+      }
+      const como = salida.signal ? `lo terminó la señal ${salida.signal}` : `código ${salida.code}`;
+      terminarConError(`Murió un proceso hijo (pid ${proceso.pid}, ${como}): no hay cuenta.`);
+    }
+    return salida;
+  }));
   for (const senal of ["SIGINT", "SIGTERM"] as const) {
     if (Deno.build.os !== "windows" || senal === "SIGINT") {
       Deno.removeSignalListener(senal, alParar[senal]);
@@ -174,8 +185,11 @@ if (import.meta.main) {
   console.log(`2 procesos: ${enProcesos} primos en ${t3} ms, ${comparar(t1, t3)}`);
   if (!unNucleo) {
     console.log(
-      "Con 2 núcleos libres, repartir en 2 baja cerca del 50 %; si baja menos, otros " +
-        "programas ocupaban los núcleos (o la cuenta es tan corta que pesa más arrancar).",
+      "Con 2 núcleos libres, repartir en 2 baja a algo más del 50 %: arrancar también cuesta.",
+    );
+    console.log(
+      "Más del 100 % es más lento que 1 hilo: otros programas ocupaban los núcleos, así que " +
+        "las 2 partes se turnaron en uno y además pagaron el arranque.",
     );
   }
 

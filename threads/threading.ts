@@ -1515,13 +1515,20 @@ function comprobarPermiso(modulo: string) {
   permisoComprobado = true;
 }
 
+/** `deno run --allow-read threads/x.ts` (sin permisos, `deno run threads/x.ts`). */
+function ordenDelScript(): string {
+  return ["deno run", permisos, scriptDeLaOrden()].filter(Boolean).join(" ");
+}
+
 /**
  * La orden que el alumno puede copiar y pegar: `deno run <permisos> threads/x.ts`, con las
  * opciones que escribió (entre comillas simples las que el shell partiría).
  */
 export function ordenParaPegar(): string {
   const opciones = Deno.args.map((a) => /^[\w\-.=\/,:@]+$/.test(a) ? a : `'${a}'`);
-  return [`deno run ${permisos} ${scriptDeLaOrden()}`, ...opciones].join(" ");
+  return [ordenDelScript(), ...opciones].join(
+    " ",
+  );
 }
 
 /**
@@ -1659,15 +1666,20 @@ export function analizarOpciones<O extends Record<string, Opcion>>(
   };
 }
 
+/** La columna de la opción en la ayuda: 30 letras, y al menos dos espacios tras ella. */
+function columna(texto: string): string {
+  return texto.padEnd(Math.max(30, texto.length + 2));
+}
+
 /** Cada opción visible con su valor por defecto, una por línea, para `--help`. */
 function lineasDeAyuda(opciones: Record<string, Opcion>): string[] {
   const visibles = Object.entries(opciones).filter(([, o]) => o.ayuda !== "");
   const lineas = visibles.map(([nombre, o]) => {
     const rango = "min" in o ? `; de ${o.min} a ${o.max}` : "";
     const defecto = "bandera" in o ? "no" : o.defecto === "" ? "ninguno" : o.defecto;
-    return `  --${nombre}${valorDe(o)}`.padEnd(30) + `${o.ayuda} (por defecto: ${defecto}${rango})`;
+    return columna(`  --${nombre}${valorDe(o)}`) + `${o.ayuda} (por defecto: ${defecto}${rango})`;
   });
-  lineas.push("  -h, --help".padEnd(30) + "muestra esta ayuda");
+  lineas.push(columna("  -h, --help") + "muestra esta ayuda");
   return lineas;
 }
 
@@ -1741,7 +1753,7 @@ export function leerOpciones<O extends Record<string, Opcion>>(
   permisos = conPermisos;
   const lectura = analizarOpciones(
     opciones,
-    () => `deno run ${permisos} ${scriptDeLaOrden()}`,
+    () => ordenDelScript(),
     Deno.args,
   );
   if ("ayuda" in lectura) {

@@ -1,24 +1,12 @@
 /**
  * Web Locks: el cerrojo que trae el propio runtime, `navigator.locks.request(nombre, callback)`.
  *
- * El contador de carrera.ts y lock.ts, ahora con el cerrojo de la plataforma web en vez del
- * Lock de threading.ts. `navigator.locks.request("contador", callback)` espera a que el
- * cerrojo llamado "contador" esté libre, ejecuta el callback con él cogido y lo suelta al
- * terminar. El cerrojo no vive en memoria compartida: todos los workers de un proceso (y su
- * programa principal) lo piden por su nombre y el runtime los pone en fila.
- *
- * Frente al Lock de threading.ts (Atomics sobre memoria compartida):
- * - Es asíncrono: `request` devuelve una promesa y se espera con `await`. Mientras espera, el
- *   thread no se bloquea (su bucle de eventos sigue atendiendo temporizadores y mensajes). Por
- *   eso sirve también en el programa principal: aquí el principal suma a la vez que los dos
- *   threads. Un `lock.acquire()` de Atomics en el principal lo congelaría mientras espera.
- * - Se suelta solo al acabar el callback, aunque lance un error: no hay `release()` olvidado.
- * - Es mucho más lento por vuelta: cada `request` pasa por el runtime y por una promesa. Con
- *   2 threads en una máquina de 2 núcleos, unos 10 µs por vuelta (de 6 a 17) frente a unos
- *   30-50 ns del Lock de Atomics: unas 300 veces más (tests/web_locks_bench.ts). Para proteger un
- *   `+= 1`, mejor el Lock; para una sección crítica que hace `await` (leer un fichero,
- *   esperar la red), Web Locks.
- *
+ * El contador de lock.ts con el cerrojo de la plataforma web en vez del Lock de threading.ts:
+ * `request("contador", callback)` espera a que el cerrojo "contador" esté libre, ejecuta el
+ * callback con él cogido y lo suelta al terminar, aunque lance un error. Es asíncrono:
+ * mientras espera, el thread no se bloquea, así que aquí también suma el programa principal.
+ * Cuesta unas 300 veces más por vuelta que el Lock (bench/web_locks_bench.ts): para un
+ * `+= 1`, el Lock; para una sección crítica que hace `await` (un fichero, la red), Web Locks.
  * `cambios` cuenta las veces que el cerrojo pasó de uno a otro: los tres se turnan de verdad.
  *
  * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
@@ -44,6 +32,11 @@ const contador = new Value(0);
 const ultimo = new Value(0); // quién tuvo el cerrojo la última vez: 0 el principal, 1 o 2
 const cambios = new Value(0); // cuántas veces pasó de uno a otro
 
+// El cerrojo no vive en memoria compartida: los workers de un proceso (y su programa
+// principal) lo piden por su nombre y el runtime los pone en fila. Cada `request` pasa por el
+// runtime y por una promesa: unos 10 µs por vuelta con 2 threads, frente a los 30-50 ns del
+// Lock de Atomics. Y como se espera con `await`, en el principal no lo congela (un
+// `lock.acquire()` de Atomics sí).
 export async function sumar(quien: number, veces: number) {
   for (let i = 0; i < veces; i++) {
     await navigator.locks.request("contador", () => {
@@ -57,16 +50,13 @@ export async function sumar(quien: number, veces: number) {
 if (import.meta.main) {
   const { veces } = leerOpciones({ veces: entero(10_000, 1, 1_000_000, "sumas de cada uno") });
 
-  const t1 = new Thread({ target: sumar, args: [1, veces] });
-  const t2 = new Thread({ target: sumar, args: [2, veces] });
+  const threads = [1, 2].map((quien) => new Thread({ target: sumar, args: [quien, veces] }));
 
-  t1.start();
-  t2.start();
+  for (const t of threads) t.start();
   await sumar(0, veces); // el programa principal también suma, con el mismo cerrojo
+  for (const t of threads) await t.join();
 
-  await t1.join();
-  await t2.join();
-
-  console.log(`Contador: ${contador.value} (esperado ${3 * veces})`);
+  // Lo esperado, de los que de verdad sumaron: cada thread y el principal, `veces` cada uno.
+  console.log(`Contador: ${contador.value} (esperado ${(threads.length + 1) * veces})`);
   console.log(`El cerrojo pasó de uno a otro ${cambios.value} veces`);
 }

@@ -1,8 +1,8 @@
 // Medida del chat: N clientes en 127.0.0.1 que hablan a la vez; cuánto tarda en llegarle a cada
 // uno todo lo de los demás, con y sin un cliente más que no lee nunca (no debe frenar a nadie).
-//   deno run --allow-run --allow-read --allow-net tests/chat_bench.ts [clientes] [mensajes]
-import { EnMarcha } from "./ayuda.ts";
-import { Participante } from "./chat_participante.ts";
+//   deno run --allow-run --allow-read --allow-net bench/chat_bench.ts [clientes] [mensajes]
+import { EnMarcha } from "../herramientas/procesos.ts";
+import { Participante } from "../tests/chat_participante.ts";
 
 const clientes = Number(Deno.args[0] ?? 50);
 const mensajes = Number(Deno.args[1] ?? 20);

@@ -1,5 +1,5 @@
 # El servidor del capítulo para muchos clientes, como se hace en Python: un thread por
-# cliente (para tests/servidor_bench.ts). Uso: python3 servidor_hilos.py <puerto>
+# cliente (para bench/servidor_bench.ts). Uso: python3 servidor_hilos.py <puerto>
 import sys
 from socket import socket
 from threading import Thread

@@ -8,39 +8,43 @@
  * ejemplo falla (termina con un código distinto de 0, o no termina), la visita lo dice y
  * acaba con código 1. Que la salida sea la que promete la cabecera lo comprueban los tests
  * (tests/cabeceras_test.ts), con estas mismas funciones. Con scripts detrás, solo esos:
- * `deno task demo threads/lock.ts sockets/servidor.ts`.
+ * `deno task demo threads/lock.ts sockets/servidor.ts`; un cliente, con su servidor.
  *
- * @ejecutar deno run --allow-run --allow-read demo.ts
+ * Ejecutar: deno run --allow-run --allow-read herramientas/demo.ts (o `deno task demo`)
  */
 
-import { type Ejecucion, ejecutarEjemplo, leerCabecera } from "./tests/cabeceras.ts";
+import { type Ejecucion, ejecutarEjemplo, leerCabecera } from "./cabeceras.ts";
+import { EJEMPLOS, scriptsDeEjemplo } from "./ejemplos.ts";
 
 /**
- * Los ejemplos, en el orden del capítulo y después los que van más allá. Es la única lista:
- * los tests comprueban que cada script de sockets/ y threads/ está aquí (un cliente, a través
- * de su servidor), en el README, en deno.json y con su test.
+ * Lo que se ejecuta para un argumento: el ejemplo tal cual; un cliente, a través del primer
+ * servidor que lo lleva en su `@junto_a` (solo no tiene con quién hablar); y si no existe,
+ * un error con los que se parecen (`lock` → `threads/lock.ts`).
  */
-export const EJEMPLOS = [
-  "sockets/servidor.ts",
-  "threads/cuadrado_cubo.ts",
-  "threads/nombres_pid.ts",
-  "threads/carrera.ts",
-  "threads/lock.ts",
-  "sockets/servidor_multicliente.ts",
-  "threads/semaforo.ts",
-  "threads/productor_consumidor.ts",
-  "threads/procesos_hilos.ts",
-  "threads/condicion.ts",
-  "threads/lectores_escritores.ts",
-  "threads/filosofos.ts",
-  "threads/pool.ts",
-  "threads/web_locks.ts",
-  "sockets/servidor_udp.ts",
-  "sockets/servidor_chat.ts",
-  "threads/asincronia.ts",
-  "threads/evento.ts",
-  "threads/barrera.ts",
-];
+export function queEjecutar(arg: string): string {
+  const ruta = arg.replaceAll("\\", "/").replace(/^\.\//, "");
+  const scripts = scriptsDeEjemplo();
+  if (scripts.includes(ruta)) {
+    const servidor = EJEMPLOS.find((ejemplo) => leerCabecera(ejemplo).juntoA === ruta);
+    return servidor ?? ruta;
+  }
+  try {
+    if (Deno.statSync(new URL(`../${ruta}`, import.meta.url)).isFile) return ruta; // otro script con cabecera (tests/fixtures/...)
+  } catch {
+    // no existe: se buscan los parecidos
+  }
+  const buscado = ruta.replace(/^.*\//, "").replace(/\.ts$/, "").toLowerCase();
+  const nombre = (script: string) => script.replace(/^.*\//, "").replace(/\.ts$/, "");
+  const iguales = scripts.filter((script) => nombre(script) === buscado);
+  const parecidos = iguales.length > 0
+    ? iguales
+    : scripts.filter((script) => buscado !== "" && nombre(script).includes(buscado));
+  throw new Error(
+    parecidos.length > 0
+      ? `No hay ningún ejemplo «${arg}». ¿Quisiste decir ${parecidos.join(" o ")}?`
+      : `No hay ningún ejemplo «${arg}». Los ejemplos: ${EJEMPLOS.join(", ")}.`,
+  );
+}
 
 /** Muestra una ejecución como en una terminal: la orden, lo tecleado y lo que escribe. */
 function mostrar(ejecucion: Ejecucion) {
@@ -59,7 +63,14 @@ if (import.meta.main) {
     console.log("Uso: deno task demo [sockets/x.ts threads/y.ts ...]  (sin scripts, todos)");
     Deno.exit(Deno.args.every((arg) => arg === "-h" || arg === "--help") ? 0 : 2);
   }
-  const lista = Deno.args.length > 0 ? Deno.args : EJEMPLOS;
+  let lista: string[];
+  try {
+    lista = Deno.args.length > 0 ? Deno.args.map(queEjecutar) : [...EJEMPLOS];
+  } catch (error) {
+    console.error((error as Error).message);
+    console.error("Uso: deno task demo [sockets/x.ts threads/y.ts ...]  (sin scripts, todos)");
+    Deno.exit(2);
+  }
   const inicio = performance.now();
   const fallidos: string[] = [];
   for (const [numero, script] of lista.entries()) {

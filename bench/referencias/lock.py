@@ -1,4 +1,4 @@
-# Referencia de tests/lock_bench.ts: 2 threads x N veces acquire / += 1 / release con el
+# Referencia de bench/lock_bench.ts: 2 threads x N veces acquire / += 1 / release con el
 # threading.Lock de Python. Mide desde que la barrera suelta a los dos hasta que acaban los
 # dos y escribe los milisegundos.
 import sys

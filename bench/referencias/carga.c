@@ -1,4 +1,4 @@
-// Generador de carga para tests/servidor_bench.ts: N clientes a la vez en un solo hilo
+// Generador de carga para bench/servidor_bench.ts: N clientes a la vez en un solo hilo
 // (epoll), cada uno envía M mensajes de 16 bytes, de uno en uno, esperando cada eco.
 // Al acabar, cada cliente envía «cerrar» y cierra. Imprime: mensajes/s, mediana y p99 (µs).
 //

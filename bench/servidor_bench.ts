@@ -1,27 +1,27 @@
 // Rapidez de los servidores eco de sockets/, comparada con la de Python y la de C.
 //
 // Ejecutar (Linux, con cc y python3; sin ellos, se mide lo que se pueda y se dice qué falta):
-//   deno run --allow-run --allow-read --allow-net tests/servidor_bench.ts
-//   ... tests/servidor_bench.ts --rondas 5 --mensajes 30000 --clientes 200 --por-cliente 100
+//   deno run --allow-run --allow-read --allow-net bench/servidor_bench.ts
+//   ... bench/servidor_bench.ts --rondas 5 --mensajes 30000 --clientes 200 --por-cliente 100
 //
 // 1. Un cliente, mensajes de 16 bytes de ida y vuelta: sockets/servidor.ts, el servidor de
-//    Python del capítulo (tests/referencias/servidor.py) y uno de C (tests/referencias/eco.c).
+//    Python del capítulo (bench/referencias/servidor.py) y uno de C (bench/referencias/eco.c).
 // 2. Muchos clientes a la vez (200 x 100 mensajes): sockets/servidor_multicliente.ts, Python
-//    con un thread por cliente (tests/referencias/servidor_hilos.py) y C con epoll.
+//    con un thread por cliente (bench/referencias/servidor_hilos.py) y C con epoll.
 //
-// La carga la genera un programa de C con epoll (tests/referencias/carga.c), mucho más ligero
+// La carga la genera un programa de C con epoll (bench/referencias/carga.c), mucho más ligero
 // que los servidores: así se mide el servidor y no el cliente. Con taskset, el servidor va en
 // el núcleo 1 y la carga en el 0. Las rondas alternan los servidores, para que un rato de
 // máquina ocupada no caiga entero sobre uno. La salida de cada servidor va a /dev/null.
 //
-// La columna «mínimo» es el suelo de Deno: tests/referencias/eco_minimo.ts, el eco más corto
+// La columna «mínimo» es el suelo de Deno: bench/referencias/eco_minimo.ts, el eco más corto
 // posible (read() y write(), sin imprimir ni decodificar). Lo que separa «deno» de «mínimo» es
 // lo que cuesta lo nuestro (imprimir cada mensaje, las letras partidas, los caracteres de
 // control); lo que separa «mínimo» de C, lo que cuesta el propio Deno (cada read() y write() es
 // una operación asíncrona que pasa por su bucle de eventos y por epoll).
 
 import { parseArgs } from "node:util";
-import { raiz } from "./ayuda.ts";
+import { raiz } from "../herramientas/procesos.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -50,7 +50,7 @@ const carpeta = new TextDecoder().decode(
   new Deno.Command("mktemp", { args: ["-d"] }).outputSync().stdout,
 )
   .trim();
-const referencias = `${raiz}tests/referencias`;
+const referencias = `${raiz}bench/referencias`;
 if (!hay("cc", "--version")) {
   console.log("Falta cc (un compilador de C): sin él no hay generador de carga ni servidor de C.");
   Deno.exit(1);

@@ -1,4 +1,4 @@
-// Referencia de tests/lock_bench.ts: 2 hilos x N veces lock / += 1 / unlock con el
+// Referencia de bench/lock_bench.ts: 2 hilos x N veces lock / += 1 / unlock con el
 // pthread_mutex de glibc. Mide desde que la barrera suelta a los dos hasta que acaban los dos
 // y escribe los milisegundos. Compilar: cc -O2 -pthread mutex.c -o mutex
 #include <pthread.h>

@@ -1,4 +1,4 @@
-// Servidor eco de referencia en C, para tests/servidor_bench.ts.
+// Servidor eco de referencia en C, para bench/servidor_bench.ts.
 //   eco <puerto>        un cliente, como el del capítulo: read() y write() hasta el final
 //   eco <puerto> epoll  muchos clientes a la vez, un solo hilo con epoll
 #define _GNU_SOURCE

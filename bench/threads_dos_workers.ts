@@ -1,6 +1,6 @@
-// Referencia del arranque (tests/threads_arranque_bench.ts): dos workers que solo envían un
+// Referencia del arranque (bench/threads_arranque_bench.ts): dos workers que solo envían un
 // mensaje, lo mínimo que cuesta en Deno un programa con 2 threads.
-// Ejecutar: deno run --allow-read tests/threads_dos_workers.ts
+// Ejecutar: deno run --allow-read bench/threads_dos_workers.ts
 if ("WorkerGlobalScope" in globalThis) {
   (self as unknown as { postMessage(m: string): void }).postMessage("hola");
 } else {

@@ -1,10 +1,10 @@
 /**
  * Arranque de un programa entero con threads: threads/cuadrado_cubo.ts (2 threads de
- * threading.ts) frente a tests/threads_dos_workers.ts (2 workers que solo envían un mensaje,
+ * threading.ts) frente a bench/threads_dos_workers.ts (2 workers que solo envían un mensaje,
  * lo mínimo que cuesta en Deno) y, como referencia, un programa vacío. Se ejecutan
  * alternados, `--veces` veces cada uno, y se dan el mínimo y la mediana del tiempo real.
  *
- * Ejecutar: deno run --allow-read --allow-run tests/threads_arranque_bench.ts [--veces 20]
+ * Ejecutar: deno run --allow-read --allow-run bench/threads_arranque_bench.ts [--veces 20]
  */
 
 import { entero, leerOpciones } from "../threads/threading.ts";
@@ -17,7 +17,7 @@ const { veces } = leerOpciones(
 const raiz = new URL("..", import.meta.url).pathname;
 const programas: [string, string[]][] = [
   ["programa vacío (deno eval)", ["eval", "0"]],
-  ["2 workers que solo envían un mensaje", ["run", "--allow-read", "tests/threads_dos_workers.ts"]],
+  ["2 workers que solo envían un mensaje", ["run", "--allow-read", "bench/threads_dos_workers.ts"]],
   ["threads/cuadrado_cubo.ts", ["run", "--allow-read", "threads/cuadrado_cubo.ts"]],
 ];
 

@@ -1,6 +1,6 @@
 // Web Locks (navigator.locks) frente al Lock de threading.ts (Atomics), con threads/web_locks.ts.
 //
-// Ejecutar: deno bench --allow-read tests/web_locks_bench.ts
+// Ejecutar: deno bench --allow-read bench/web_locks_bench.ts
 //
 // Dos threads suman a la vez en un contador compartido, cada suma dentro del cerrojo:
 // - 2 x 10.000 sumas con navigator.locks.request("contador", ...);

@@ -6,10 +6,10 @@
  * - Lock de threading.ts, en 2 workers (también con el JIT ya caliente: antes de medir, cada
  *   worker da 200.000 vueltas con un Lock suyo; y, aparte, 1 worker solo: sin competencia);
  * - `Atomics.add` sin Lock: el suelo, lo más rápido que se puede sumar entre dos workers;
- * - C con `pthread_mutex` de glibc (tests/referencias/mutex.c, compilado aquí con `cc`);
- * - Python con `threading.Lock` (tests/referencias/lock.py, si hay python3).
+ * - C con `pthread_mutex` de glibc (bench/referencias/mutex.c, compilado aquí con `cc`);
+ * - Python con `threading.Lock` (bench/referencias/lock.py, si hay python3).
  *
- * Ejecutar: deno run --allow-read --allow-run --allow-write tests/lock_bench.ts [--rondas 7]
+ * Ejecutar: deno run --allow-read --allow-run --allow-write bench/lock_bench.ts [--rondas 7]
  * (--allow-write: la carpeta temporal donde se compila el programa de C.)
  */
 

@@ -1,8 +1,8 @@
-// El servidor eco más corto posible en Deno, para tests/servidor_bench.ts: el suelo de lo que
+// El servidor eco más corto posible en Deno, para bench/servidor_bench.ts: el suelo de lo que
 // puede dar un script con Deno.listen, read() y write(). Sin imprimir, sin decodificar, sin
 // opciones ni mensajes de error: si ni este llega a una meta, ningún script de sockets/ llegará.
-//   deno run --allow-net tests/referencias/eco_minimo.ts <puerto>          un cliente
-//   deno run --allow-net tests/referencias/eco_minimo.ts <puerto> muchos   muchos a la vez
+//   deno run --allow-net bench/referencias/eco_minimo.ts <puerto>          un cliente
+//   deno run --allow-net bench/referencias/eco_minimo.ts <puerto> muchos   muchos a la vez
 // Termina (un cliente) o cierra esa conexión (muchos) al recibir «cerrar».
 
 const server = Deno.listen({ hostname: "127.0.0.1", port: Number(Deno.args[0]) });

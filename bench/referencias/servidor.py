@@ -1,4 +1,4 @@
-# El servidor del capítulo, tal cual, con el puerto como argumento (para tests/servidor_bench.ts).
+# El servidor del capítulo, tal cual, con el puerto como argumento (para bench/servidor_bench.ts).
 import sys
 from socket import socket
 
