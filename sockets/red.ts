@@ -201,15 +201,20 @@ export function analizarOpciones<O extends Record<string, Opcion>>(
   };
 }
 
+/** La columna de la opción en la ayuda: 30 letras, y al menos dos espacios tras ella. */
+function columna(texto: string): string {
+  return texto.padEnd(Math.max(30, texto.length + 2));
+}
+
 /** Cada opción visible con su valor por defecto, una por línea, para `--help`. */
 function lineasDeAyuda(opciones: Record<string, Opcion>): string[] {
   const visibles = Object.entries(opciones).filter(([, o]) => o.ayuda !== "");
   const lineas = visibles.map(([nombre, o]) => {
     const rango = "min" in o ? `; de ${o.min} a ${o.max}` : "";
     const defecto = "bandera" in o ? "no" : o.defecto === "" ? "ninguno" : o.defecto;
-    return `  --${nombre}${valorDe(o)}`.padEnd(30) + `${o.ayuda} (por defecto: ${defecto}${rango})`;
+    return columna(`  --${nombre}${valorDe(o)}`) + `${o.ayuda} (por defecto: ${defecto}${rango})`;
   });
-  lineas.push("  -h, --help".padEnd(30) + "muestra esta ayuda");
+  lineas.push(columna("  -h, --help") + "muestra esta ayuda");
   return lineas;
 }
 
@@ -283,7 +288,7 @@ export function leerOpciones<O extends Record<string, Opcion>>(
   permisos = conPermisos;
   const lectura = analizarOpciones(
     opciones,
-    () => `deno run ${permisos} ${scriptDeLaOrden()}`,
+    () => ordenDelScript(),
     Deno.args,
   );
   if ("ayuda" in lectura) {

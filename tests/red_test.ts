@@ -123,3 +123,15 @@ Deno.test("red: cada script de sockets/ importa solo ./red.ts y lo de Deno (node
     }
   }
 });
+
+Deno.test("red: el bloque de opciones es el de threads/threading.ts, letra a letra", () => {
+  /** El bloque: desde su comentario hasta el final de leerOpciones(). */
+  const bloque = (ruta: string) => {
+    const codigo = Deno.readTextFileSync(`${raiz}${ruta}`);
+    const inicio = codigo.indexOf("// Opciones de la línea de órdenes. Este bloque es el mismo");
+    assert.ok(inicio >= 0, `${ruta}: sin el comentario del bloque de opciones`);
+    const fin = codigo.indexOf("\n}\n", codigo.indexOf("export function leerOpciones", inicio));
+    return codigo.slice(inicio, fin);
+  };
+  assert.equal(bloque("sockets/red.ts"), bloque("threads/threading.ts"));
+});
