@@ -117,7 +117,7 @@ Deno.test("opciones: -h y --help dan el uso y cada opción con su valor por defe
     `Uso: ${uso}`,
     "Opciones:",
     "  --veces N                   sumas de cada thread (por defecto: 1000; de 1 a 5000)",
-    "  --lento productor|consumidor" + "quién va lento (por defecto: ninguno)",
+    "  --lento productor|consumidor  quién va lento (por defecto: ninguno)",
     "  -h, --help                  muestra esta ayuda",
   ].join("\n");
   assert.deepEqual(leer("--help"), { ayuda });
@@ -274,9 +274,9 @@ Deno.test("Thread: lo que no acaba el programa en Python tampoco aquí: el error
   assert.equal(
     stderr,
     "Error en el thread tarea1, en mal_uso.ts:26: la tarea ha fallado a propósito\n" +
-      "Error en el thread tarea3, en mal_uso.ts:42: Cannot read properties of undefined " +
-      "(reading 'acquire') ¿El Lock de mal_uso.ts:132 se crea dentro de «if (import.meta.main)»? " +
-      "Los threads no lo ven: créalo a nivel de módulo o pásalo en args.\n",
+      "Error en el thread tarea3, en mal_uso.ts:42: se lee «acquire» de algo que es undefined: " +
+      "¿el Lock de mal_uso.ts:132, que se crea dentro de «if (import.meta.main)»? Los threads " +
+      "no lo ven: créalo a nivel de módulo o pásalo en args.\n",
   );
 });
 
@@ -296,6 +296,40 @@ Deno.test("errores en el programa principal: una frase con la línea, sin traza,
     const { code, stdout, stderr } = resultados[i];
     assert.deepEqual([code, stdout, stderr], [1, "Inicio\n", `${frase}\n`], caso);
   });
+});
+
+Deno.test("un error en el programa principal espera a los threads en marcha, como en Python (el daemon, no)", async () => {
+  const fixture = ["run", "--allow-read", "tests/fixtures/error_en_el_principal.ts"];
+  const [nuestro, suyo] = await Promise.all(
+    ["nuestro", "suyo"].map((error) => ejecutar([...fixture, "--error", error])),
+  );
+  assert.deepEqual(
+    [nuestro.code, nuestro.stdout, nuestro.stderr],
+    [
+      1,
+      "el thread acaba su trabajo\n",
+      "Error en el programa principal, en error_en_el_principal.ts:24: " +
+      "release() de un Lock que no está cogido.\n",
+    ],
+  );
+  assert.deepEqual([suyo.code, suyo.stdout], [1, "el thread acaba su trabajo\n"]);
+  assert.match(suyo.stderr, /^error: Uncaught Error: el programa principal falla\n/);
+  assert.match(suyo.stderr, /error_en_el_principal\.ts:25/);
+});
+
+Deno.test("una variable normal de nivel de módulo que un thread cambia: un aviso al arrancarlo, una vez", async () => {
+  const { code, stdout, stderr } = await ejecutar([
+    "run",
+    "--allow-read",
+    "tests/fixtures/variable_de_modulo.ts",
+  ]);
+  assert.deepEqual([code, stdout], [0, "resultados: [] total: 0\n"]); // cada thread, las suyas
+  assert.equal(
+    stderr,
+    "Aviso: cuadrado cambia resultados y total, variables de nivel de módulo: cada thread " +
+      "tiene las suyas y el principal no verá los cambios (en Python, sí). Para compartir un " +
+      "número, new Value(0); varios enteros, compartido(n).\n",
+  );
 });
 
 Deno.test("Thread: join(timeout) vuelve al acabarse el tiempo con el thread vivo, o antes si acaba", async () => {
@@ -364,6 +398,10 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
       /^ValueError: release\(\) de más en un BoundedSemaphore: ya tiene sus 2 plazas libres\.$/,
     ],
     [
+      () => new BoundedSemaphore(1).release(),
+      /^ValueError: release\(\) de más en un BoundedSemaphore: ya tiene su 1 plaza libre\.$/,
+    ],
+    [
       () => new RLock().release(),
       /^RuntimeError: release\(\) de un RLock que este thread no tiene/,
     ],
@@ -427,6 +465,45 @@ Deno.test("using: Lock, RLock, Semaphore y Condition se sueltan al salir del blo
     assert.equal(l.locked(), true);
   }
   assert.equal(l.locked(), false);
+});
+
+Deno.test("using sin __enter__(): una frase al entrar en el bloque, sin ejecutarlo ni soltar nada", () => {
+  const l = new Lock();
+  const r = new RLock();
+  const s = new Semaphore(1);
+  const c = new Condition();
+  l.acquire(); // lo tiene «otro»: `using _ = l` no debe soltarlo
+  r.acquire();
+  c.acquire();
+  const casos: [Disposable, string, string][] = [
+    [l, "Lock", "lock"],
+    [r, "RLock", "lock"],
+    [s, "Semaphore", "semaforo"],
+    [c, "Condition", "condicion"],
+  ];
+  for (const [objeto, tipo, nombre] of casos) {
+    let dentro = false;
+    assert.throws(
+      () => {
+        using _ = objeto;
+        dentro = true;
+      },
+      new RegExp(
+        `^RuntimeError: using _ = ${nombre} no coge el ${tipo}: escribe ` +
+          `«using _ = ${nombre}\\.__enter__\\(\\);», el «with ${nombre}:» de Python`,
+      ),
+    );
+    assert.equal(dentro, false, `${tipo}: el bloque no se ejecuta`);
+  }
+  assert.equal(l.locked(), true, "el Lock sigue cogido");
+  assert.equal(r._is_owned(), true, "el RLock sigue cogido");
+  assert.equal(c.lock._is_owned(), true, "el lock de la Condition sigue cogido");
+  assert.equal(s.acquire(false), true, "el Semaphore no ganó una plaza: tiene la suya");
+  assert.equal(s.acquire(false), false, "y solo una");
+  {
+    using _ = r.__enter__(); // re-entrante, con __enter__: bien
+  }
+  assert.equal(r._is_owned(), true);
 });
 
 Deno.test("RLock: su dueño lo coge varias veces; 2 threads x 50.000 sumas con él; otro thread no lo suelta", async () => {
@@ -605,6 +682,33 @@ Deno.test("get_ident, main_thread, current_thread, enumerate, active_count; daem
   assert.equal(resultados[5], 1, "current_thread().name dentro del thread");
   assert.deepEqual(enumerate(), [main_thread()]);
   assert.equal(active_count(), 1);
+});
+
+Deno.test("Thread: una opción que no existe es un error que la nombra; kwargs dice cómo pasar los argumentos", () => {
+  const crear = (opciones: Record<string, unknown>) => () =>
+    new Thread({ target: sumarUno, modulo: tareas, ...opciones });
+  assert.throws(
+    crear({ deamon: true }),
+    /^ValueError: un Thread no tiene la opción «deamon» \(las suyas: target, args, name y daemon\)\.$/,
+  );
+  assert.throws(crear({ nombre: "x" }), /^ValueError: un Thread no tiene la opción «nombre»/);
+  assert.throws(
+    crear({ kwargs: { n: 2, texto: "a" } }),
+    new RegExp(
+      "^ValueError: un Thread no tiene kwargs: JavaScript no tiene argumentos con nombre\\. " +
+        'Pon los valores en args, en el orden de los parámetros \\(args: \\[2, "a"\\]\\), ' +
+        'o pasa un objeto \\(args: \\[\\{ n: 2, texto: "a" \\}\\]\\) y recíbelo con ' +
+        "«export function sumarUno\\(\\{ n, texto \\}\\)»\\.$",
+    ),
+  );
+  assert.throws(
+    () => new Thread(sumarUno as never), // Thread(tarea) de Python: el primero es `group`
+    /^ValueError: las opciones de un Thread van entre llaves, con su nombre: new Thread\(\{ target: sumarUno \}\)\.$/,
+  );
+  assert.throws(
+    () => new Timer(1, sumarUno, [], { deamon: true } as never),
+    /^ValueError: un Timer no tiene la opción «deamon» \(las suyas: name y daemon\)\.$/,
+  );
 });
 
 // ---------------------------------------------------------------------------------------

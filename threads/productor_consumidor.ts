@@ -137,7 +137,10 @@ if (import.meta.main) {
   console.log(
     `Consumidos: ${consumidos} de ${elementos}, cada uno una vez y en orden (capacidad del búfer: ${capacidad})`,
   );
+  const veces = (n: number) => n === 1 ? "1 vez" : `${n} veces`;
   console.log(
-    `El productor encontró el búfer lleno ${lleno} veces; el consumidor lo encontró vacío ${vacio} veces`,
+    `El productor encontró el búfer lleno ${veces(lleno)}; el consumidor lo encontró vacío ${
+      veces(vacio)
+    }`,
   );
 }

@@ -29,7 +29,9 @@
  *
  *   target                       una función `export function`, no una flecha: viaja por su nombre
  *   args                         llegan copiados: datos (o Lock, Value...), no funciones ni clases
- *   objetos compartidos          los de nivel de módulo, o pasados en args (punto 2)
+ *   kwargs                       no hay: los valores en args, o un objeto (args: [{ n: 2 }])
+ *   objetos compartidos          Lock, Value, compartido(): de nivel de módulo o en args (punto 2)
+ *   let total; const xs = []     de cada thread: el principal no ve sus cambios (usa un Value)
  *   el nivel de módulo           cada thread lo ejecuta otra vez, sin escribir nada
  *   un error en un thread        una frase en stderr (sin traza); el programa sigue
  *   Deno.exit() en un thread     acaba ese thread, como sys.exit()
@@ -67,7 +69,9 @@
  *    los dos hilos ven los mismos bytes. Un `Int32Array` sobre él es un array de enteros que
  *    todos los threads leen y escriben. Cada Lock, Semaphore, Condition o Value es un trocito
  *    de memoria compartida. Regla: los que se crean a nivel de módulo (fuera de funciones y
- *    de `if`) son el mismo objeto en todos los threads. El programa principal apunta cada
+ *    de `if`) son el mismo objeto en todos los threads. Una variable normal no: `let total`
+ *    o un array son memoria de cada worker, y lo que un thread les suma no lo ve nadie más
+ *    (para eso, un Value o `compartido(n)`). El programa principal apunta cada
  *    memoria que crea en un registro, con la línea del programa que la crea, y lo envía a
  *    cada worker; el worker, al importar el ejemplo, vuelve a ejecutar esas mismas líneas, y
  *    cada objeto toma la memoria que se creó en su misma línea. Límite: un objeto creado
@@ -224,6 +228,43 @@ function comprobarTarget(target: unknown) {
 }
 
 /**
+ * Las opciones de un Thread (o de un Timer) son las suyas: una mal escrita (`deamon`) no se
+ * ignora en silencio, y `kwargs`, que JavaScript no tiene, dice cómo pasar los argumentos.
+ * (`modulo` también vale, pero casi nunca hace falta: no se anuncia.)
+ */
+function comprobarOpciones(clase: string, opciones: unknown, suyas: string[], target: unknown) {
+  const lista = yOtras(suyas);
+  if (opciones === null || typeof opciones !== "object") {
+    const f = typeof opciones === "function" && opciones.name ? opciones.name : "tarea";
+    throw new ValueError(
+      clase === "Thread"
+        ? `las opciones de un Thread van entre llaves, con su nombre: new Thread({ target: ${f} }).`
+        : `las opciones de un Timer van entre llaves: new Timer(1, tarea, [], { name: "t" }).`,
+    );
+  }
+  for (const [clave, valor] of Object.entries(opciones)) {
+    if (suyas.includes(clave) || clave === "modulo") continue;
+    if (clave === "kwargs" && valor !== null && typeof valor === "object") {
+      const funcion = typeof target === "function" && target.name ? target.name : "tarea";
+      const valores = Object.values(valor).map((v) => Deno.inspect(v)).join(", ");
+      throw new ValueError(
+        `un ${clase} no tiene kwargs: JavaScript no tiene argumentos con nombre. Pon los ` +
+          `valores en args, en el orden de los parámetros (args: [${valores}]), o pasa un ` +
+          `objeto (args: [${Deno.inspect(valor)}]) y recíbelo con ` +
+          `«export function ${funcion}({ ${Object.keys(valor).join(", ")} })».`,
+      );
+    }
+    throw new ValueError(`un ${clase} no tiene la opción «${clave}» (las suyas: ${lista}).`);
+  }
+}
+
+/** "a", "a y b", "a, b y c". */
+function yOtras(palabras: string[]): string {
+  const ultima = palabras[palabras.length - 1];
+  return palabras.length < 2 ? ultima : `${palabras.slice(0, -1).join(", ")} y ${ultima}`;
+}
+
+/**
  * Los daemon: cuando el programa principal ha acabado su código y no queda ningún thread
  * que no sea daemon, se cortan (en Python, igual), y el programa puede terminar. Saber
  * cuándo acaba el código del principal: `import()` de su propio módulo se resuelve entonces.
@@ -272,14 +313,10 @@ export class Thread {
    * de memoria compartida (punto 2).
    */
   constructor(
-    { target, args = [], name, daemon = false, modulo = Deno.mainModule }: {
-      target: Tarea;
-      args?: unknown[];
-      name?: string;
-      daemon?: boolean;
-      modulo?: string;
-    },
+    opciones: { target: Tarea; args?: unknown[]; name?: string; daemon?: boolean; modulo?: string },
   ) {
+    comprobarOpciones("Thread", opciones, ["target", "args", "name", "daemon"], opciones?.target);
+    const { target, args = [], name, daemon = false, modulo = Deno.mainModule } = opciones;
     comprobarTarget(target);
     if (!Array.isArray(args)) {
       throw new ValueError(`args de un Thread es una lista: args: [${String(args)}].`);
@@ -305,6 +342,7 @@ export class Thread {
       );
     }
     comprobarPermiso(this.#modulo); // tras la lección, con los errores del alumno
+    avisarDeVariables(this.#modulo, this.#target); // también
     const args = empaquetar(this.#args, this.name) as unknown[];
     try {
       structuredClone(args); // lo que postMessage no sabría copiar (una función dentro de un Map...)
@@ -462,9 +500,11 @@ export class Timer extends Thread {
     interval: number,
     fn: Tarea,
     args: unknown[] = [],
-    { name, daemon, modulo }: { name?: string; daemon?: boolean; modulo?: string } = {},
+    opciones: { name?: string; daemon?: boolean; modulo?: string } = {},
   ) {
     comprobarTimeout(interval);
+    comprobarOpciones("Timer", opciones, ["name", "daemon"], fn);
+    const { name, daemon, modulo } = opciones;
     super({ target: fn, args, name, daemon, modulo });
     this.interval = interval;
     this.retraso = { segundos: interval, cancelado: this.#cancelado };
@@ -561,6 +601,33 @@ abstract class Compartido {
   /** Para `empaquetar`: el objeto de dentro, si lo hay. */
   static parteDe(objeto: Compartido): Compartido | null {
     return objeto.parte;
+  }
+
+  /** `__enter__()` hechos en este thread que aún no ha recogido un `using` (ver `salida`). */
+  #entradas = 0;
+
+  /** Para `__enter__()`: apunta la entrada y devuelve el objeto, para `using _ = x.__enter__()`. */
+  protected entrada(): this {
+    this.#entradas++;
+    return this;
+  }
+
+  /**
+   * Para `[Symbol.dispose]`, que `using` lee al empezar el bloque: sin un `__enter__()` antes
+   * (`using _ = lock;`), nada se ha cogido y al salir se soltaría lo de otro. Lo decimos ya,
+   * antes del bloque. Si no, `soltar`, que `using` llamará al salir.
+   */
+  protected salida(soltar: () => void): () => void {
+    if (this.#entradas === 0) {
+      const tipo = this.constructor.name;
+      const x = /Lock/.test(tipo) ? "lock" : /Semaphore/.test(tipo) ? "semaforo" : "condicion";
+      throw new RuntimeError(
+        `using _ = ${x} no coge el ${tipo}: escribe «using _ = ${x}.__enter__();», ` +
+          `el «with ${x}:» de Python (lo coge al entrar en el bloque y lo suelta al salir).`,
+      );
+    }
+    this.#entradas--;
+    return soltar;
   }
 }
 
@@ -779,11 +846,11 @@ export class Lock extends Compartido {
   /** `with lock:` de Python: `using _ = lock.__enter__();` lo coge y, al salir, lo suelta. */
   __enter__(): this {
     this.acquire();
-    return this;
+    return this.entrada();
   }
 
-  [Symbol.dispose](): void {
-    this.release();
+  get [Symbol.dispose](): () => void {
+    return this.salida(() => this.release());
   }
 
   /** ¿Lo tiene este thread? (Lo que Condition comprueba antes de `wait` y `notify`.) */
@@ -922,11 +989,11 @@ export class Semaphore extends Compartido {
   /** `with s:` de Python: `using _ = s.__enter__();` ocupa una plaza y, al salir, la devuelve. */
   __enter__(): this {
     this.acquire();
-    return this;
+    return this.entrada();
   }
 
-  [Symbol.dispose](): void {
-    this.release();
+  get [Symbol.dispose](): () => void {
+    return this.salida(() => this.release());
   }
 }
 
@@ -936,9 +1003,8 @@ export class BoundedSemaphore extends Semaphore {
     for (;;) {
       const libres = Atomics.load(this.m, 0);
       if (libres + n > this.m[2]) {
-        throw new ValueError(
-          `release() de más en un BoundedSemaphore: ya tiene sus ${this.m[2]} plazas libres.`,
-        );
+        const plazas = this.m[2] === 1 ? "su 1 plaza libre" : `sus ${this.m[2]} plazas libres`;
+        throw new ValueError(`release() de más en un BoundedSemaphore: ya tiene ${plazas}.`);
       }
       if (Atomics.compareExchange(this.m, 0, libres, libres + n) === libres) return;
     }
@@ -984,11 +1050,11 @@ export class Condition extends Compartido {
   /** `with c:` de Python: `using _ = c.__enter__();` coge su lock y, al salir, lo suelta. */
   __enter__(): this {
     this.lock.acquire();
-    return this;
+    return this.entrada();
   }
 
-  [Symbol.dispose](): void {
-    this.lock.release();
+  get [Symbol.dispose](): () => void {
+    return this.salida(() => this.lock.release());
   }
 
   /**
@@ -1409,7 +1475,8 @@ if (enUnWorker) {
       traza?.anotar("termina");
       responder({});
     } catch (e) {
-      responder({ error: fraseDeUnError(`el thread ${self.name}`, e) + pista(e) });
+      const frase = fraseDeUnError(`el thread ${self.name}`, e);
+      responder({ error: frase.replace(/\.$/, pista(e) || ".") });
     }
   };
 }
@@ -1427,7 +1494,7 @@ function pista(error: unknown): string {
     !tomada[i] && leida in (clases[e.tipo as keyof typeof clases]?.prototype ?? {})
   );
   if (!perdida) return "";
-  return ` ¿El ${perdida.tipo} de ${sitio(perdida.donde)} se crea dentro de ` +
+  return `: ¿el ${perdida.tipo} de ${sitio(perdida.donde)}, que se crea dentro de ` +
     "«if (import.meta.main)»? Los threads no lo ven: créalo a nivel de módulo o pásalo en args.";
 }
 
@@ -1477,24 +1544,36 @@ export function fraseDeUnError(quien: string, error: unknown): string {
       url !== undefined && !(url.startsWith(carpeta) && modulos.test(url.slice(carpeta.length)))
     );
   const sinNew = error.message.match(/^Class constructor (\w+) cannot be invoked without 'new'$/);
+  const leida = error.message.match(
+    /^Cannot read properties of (undefined|null) \(reading '(.*)'\)$/,
+  );
   const mensaje = sinNew
     ? `${sinNew[1]} se crea con new: escribe «new ${sinNew[1]}(...)».`
+    : leida
+    ? `se lee «${leida[2]}» de algo que es ${leida[1]}.`
     : error.message;
   return `Error en ${quien}${donde ? `, en ${sitio(donde)}` : ""}: ${mensaje}`;
 }
 
 /**
  * En el programa principal, los errores de threading (un RuntimeError, un ValueError, un
- * `new` olvidado) salen como en un thread: una frase, sin traza, y código 1.
+ * `new` olvidado) salen como en un thread: una frase, sin traza, y código 1. Y, como en
+ * Python, con cualquier error el programa espera antes a los threads en marcha que no son
+ * daemon (los daemon se cortan): lo que estaban haciendo no se pierde.
  */
 if (!enUnWorker) {
   const avisar = (evento: globalThis.Event, error: unknown) => {
     const nuestro = error instanceof RuntimeError || error instanceof ValueError ||
       (error instanceof TypeError && /without 'new'$/.test(error.message));
-    if (!nuestro) return;
+    const enMarcha = [...vivos.keys()].filter((t) => !t.daemon);
+    if (!nuestro && enMarcha.length === 0) return; // el de Deno, con su traza
     evento.preventDefault();
-    console.error(fraseDeUnError("el programa principal", error));
-    Deno.exit(1);
+    console.error(
+      nuestro
+        ? fraseDeUnError("el programa principal", error)
+        : `error: Uncaught ${error instanceof Error ? error.stack : Deno.inspect(error)}`,
+    );
+    Promise.all(enMarcha.map((t) => t.join())).then(() => Deno.exit(1));
   };
   globalThis.addEventListener("error", (e) => avisar(e, e.error));
   globalThis.addEventListener("unhandledrejection", (e) => avisar(e, e.reason));
@@ -1513,6 +1592,70 @@ function comprobarPermiso(modulo: string) {
   );
   if (negado) sinPermiso("leer el módulo de los threads");
   permisoComprobado = true;
+}
+
+/** Los targets ya mirados por `avisarDeVariables`: cada uno, una vez. */
+const mirados = new Set<string>();
+
+/**
+ * Una variable normal de nivel de módulo (`let total = 0`, `const resultados = []`) que el
+ * target cambia: en Python se comparte; aquí cada thread tiene la suya y el cambio se pierde
+ * en silencio. Se avisa al arrancarlo, leyendo el texto del módulo (sus declaraciones de la
+ * columna 0) y el de la función. No mira las funciones a las que llama: puede callar, pero
+ * no avisa de más (una variable propia con el mismo nombre, un texto o una lectura, no).
+ */
+function avisarDeVariables(modulo: string, target: Tarea) {
+  const clave = `${modulo}#${target.name}`;
+  if (mirados.has(clave) || !modulo.startsWith("file:")) return;
+  mirados.add(clave);
+  const url = new URL(modulo);
+  if (Deno.permissions.querySync({ name: "read", path: url }).state !== "granted") return;
+  let fuente: string;
+  try {
+    fuente = Deno.readTextFileSync(url);
+  } catch {
+    return;
+  }
+  const compartida =
+    /^(new (Lock|RLock|Semaphore|BoundedSemaphore|Condition|Event|Barrier|Value)\b|compartido\()/;
+  const declaradas = fuente.matchAll(
+    /^(?:export\s+)?(let|var|const)\s+([\w$]+)\s*(?::[^=\n]*)?(?:=\s*(.*))?$/gm,
+  );
+  const codigo = sinTextos(Function.prototype.toString.call(target));
+  const cambiadas: string[] = [];
+  for (const [, declara, nombre, valor = ""] of declaradas) {
+    if (compartida.test(valor)) continue;
+    const porDentro = /^(\[|\{|new (Map|Set|Array)\b)/.test(valor); // array, objeto...
+    if (declara === "const" && !porDentro) continue;
+    const v = `(?<![\\w$.])${nombre.replace(/\$/g, "\\$")}(?![\\w$])`;
+    const propia = new RegExp(`\\b(let|const|var)\\s[^=;]*${v}|^[^{]*\\([^)]*${v}`);
+    if (propia.test(codigo)) continue;
+    const reasigna = new RegExp(`${v}\\s*([-+*/%]?=(?!=)|\\+\\+|--)|(\\+\\+|--)\\s*${v}`);
+    const cambia = new RegExp(
+      `${v}(\\s*\\[[^\\]]*\\]|\\.[\\w$]+)\\s*[-+*/%]?=(?!=)|` +
+        `${v}\\.(push|pop|shift|unshift|splice|sort|reverse|fill|set|add|delete|clear)\\(`,
+    );
+    if (reasigna.test(codigo) || (porDentro && cambia.test(codigo))) cambiadas.push(nombre);
+  }
+  if (cambiadas.length === 0) return;
+  const una = cambiadas.length === 1;
+  console.error(
+    `Aviso: ${target.name} cambia ${yOtras(cambiadas)}, ` +
+      (una
+        ? "una variable de nivel de módulo: cada thread tiene la suya y el principal no verá " +
+          "el cambio"
+        : "variables de nivel de módulo: cada thread tiene las suyas y el principal no verá " +
+          "los cambios") +
+      " (en Python, sí). Para compartir un número, new Value(0); varios enteros, compartido(n).",
+  );
+}
+
+/** El código sin comentarios ni textos entre comillas (lo que dicen no es lo que hace). */
+function sinTextos(codigo: string): string {
+  return codigo.replace(
+    /\/\*[\s\S]*?\*\/|\/\/.*$|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`/gm,
+    '""',
+  );
 }
 
 /** `deno run --allow-read threads/x.ts` (sin permisos, `deno run threads/x.ts`). */
