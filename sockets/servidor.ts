@@ -1,25 +1,18 @@
 /**
  * Servidor eco de un cliente: recibe mensajes y devuelve a cada uno lo mismo que le llega.
  *
- * Como el de Python, atiende a un solo cliente y termina cuando este envía «cerrar». Y arregla
- * lo que el de Python hace mal: si el cliente se va sin decir «cerrar», `read()` devuelve
- * `null` y el servidor lo dice y termina (el de Python imprime líneas vacías para siempre); una
- * letra de varios bytes (ñ, €) partida entre dos lecturas sale entera; un cliente que se corta
- * antes de ser aceptado (un escáner de puertos) no lo tumba: espera al siguiente. Lo que envía
- * el cliente se imprime con los caracteres de control a la vista (\n, \x1b): un mensaje, una
- * línea, y nadie puede borrar ni retitular nuestra terminal.
+ * Como el de Python, atiende a un solo cliente y termina cuando este envía «cerrar». Si el
+ * cliente se va sin decirlo, `read()` devuelve `null`: lo dice y termina (el de Python
+ * imprime líneas vacías para siempre). Ctrl+C se despide y termina también. Al arrancar,
+ * avisa de la orden que teclean los alumnos en sus equipos, con la dirección de este (la ve
+ * con --allow-sys=networkInterfaces: «En clase, con varios equipos», en el README).
  *
- * Python -> Deno: socket() + bind() + listen() -> Deno.listen(); accept() -> server.accept();
- * recv(1024) -> serverConnection.read(receivedInBytes), de hasta 16 KiB, con null cuando el
- * cliente cierra;
- * send() -> sendall(), definida abajo: envía todos los bytes (send() puede enviar menos);
- * print() -> print(), definida abajo: una línea, como console.log, pero más deprisa.
- *
- * Opciones: --host (por defecto 0.0.0.0: todas las interfaces, como el "" de Python) y --port
- * (por defecto 9999; 0 deja que el sistema elija uno libre). Prueba también con `nc localhost 9999`.
+ * Python -> Deno: socket() + bind() + listen() -> Deno.listen(); accept() -> aceptar(), que
+ * salta a los clientes que se cortan antes de entrar; recv(1024) -> read(receivedInBytes),
+ * null cuando el cliente cierra; send() -> sendall(). Lo de siempre está en red.ts.
  *
  * @python Apartado 1 «Sockets», ejemplo de servidor: socket(), bind(("", 9999)), listen(1), accept(), recv(1024), send(), close()
- * @ejecutar deno run --allow-net sockets/servidor.ts
+ * @ejecutar deno run --allow-net --allow-sys=networkInterfaces sockets/servidor.ts
  * @junto_a sockets/cliente.ts
  * @salida
  *   Servidor escuchando en 0.0.0.0:9999
@@ -28,28 +21,29 @@
  * @cambia La dirección del cliente, si se conecta desde otro equipo o por IPv6 (::1).
  */
 
-import { parseArgs } from "node:util";
-
-const encoder = new TextEncoder();
-let porEscribir = ""; // lo que print() aún no ha escrito
-const ORDEN = `deno run --allow-net ${ruta("servidor.ts")}`;
+import { aceptar, alPulsarCtrlC, decirComoConectarse, direccion, escuchar } from "./red.ts";
+import { opcionesDelServidor, print, sendall, sinSaltoFinal, visible } from "./red.ts";
 
 if (import.meta.main) {
-  const { host, port } = opciones();
+  const { host, port } = opcionesDelServidor();
 
   const server = escuchar(host, port);
-  print(`Servidor escuchando en ${server.addr.hostname}:${server.addr.port}`);
+  alPulsarCtrlC(() => {
+    print("Cerrando el servidor.");
+    print("Taluego, cliente!");
+    Deno.exit(0);
+  });
+  print(`Servidor escuchando en ${direccion(server.addr.hostname, server.addr.port)}`);
+  decirComoConectarse(host, server.addr.port, "cliente.ts");
 
   const serverConnection = await aceptar(server);
+  if (serverConnection === null) Deno.exit(0); // cerrado antes de que llegara nadie
   const addresses = serverConnection.remoteAddr;
   serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
 
-  // Como recv(): cada lectura trae los bytes que ya hayan llegado, hasta llenar el buffer.
-  // Python lee de 1024 en 1024; aquí, de 16 KiB: un mensaje largo sale en menos líneas. Lo
-  // que no cabe llega en la lectura siguiente; media letra partida entre dos lecturas la
-  // guarda el decodificador (stream: true) hasta completarla. (`for await (const trozo of
-  // serverConnection.readable)` se escribe más corto, pero estrena 64 KiB en cada lectura:
-  // con mensajes cortos, más trabajo para el recolector de basura y ecos más lentos.)
+  // Como recv(): cada lectura trae los bytes que ya hayan llegado, hasta llenar el buffer
+  // (Python lee de 1024 en 1024; aquí, de 16 KiB: un mensaje largo sale en menos líneas).
+  // Media letra partida entre dos lecturas la guarda el decodificador (stream: true).
   const receivedInBytes = new Uint8Array(16 * 1024);
   const decoder = new TextDecoder();
   let received = "";
@@ -79,195 +73,4 @@ if (import.meta.main) {
 
   serverConnection.close();
   server.close();
-}
-
-// --- Lo de siempre, dicho en español: opciones, permiso, errores al escuchar y al aceptar ---
-
-/**
- * accept() de Python. Un cliente que se corta (reset) antes de ser aceptado, como hace un
- * escáner de puertos, no es un fallo del servidor: seguimos esperando a uno de verdad.
- */
-async function aceptar(server: Deno.TcpListener): Promise<Deno.TcpConn> {
-  while (true) {
-    try {
-      return await server.accept();
-    } catch (error) {
-      if (!seFue(error)) throw error;
-    }
-  }
-}
-
-/** ¿Es el error de un cliente que se fue (reset) antes de que lo aceptáramos? */
-function seFue(error: unknown): boolean {
-  return error instanceof Deno.errors.NotConnected ||
-    error instanceof Deno.errors.ConnectionReset ||
-    error instanceof Deno.errors.ConnectionAborted;
-}
-
-/** Quita el salto de línea final que añaden `nc` o `telnet` (\n o \r\n). */
-function sinSaltoFinal(texto: string): string {
-  return texto.replace(/\r?\n$/, "");
-}
-
-/**
- * Los caracteres de control, a la vista (\n, \r, \t, \x1b...): lo que envía otro equipo no
- * debe mover el cursor, borrar la terminal ni inventarse una línea del registro.
- */
-export function visible(texto: string): string {
-  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-  const codigo = (c: string) => {
-    const hex = c.charCodeAt(0).toString(16);
-    return c > "\xff" ? `\\u${hex.padStart(4, "0")}` : `\\x${hex.padStart(2, "0")}`;
-  };
-  return texto.replace(
-    // \x00-\x1f y \x7f-\x9f; los separadores de línea de Unicode; y los invisibles que dan la
-    // vuelta al texto o lo esconden (\u202e escribe lo que sigue de derecha a izquierda).
-    /[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/gu,
-    (c) => nombres[c] ?? codigo(c),
-  );
-}
-
-/** Deno.listen(), con los fallos de siempre en una frase (código 1, sin traza). */
-function escuchar(host: string, port: number): Deno.TcpListener {
-  try {
-    return Deno.listen({ hostname: host, port });
-  } catch (error) {
-    terminar(
-      error instanceof Deno.errors.AddrInUse
-        ? `El puerto ${port} ya está en uso: ¿hay otro servidor abierto? Ciérralo (Ctrl+C en ` +
-          "su terminal) o elige otro puerto con --port. (Tras cerrar el servidor de Python " +
-          "del capítulo, el puerto tarda un minuto en quedar libre.)"
-        : error instanceof Deno.errors.PermissionDenied
-        ? `El sistema no deja escuchar en el puerto ${port}: los puertos por debajo de 1024 ` +
-          "son del administrador. Elige otro con --port, como 9999."
-        : /lookup/.test(String(error))
-        ? `No se encuentra el equipo «${host}»: ese nombre no existe. Revisa --host.`
-        : `No se puede escuchar en ${host}:${port}: ${host} no es una dirección de este ` +
-          "equipo (prueba con --host 0.0.0.0 o --host 127.0.0.1).",
-    );
-  }
-}
-
-/**
- * sendall() de Python: write() puede enviar solo una parte de los bytes (si el buffer del
- * sistema está lleno), así que repetimos hasta enviarlos todos. (Un writer de
- * `serverConnection.writable` hace lo mismo, pero cada escritura le cuesta más: con 200
- * clientes, el servidor atiende un cuarto menos de mensajes por segundo.)
- */
-async function sendall(conexion: Deno.Conn, bytes: Uint8Array) {
-  for (let enviados = 0; enviados < bytes.length;) {
-    enviados += await conexion.write(bytes.subarray(enviados));
-  }
-}
-
-/**
- * print() de Python: escribe una línea en la salida, como console.log(linea). Como Python
- * cuando la salida no es una terminal, junta las líneas y las escribe de una vez (una sola
- * llamada al sistema), en cuanto termina lo que el programa esté haciendo: con muchos
- * mensajes por segundo, el servidor va un tercio más rápido, y cada línea sale enseguida.
- */
-function print(linea: string) {
-  if (porEscribir === "") queueMicrotask(escribirYa);
-  porEscribir += linea + "\n";
-}
-
-/** Escribe lo que print() ha ido juntando. */
-function escribirYa() {
-  const bytes = encoder.encode(porEscribir);
-  porEscribir = "";
-  try {
-    for (let escritos = 0; escritos < bytes.length;) {
-      escritos += Deno.stdout.writeSync(bytes.subarray(escritos));
-    }
-  } catch {
-    // Nadie lee ya nuestra salida (`| head` terminó): seguimos sin imprimir, como console.log.
-  }
-}
-
-function terminar(frase: string): never {
-  console.error(frase);
-  Deno.exit(1);
-}
-
-/** Las opciones de Deno.args; con -h, un error de uso o sin permiso de red, termina aquí. */
-function opciones(): { host: string; port: number } {
-  const leidas = leerOpciones(Deno.args);
-  if ("texto" in leidas) {
-    (leidas.code === 0 ? console.log : console.error)(leidas.texto);
-    Deno.exit(leidas.code);
-  }
-  // Antes de usar la red: sin permiso, Deno preguntaría en inglés (o fallaría con una traza).
-  const donde = leidas.host.includes(":") ? `[${leidas.host}]` : leidas.host;
-  if (
-    Deno.permissions.querySync({ name: "net", host: `${donde}:${leidas.port}` }).state !== "granted"
-  ) {
-    terminar(`No hay permiso para escuchar en ${donde}:${leidas.port}. Ejecuta: ${ORDEN}`);
-  }
-  return leidas;
-}
-
-/**
- * --host y --port (y -h/--help). Devuelve las opciones, o el texto que hay que mostrar y el
- * código de salida: 0 con la ayuda, 2 con un error de uso (una frase y el uso).
- */
-export function leerOpciones(
-  args: string[],
-): { host: string; port: number } | { texto: string; code: 0 | 2 } {
-  const uso = `Uso: ${ORDEN} [--host 0.0.0.0] [--port 9999]`;
-  // parseArgs lee "--port -1" como la opción -1 sin valor: lo juntamos en "--port=-1".
-  const juntos: string[] = [];
-  for (const arg of args) {
-    if (juntos.at(-1) === "--port" && /^-\d/.test(arg)) juntos[juntos.length - 1] += `=${arg}`;
-    else juntos.push(arg);
-  }
-  let values: { host: string; port: string; help?: boolean };
-  try {
-    values = parseArgs({
-      args: juntos,
-      options: {
-        host: { type: "string", default: "0.0.0.0" },
-        port: { type: "string", default: "9999" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (error) {
-    const { code, message } = error as { code?: string; message: string };
-    const cual = message.match(/'([^' ]+)/)?.[1] ?? "";
-    const frase = code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
-      ? `Falta el valor de ${cual}.`
-      : code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL"
-      ? `Sobra «${cual}»: las opciones empiezan por --.`
-      : `Opción desconocida: ${cual}.`;
-    return { texto: `${frase}\n${uso}`, code: 2 };
-  }
-  if (values.help) {
-    return {
-      texto: `${uso}
-  --host H    dirección en la que escuchar (por defecto 0.0.0.0: todas las de este equipo)
-  --port N    puerto, de 0 a 65535 (por defecto 9999; 0: uno libre que elige el sistema)
-  -h, --help  esta ayuda`,
-      code: 0,
-    };
-  }
-  const port = /^-?\d+$/.test(values.port) ? Number(values.port) : NaN;
-  if (!(port >= 0 && port <= 65535)) {
-    const frase = Number.isNaN(port)
-      ? `--port debe ser un número (no «${values.port}»).`
-      : `--port ${values.port} está fuera de rango: debe ser de 0 a 65535.`;
-    return { texto: `${frase}\n${uso}`, code: 2 };
-  }
-  return { host: values.host, port };
-}
-
-/**
- * La ruta de un script de esta carpeta para una orden que se pueda pegar donde estamos: vista
- * desde la carpeta actual (`sockets/x.ts`, o `x.ts` dentro de sockets/), o entera si no cuelga
- * de ella. Con espacios, entre comillas.
- */
-function ruta(fichero: string): string {
-  const separador = Deno.build.os === "windows" ? "\\" : "/";
-  const carpeta = `${import.meta.dirname}${separador}`;
-  const actual = `${Deno.cwd()}${separador}`;
-  const script = (carpeta.startsWith(actual) ? carpeta.slice(actual.length) : carpeta) + fichero;
-  return /^[\w\-.\/\\\u00C0-\u024F]+$/.test(script) ? script : `"${script}"`;
 }

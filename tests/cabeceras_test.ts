@@ -189,7 +189,7 @@ Deno.test("visita guiada: un cliente se ejecuta con su servidor; un nombre suelt
   assert.equal(cliente.code, 0, cliente.stdout + cliente.stderr);
   const ordenes = cliente.lineas.filter((linea) => linea.startsWith("$ "));
   assert.deepEqual(ordenes.map((orden) => orden.replace(/\d+$/, "#")), [
-    "$ deno run --allow-net sockets/servidor.ts --host 127.0.0.1 --port #",
+    "$ deno run --allow-net --allow-sys=networkInterfaces sockets/servidor.ts --host 127.0.0.1 --port #",
     "$ deno run --allow-net sockets/cliente.ts --port #",
   ]);
   assert.equal(lock.code, 2);

@@ -18,7 +18,10 @@ export async function aTiempo<T>(promesa: Promise<T>, ms: number, que: string): 
 export class Participante {
   readonly lineas: string[] = [];
   readonly conexion: Deno.TcpConn;
-  /** Termina cuando el servidor cierra la conexión (true) o la corta (false). */
+  /**
+   * Termina cuando el servidor cierra la conexión (true: y la cerramos también) o la corta
+   * (false: un reset, con lo que aún no se había leído perdido).
+   */
   readonly cerrada: Promise<boolean>;
   #novedad = Promise.withResolvers<void>();
 
@@ -52,6 +55,7 @@ export class Participante {
         this.#novedad.resolve();
         this.#novedad = Promise.withResolvers();
       }
+      this.cerrar(); // como un cliente de verdad: el servidor ha terminado, cerramos también
       return true;
     } catch {
       return false;

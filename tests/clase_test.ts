@@ -17,10 +17,13 @@ import {
   CORTAFUEGOS,
   DIRECCIONES_EQUIVOCADAS,
   type Intento,
+  NADIE,
   ordenDelAlumno,
+  OTRA_RED,
   PLAZO_MS,
   probarDireccion,
   PROFESOR,
+  PUERTO,
   RedDeClase,
   saltarClase,
   servidorDelProfesor,
@@ -176,40 +179,38 @@ test("clase: servidor_udp.ts en el equipo del profesor; cliente_udp.ts --host 10
     );
     assert.match(servidor.texto, new RegExp(`^${alumno(1)}:\\d+ dice: hola$`, "m"));
   } finally {
-    // Hoy «cerrar» termina también el servidor; si sigue sirviendo a la clase, Ctrl+C.
     await aTiempo(servidor.parar("SIGINT"), PLAZO_MS, "fin del servidor UDP");
   }
 });
 
 // Un alumno que escribe mal la dirección, con el servidor del profesor sin arrancar. Se prueban
-// todas a la vez (la más lenta, el ARP de una dirección sin equipo, tarda unos 3 s) y después
-// se mira cada una. Lo que decía cliente.ts al escribir este test (código 1, en stderr):
-// - 10.77.0.1, 10.77.0.200 (tras 3 s), 10.78.0.1: «No se pudo conectar con <host>:9999. ¿Está
-//   el servidor en marcha? Arráncalo antes en otra terminal: deno run --allow-net
-//   sockets/servidor.ts»; con 10.77.0.1:9999 y la URL, igual, con «<host>:9999» detrás.
-// - portatil-del-profesor.invalid: «No se encuentra el equipo «...»: ese nombre no existe.
-//   Revisa --host.»
-// - 10.77.0.99 (cortafuegos): nada; esperando hasta el Ctrl+C (código 130).
-// cliente_chat.ts, lo mismo con servidor_chat.ts. Las frases de cada caso las comprueban los
-// tests de los clientes.
+// todas a la vez (la más lenta, el cortafuegos: conectar() se rinde a los 5 s) y después se
+// mira cada una: que acaba sola, sin traza, y con su propia frase (FRASES, abajo). Antes, todas
+// salvo el nombre recibían «¿Está el servidor en marcha? Arráncalo antes en otra terminal»,
+// y el cortafuegos esperaba hasta el Ctrl+C.
 
-/** Lo que se espera a un cliente antes de pulsar Ctrl+C (solo lo necesita el que se cuelga). */
-const ESPERA_MS = 4_000;
 /** Lo que se espera, como mucho, a los que deben terminar solos (con la máquina ocupada). */
 const ESPERA_SOLOS_MS = PLAZO_MS;
 
-test("clase: cliente.ts con cada dirección equivocada termina con error, sin traza y a tiempo", async (t) => {
-  const clase = await red();
-  const intentos = await Promise.all(
-    DIRECCIONES_EQUIVOCADAS.map((direccion) =>
-      probarDireccion(
-        clase,
-        "sockets/cliente.ts",
-        direccion,
-        direccion.host === CORTAFUEGOS ? ESPERA_MS : ESPERA_SOLOS_MS,
-      )
-    ),
+let intentos: Promise<Intento[]> | undefined;
+
+/**
+ * cliente.ts con cada dirección equivocada, todas a la vez, una sola vez para los dos tests que
+ * las miran: cada una debe terminar sola (el cortafuegos, a los 5 s que espera conectar()).
+ */
+function intentosDeCliente(): Promise<Intento[]> {
+  intentos ??= red().then((clase) =>
+    Promise.all(
+      DIRECCIONES_EQUIVOCADAS.map((direccion) =>
+        probarDireccion(clase, "sockets/cliente.ts", direccion, ESPERA_SOLOS_MS)
+      ),
+    )
   );
+  return intentos;
+}
+
+test("clase: cliente.ts con cada dirección equivocada termina con error, sin traza y a tiempo", async (t) => {
+  const intentos = await intentosDeCliente();
   for (const [i, direccion] of DIRECCIONES_EQUIVOCADAS.entries()) {
     const intento: Intento = intentos[i];
     await t.step(`${direccion.caso} (--host ${direccion.host}; ${direccion.red})`, () => {
@@ -223,6 +224,135 @@ test("clase: cliente.ts con cada dirección equivocada termina con error, sin tr
       assert.doesNotMatch(intento.stdout, /El servidor responde/, resumen);
     });
   }
+});
+
+// --- Lo que imprime el servidor para los alumnos, y una frase por cada dirección equivocada ---
+
+/** Los permisos con que el profesor arranca un servidor: red, y ver sus direcciones. */
+const CON_DIRECCIONES = { permisos: ["--allow-net", "--allow-sys=networkInterfaces"] };
+
+/**
+ * Las órdenes que un servidor imprime para los alumnos (en stderr, como un aviso): se arranca
+ * en el equipo del profesor, se le pulsa Ctrl+C en cuanto escucha y se leen sus avisos.
+ */
+async function ordenesQueImprime(clase: RedDeClase, script: string): Promise<string[]> {
+  const servidor = await servidorDelProfesor(clase, script, CON_DIRECCIONES);
+  const { code, stderr } = await aTiempo(servidor.parar("SIGINT"), PLAZO_MS, `${script} ^C`);
+  assert.equal(code, 0, stderr);
+  return [...stderr.matchAll(/^ {2}(deno run .*)$/gm)].map(([, orden]) => orden);
+}
+
+for (
+  const [servidor, cliente, entrada, eco] of [
+    ["sockets/servidor.ts", "sockets/cliente.ts", "hola\ncerrar\n", "El servidor responde: hola"],
+    [
+      "sockets/servidor_multicliente.ts",
+      "sockets/cliente.ts",
+      "hola\ncerrar\n",
+      "El servidor responde: hola",
+    ],
+    [
+      "sockets/servidor_udp.ts",
+      "sockets/cliente_udp.ts",
+      "hola\ncerrar\n",
+      "El servidor responde: hola",
+    ],
+  ]
+) {
+  test(`clase: la orden que imprime ${servidor} para los alumnos, pegada tal cual en el equipo de un alumno, funciona`, async () => {
+    const clase = await red();
+    const ordenes = await ordenesQueImprime(clase, servidor);
+    // Una por dirección del equipo del profesor (la de la clase y la del cortafuegos).
+    assert.deepEqual(
+      ordenes.sort(),
+      [
+        `deno run --allow-net ${cliente} --host ${PROFESOR}`,
+        `deno run --allow-net ${cliente} --host ${CORTAFUEGOS}`,
+      ].sort(),
+    );
+    const enMarcha = await servidorDelProfesor(clase, servidor, CON_DIRECCIONES);
+    const orden = ordenes.find((o) => o.endsWith(` ${PROFESOR}`))!;
+    const alumno1 = await clase.alumnos[0].ejecutar(orden.split(" ").slice(1), entrada, {
+      limiteMs: PLAZO_MS,
+    });
+    assert.equal(alumno1.code, 0, alumno1.stderr);
+    assert.ok(alumno1.lineas.includes(eco), alumno1.stdout);
+    await aTiempo(enMarcha.parar("SIGINT"), PLAZO_MS, `${servidor} ^C`);
+  });
+}
+
+test("clase: sin --allow-sys, el servidor arranca igual y dice cómo buscar la dirección a mano", async () => {
+  const clase = await red();
+  const servidor = await servidorDelProfesor(clase, "sockets/servidor.ts");
+  const { code, stderr } = await aTiempo(servidor.parar("SIGINT"), PLAZO_MS, "^C");
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /--host <dirección>\n/);
+  assert.match(
+    stderr,
+    /ip addr o hostname -I \(Linux\), ipconfig getifaddr en0 \(macOS\), ipconfig \(Windows\)/,
+  );
+});
+
+/** La frase que cada dirección equivocada debe recibir (y ninguna, «arranca el servidor»). */
+const FRASES: Record<string, RegExp> = {
+  [PROFESOR]:
+    /^El equipo 10\.77\.0\.1 contesta, pero nada escucha en su puerto 9999: ¿está en marcha el servidor del profesor\?/,
+  [NADIE]: /^El equipo 10\.77\.0\.200 no contesta: revisa la dirección/,
+  [OTRA_RED]: /^No hay camino hasta la red de 10\.78\.0\.1: este equipo no está en esa red\./,
+  [CORTAFUEGOS]: /^El equipo 10\.77\.0\.99 no contesta: .*Firewall de Windows Defender/,
+  "portatil-del-profesor.invalid":
+    /^No se encuentra el equipo «portatil-del-profesor\.invalid»: ese nombre no existe\./,
+  [`${PROFESOR}:${PUERTO}`]:
+    /^--host lleva la dirección sin el puerto: escribe --host 10\.77\.0\.1 --port 9999\.\nUso: /,
+  [`http://${PROFESOR}:${PUERTO}/`]:
+    /^--host es solo la dirección del equipo, no una dirección web: escribe --host 10\.77\.0\.1 --port 9999\.\nUso: /,
+};
+
+test("clase: cada dirección equivocada, su propia frase (y nunca «arranca el servidor»); el cortafuegos se corta solo a los 5 s", async (t) => {
+  const intentos = await intentosDeCliente();
+  const frases = new Set<string>();
+  for (const [i, direccion] of DIRECCIONES_EQUIVOCADAS.entries()) {
+    const { stderr, code, ctrlC, ms } = intentos[i];
+    await t.step(`${direccion.caso} (--host ${direccion.host})`, () => {
+      assert.ok(!ctrlC, `no terminó solo: ${stderr}`);
+      assert.match(stderr, FRASES[direccion.host], stderr);
+      assert.doesNotMatch(stderr, /Arranca antes el servidor/);
+      assert.equal(code, direccion.host.includes(":") ? 2 : 1, stderr);
+      if (direccion.host === CORTAFUEGOS) assert.ok(ms < 10_000, `${ms.toFixed(0)} ms`);
+      frases.add(stderr.split(":")[0]);
+    });
+  }
+  assert.equal(frases.size, DIRECCIONES_EQUIVOCADAS.length, [...frases].join("\n"));
+});
+
+test("clase: Ctrl+C mientras cliente.ts espera a un equipo que no contesta lo termina ya, sin traza", async () => {
+  const clase = await red();
+  const cortafuegos = DIRECCIONES_EQUIVOCADAS.find((d) => d.host === CORTAFUEGOS)!;
+  const intento = await probarDireccion(clase, "sockets/cliente.ts", cortafuegos, 1_000);
+  assert.ok(intento.ctrlC && !intento.matado, `${intento.stderr}`);
+  assert.equal(intento.code, 130);
+  assert.ok(!tieneTraza(intento.stderr), intento.stderr);
+});
+
+test("clase: un alumno dice «cerrar» en cliente_udp.ts y servidor_udp.ts sigue sirviendo al siguiente", async () => {
+  const clase = await red();
+  const servidor = await servidorDelProfesor(clase, "sockets/servidor_udp.ts");
+  for (const n of [1, 2]) {
+    const cliente = await alumnoSeConecta(clase, "sockets/cliente_udp.ts", `soy ${n}\ncerrar\n`, {
+      n,
+    });
+    assert.equal(cliente.code, 0, cliente.stderr);
+    assert.ok(cliente.lineas.includes(`El servidor responde: soy ${n}`), cliente.stdout);
+  }
+  const { code, lineas } = await aTiempo(servidor.parar("SIGINT"), PLAZO_MS, "^C");
+  assert.equal(code, 0);
+  for (const n of [1, 2]) {
+    assert.ok(
+      lineas.some((l) => l.startsWith(`Taluego, cliente ${alumno(n)}:`)),
+      lineas.join("\n"),
+    );
+  }
+  assert.deepEqual(lineas.slice(-2), ["Cerrando el servidor.", "Taluego, clientes!"]);
 });
 
 test("clase: la red compartida se desmonta al final", async () => {

@@ -10,7 +10,7 @@ const CLIENTE = ["run", "--allow-net", "sockets/cliente_chat.ts"];
 
 /**
  * La regla de lo que muestra el cliente: la pregunta del nombre, otra petición de nombre por
- * cada nombre que no valía, el saludo con quién está, lo que dicen y hacen los demás (sin
+ * cada nombre que no valía, si se acortó el nombre, el aviso; el saludo con quién está, lo que dicen y hacen los demás (sin
  * caracteres de control) y, al final, la despedida del servidor o el aviso de que cerró.
  */
 export function comprobarClienteChat(lineas: string[]): void {
@@ -19,6 +19,7 @@ export function comprobarClienteChat(lineas: string[]): void {
   const otroNombre =
     /^«.+» (ya está en el chat|es un nombre que pone el servidor): escribe otro nombre\.$/;
   while (otroNombre.test(lineas[i] ?? "")) i++;
+  if (/^Tu nombre pasa de 20 letras: te quedas con «.+»\.$/.test(lineas[i] ?? "")) i++;
   const [, nombre] = lineas[i]?.match(/^Hola, (.+)\. En el chat: .+\. Para salir, «cerrar»\.$/) ??
     [];
   assert.ok(nombre, `el saludo: ${lineas[i]}`);
@@ -165,12 +166,14 @@ Deno.test("cliente_chat: sin servidor, opciones mal puestas, nombre que no exist
     ejecutar(["run", `--allow-net=localhost:${port}`, "sockets/cliente_chat.ts", "--port", port]),
   ]);
   assert.equal(sinServidor.code, 1);
-  assert.match(
+  assert.equal(
     sinServidor.stderr,
-    /^No se pudo conectar con localhost:\d+\. ¿Está el servidor en marcha\?/,
+    `No se pudo conectar con localhost:${port}: nada escucha en ese puerto de este equipo. ` +
+      "Arranca antes el servidor en otra terminal: deno run --allow-net " +
+      `--allow-sys=networkInterfaces sockets/servidor_chat.ts --port ${port}\n`,
   );
   assert.equal(fuera.code, 2);
-  assert.match(fuera.stderr, /^--port debe ser un número de 1 a 65535 \(no "-1"\)\.\nUso: /);
+  assert.match(fuera.stderr, /^--port debe estar entre 1 y 65535 \(no «-1»\)\.\nUso: /);
   assert.equal(nombre.code, 1);
   assert.match(nombre.stderr, /^No se encuentra el equipo «no-existe\.invalid»/);
   assert.equal(sinPermiso.code, 1);

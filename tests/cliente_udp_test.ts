@@ -48,19 +48,70 @@ Deno.test("cliente_udp: la muestra de la cabecera cumple la regla", () => {
   assert.throws(() => comprobarCliente(["hola", "cerrar"], salida.slice(1)));
 });
 
-Deno.test("cliente_udp: con servidor_udp.ts, cada mensaje y su eco; «cerrar» termina los dos", async () => {
+Deno.test("cliente_udp: con servidor_udp.ts, cada mensaje y su eco; «cerrar» despide a uno y el servidor sigue con el siguiente", async () => {
   const { servidor, port } = await arrancarServidor("sockets/servidor_udp.ts");
   try {
-    const entrada = ["hola", "ñandú €", "cerrar"];
-    const cliente = await ejecutar([...CLIENTE, "--port", String(port)], entrada.join("\n") + "\n");
-    assert.equal(cliente.code, 0, cliente.stderr);
-    comprobarCliente(entrada, cliente.lineas);
-    assert.ok(!cliente.lineas.some((linea) => NO_RESPONDE.test(linea)), cliente.stdout);
+    for (const entrada of [["hola", "ñandú €", "cerrar"], ["soy otro", "cerrar"]]) {
+      const cliente = await ejecutar(
+        [...CLIENTE, "--port", String(port)],
+        entrada.join("\n") + "\n",
+      );
+      assert.equal(cliente.code, 0, cliente.stderr);
+      comprobarCliente(entrada, cliente.lineas);
+      assert.ok(!cliente.lineas.some((linea) => NO_RESPONDE.test(linea)), cliente.stdout);
+    }
+    servidor.proceso.kill("SIGINT");
     const { code, lineas } = await servidor.fin();
     assert.equal(code, 0);
-    assert.equal(lineas.at(-1), "Taluego, cliente!");
+    assert.equal(
+      lineas.filter((linea) => linea.startsWith("Taluego, cliente 127.0.0.1:")).length,
+      2,
+    );
+    assert.equal(lineas.at(-1), "Taluego, clientes!");
   } finally {
     await servidor.parar("SIGKILL");
+  }
+});
+
+Deno.test("cliente_udp: --host 0.0.0.0, 127.0.0.2 (el eco vuelve desde 127.0.0.1) y ::1 funcionan", async () => {
+  // Un servidor que escucha en 127.0.0.2 y responde desde 127.0.0.1, con el mismo puerto: lo
+  // que hace uno en 0.0.0.0 cuando se le escribe a 127.0.0.2.
+  const respuesta = dgram.createSocket("udp4");
+  respuesta.on("message", (datos: Uint8Array, quien: dgram.RemoteInfo) => {
+    respuesta.send(datos, quien.port, quien.address); // 0.0.0.0 llega a 127.0.0.1
+  });
+  respuesta.bind(0, "127.0.0.1");
+  await once(respuesta, "listening");
+  const port = respuesta.address().port;
+  const escucha = dgram.createSocket("udp4");
+  escucha.on("message", (datos: Uint8Array, quien: dgram.RemoteInfo) => {
+    respuesta.send(datos, quien.port, quien.address);
+  });
+  escucha.bind(port, "127.0.0.2");
+  const v6 = dgram.createSocket("udp6");
+  v6.on("message", (datos: Uint8Array, quien: dgram.RemoteInfo) => {
+    v6.send(datos, quien.port, quien.address);
+  });
+  v6.bind(0, "::1");
+  try {
+    await Promise.all([once(escucha, "listening"), once(v6, "listening")]);
+    const casos = [
+      ["0.0.0.0", port],
+      ["127.0.0.2", port],
+      ["::1", v6.address().port],
+    ] as const;
+    for (const [host, puerto] of casos) {
+      const { code, lineas, stderr } = await ejecutar(
+        [...CLIENTE, "--host", host, "--port", String(puerto)],
+        "hola\ncerrar\n",
+      );
+      assert.equal(code, 0, stderr);
+      assert.equal(lineas[1], "El servidor responde: hola", `--host ${host}: ${lineas.join("\n")}`);
+    }
+  } finally {
+    respuesta.close();
+    escucha.close();
+    v6.close();
   }
 });
 
@@ -134,13 +185,20 @@ Deno.test("cliente_udp: opciones mal puestas, nombre que no existe, sin permiso 
       ejecutar(["run", "sockets/cliente_udp.ts"], "hola\n"),
     ]);
     assert.equal(fuera.code, 2);
-    assert.match(fuera.stderr, /^--port debe ser un número de 1 a 65535 \(no "-1"\)\.\nUso: /);
+    assert.match(fuera.stderr, /^--port debe estar entre 1 y 65535 \(no «-1»\)\.\nUso: /);
     assert.equal(ayuda.code, 0);
-    assert.match(ayuda.stdout, /--host H .*por defecto localhost/);
+    assert.match(ayuda.stdout, /--host X .*por defecto: localhost/);
     assert.equal(nombre.code, 1);
     assert.equal(
       nombre.stderr,
-      "No se encuentra el equipo «no-existe.invalid»: ese nombre no existe. Revisa --host.\n",
+      "No se encuentra el equipo «no-existe.invalid»: ese nombre no existe. Revisa --host (o " +
+        "escribe su dirección, la que dice el servidor al arrancar).\n",
+    );
+    const conPuerto = await ejecutar([...CLIENTE, "--host", "10.77.0.1:9999"], "hola\n");
+    assert.equal(conPuerto.code, 2);
+    assert.match(
+      conPuerto.stderr,
+      /^--host lleva la dirección sin el puerto: escribe --host 10\.77\.0\.1 --port 9999\.\nUso: /,
     );
     assert.equal(sinPermiso.code, 1);
     assert.equal(

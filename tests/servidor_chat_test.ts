@@ -1,8 +1,18 @@
 // servidor_chat.ts de verdad: clientes por TCP real en 127.0.0.1, que se hablan, se cortan,
 // dejan de leer, y un SIGTERM que cierra a todos.
 import assert from "node:assert/strict";
-import { arrancarServidor, ejecutar, enviar, ordenServidor } from "./ayuda.ts";
+import {
+  arrancarServidor,
+  bytesDe,
+  ejecutar,
+  EnMarcha,
+  enviar,
+  ordenServidor,
+  puertoDe,
+  raiz,
+} from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
+import { SOLO_ESTE_EQUIPO } from "./sockets_ayuda.ts";
 import { aTiempo, Participante } from "./chat_participante.ts";
 
 /**
@@ -20,19 +30,21 @@ const enWindows = Deno.build.os === "windows";
  * "Cerrando el chat con <n> clientes dentro." y "Taluego, clientes!".
  */
 export function comprobarServidorChat(lineas: string[]): void {
-  assert.match(lineas[0] ?? "", /^Servidor de chat escuchando en [\w.:]+:\d+$/);
+  assert.match(lineas[0] ?? "", /^Servidor de chat escuchando en ([\d.]+|\[[\da-f:]+\]):\d+$/);
   const dentro = new Set<string>();
   const fin = lineas.findIndex((linea) => linea.startsWith("Cerrando el chat con "));
   assert.ok(fin > 0, "falta «Cerrando el chat con ...»");
   for (const linea of lineas.slice(1, fin)) {
     assert.doesNotMatch(linea, /\p{Cc}/u, `sin caracteres de control: ${JSON.stringify(linea)}`);
     if (linea === "^C") continue;
-    const entra = linea.match(/^(.+) \([\d.:a-f]+:\d+\) entra en el chat \((\d+) dentro\)$/);
+    const entra = linea.match(
+      /^(.+) \(([\d.]+|\[[\da-f:]+\]):\d+\) entra en el chat \((\d+) dentro\)$/,
+    );
     const sale = linea.match(/^(.+) sale del chat(?:: [^()]+)? \(quedan (\d+)\)$/);
     if (entra) {
       assert.ok(!dentro.has(entra[1]), `${entra[1]} ya estaba dentro`);
       dentro.add(entra[1]);
-      assert.equal(Number(entra[2]), dentro.size, linea);
+      assert.equal(Number(entra[3]), dentro.size, linea);
     } else if (sale) {
       assert.ok(dentro.delete(sale[1]), `${sale[1]} sale sin haber entrado`);
       assert.equal(Number(sale[2]), dentro.size, linea);
@@ -273,8 +285,9 @@ Deno.test("servidor_chat: quien se corta de golpe o deja de leer sale, y los dem
     await ana.hasta((linea) => linea.startsWith("Dani sale del chat"));
 
     // Ana envía lotes de 64 líneas de 4000 letras (32 MiB como mucho), y espera a que Berta
-    // tenga cada lote, como en una conversación. Eva no lee: cuando su cola en el servidor pasa
-    // de 1 MiB (más lo que cabe en los búferes del sistema), sale. A Berta le llega todo.
+    // tenga cada lote, como en una conversación. Eva no lee: cuando lo que cabe en los búferes
+    // del sistema y su cola en el servidor están llenos, Ana espera; y como en 2 s Eva no lee
+    // nada, sale. A Berta le llega todo.
     const linea = "x".repeat(3990);
     const evaSale = "Eva sale del chat: no lee lo que le llega.";
     let enviadas = 0;
@@ -302,7 +315,139 @@ Deno.test("servidor_chat: quien se corta de golpe o deja de leer sale, y los dem
 });
 
 Deno.test(
-  "servidor_chat: nombres que se ven igual son el mismo; lo que no se ve no cuenta; 20 caracteres enteros",
+  "servidor_chat: quien escribe sin parar va al paso de los demás; nadie que lee sale del chat",
+  {
+    ignore: enWindows,
+  },
+  async () => {
+    const { servidor, port } = await arrancarChat();
+    const todos: Participante[] = [];
+    const SPAM = "SpamSpamSpamSpamSpam";
+    try {
+      const ana = await Participante.entrar(port, "Ana");
+      const berta = await Participante.entrar(port, "Berta");
+      const spam = await Participante.entrar(port, SPAM, false); // escribe, y no lee nunca
+      todos.push(ana, berta, spam);
+      await ana.hasta(`${SPAM} entra en el chat.`);
+      // `yes spam | nc ...`: medio MiB de líneas de 10 bytes, tan deprisa como el servidor las lea
+      // (a cada uno de los demás le llegan 1,5 MiB).
+      const LINEAS = 50_000;
+      const trozo = bytesDe("spam spam\n".repeat(LINEAS / 20));
+      for (let i = 0; i < 20; i++) await enviar(spam.conexion, trozo);
+      await ana.decir("sigo aquí");
+      const esSpam = (linea: string) => linea === `${SPAM}: spam spam`;
+      await Promise.all([ana, berta].map((p) => p.hastaTener(LINEAS, esSpam, 20_000)));
+      await berta.hasta("Ana: sigo aquí");
+      // A Ana y Berta les llega todo (nada se pierde, nadie se queda fuera).
+      for (const p of [ana, berta]) {
+        assert.equal(p.lineas.filter(esSpam).length, LINEAS);
+        assert.deepEqual(p.lineas.filter((l) => / sale del chat/.test(l)), []);
+      }
+      const { code, lineas } = await servidor.parar("SIGTERM");
+      assert.equal(code, 0);
+      assert.equal(lineas.at(-2), "Cerrando el chat con 3 clientes dentro.");
+    } finally {
+      for (const p of todos) p.cerrar();
+      await servidor.parar("SIGKILL");
+    }
+  },
+);
+
+Deno.test(
+  "servidor_chat: SIGTERM mientras todos escriben: a cada uno le llega «El chat se cierra.» y un cierre limpio",
+  {
+    ignore: enWindows,
+  },
+  async () => {
+    const { servidor, port } = await arrancarChat();
+    const todos: Participante[] = [];
+    const clientes: EnMarcha[] = [];
+    try {
+      // Dos cliente_chat.ts con una tubería que no para de escribir, y 40 conexiones hechas a
+      // mano que tampoco paran (10 de ellas aún sin nombre: cada línea es un nombre ocupado).
+      const teclados: WritableStreamDefaultWriter<Uint8Array>[] = [];
+      for (let i = 0; i < 2; i++) {
+        const cliente = new EnMarcha(
+          ["run", "--allow-net", "sockets/cliente_chat.ts", "--port", `${port}`],
+          "piped",
+        );
+        clientes.push(cliente);
+        teclados.push(cliente.proceso.stdin.getWriter());
+        await teclados[i].write(bytesDe(`Cliente_chat ${i}\n`));
+      }
+      for (let i = 0; i < 40; i++) {
+        todos.push(
+          await (i < 30 ? Participante.entrar(port, `P${i}`) : Participante.conectar(port)),
+        );
+      }
+      await Promise.all(clientes.map((c) => c.hastaTexto("Hola, Cliente_chat")));
+      // Todos dentro (o eligiendo nombre): ahora escriben sin parar, hasta que se les cierre.
+      for (const teclado of teclados) {
+        (async () => {
+          while (true) await teclado.write(bytesDe("bla bla\n".repeat(100)));
+        })().catch(() => {});
+      }
+      for (const [i, p] of todos.entries()) {
+        (async () => {
+          while (true) await p.decir(i < 30 ? "bla bla" : "P0");
+        })().catch(() => {});
+      }
+      await servidor.hastaLineas(100); // ya hablan
+      const { code, lineas } = await servidor.parar("SIGTERM");
+      assert.equal(code, 0);
+      comprobarServidorChat(lineas);
+      for (const p of todos) {
+        assert.equal(await aTiempo(p.cerrada, 3000, "el servidor cierra"), true, "sin reset");
+        assert.equal(p.lineas.at(-1), "El chat se cierra.");
+      }
+      for (const cliente of clientes) {
+        const { code, lineas, stderr } = await cliente.fin();
+        assert.equal(stderr, "");
+        assert.equal(code, 0);
+        assert.deepEqual(lineas.slice(-2), [
+          "El chat se cierra.",
+          "(el servidor ha cerrado la conexión)",
+        ]);
+      }
+    } finally {
+      for (const p of todos) p.cerrar();
+      for (const c of clientes) await c.parar("SIGKILL");
+      await servidor.parar("SIGKILL");
+    }
+  },
+);
+
+Deno.test(
+  "servidor_chat: 400 clientes dicen «cerrar» a la vez, y a cada uno le llega su despedida",
+  {
+    ignore: enWindows,
+  },
+  async () => {
+    const { servidor, port } = await arrancarChat();
+    const todos: Participante[] = [];
+    try {
+      for (let i = 0; i < 400; i += 50) {
+        const grupo = Array.from({ length: 50 }, (_, j) => Participante.entrar(port, `P${i + j}`));
+        todos.push(...await Promise.all(grupo));
+      }
+      await Promise.all(todos.map((p) => p.decir("cerrar")));
+      for (const [i, p] of todos.entries()) {
+        assert.equal(await aTiempo(p.cerrada, 10_000, "el servidor cierra"), true, "sin reset");
+        assert.equal(p.lineas.at(-1), `Taluego, P${i}!`);
+      }
+      const { code, lineas } = await servidor.parar("SIGTERM");
+      assert.equal(code, 0);
+      comprobarServidorChat(lineas);
+      assert.equal(lineas.at(-2), "Cerrando el chat con 0 clientes dentro.");
+    } finally {
+      for (const p of todos) p.cerrar();
+      await servidor.parar("SIGKILL");
+    }
+  },
+);
+
+Deno.test(
+  "servidor_chat: nombres que se ven igual son el mismo; lo que no se ve no cuenta; 20 letras como se ven, y se dice",
   {
     ignore: enWindows,
   },
@@ -323,6 +468,8 @@ Deno.test(
         ["jos\u00e9\ufe0f", ocupado("José")], // un selector de variante: tampoco se ve
         ["J\u034fos\u00e9", ocupado("José")], // ni el «unidor de grafemas»
         ["\uff2a\uff4f\uff53\u00e9", ocupado("José")], // letras de ancho completo (NFKC)
+        ["J\u043es\u00e9", ocupado("José")], // una «о» cirílica se ve como la latina
+        ["\u0408\u039f\u0405\u00c9", ocupado("José")], // «ЈΟЅ»: cirílica, griega, cirílica
         ["cliente 1", delServidor("cliente 1")],
         ["Cliente\t 1\u200b", delServidor("Cliente 1")],
         ["Cliente \uff13", delServidor("Cliente \uff13")], // «３» de ancho completo es un 3
@@ -334,21 +481,30 @@ Deno.test(
       }
       assert.deepEqual(otro.lineas.slice(1), respuestas.map(([, respuesta]) => respuesta));
       // Sin nada que se vea: como una línea vacía, «Cliente N» (N, el número de conexión).
-      await otro.decir("\u200b\u2060 \t\u200d\u3164\ufe0f"); // \u3164: relleno que no se ve
+      // (\u3164 es un relleno que no se ve; \u2800, el braille sin puntos, un blanco.)
+      await otro.decir("\u200b\u2060 \t\u200d\u3164\ufe0f\u2800\u2800");
       await otro.hasta("Hola, Cliente 2. En el chat: José, Cliente 2. Para salir, «cerrar».");
 
-      // Cortados a 20 caracteres enteros: el emoji del final no se parte, y dos emoji distintos
-      // son dos nombres distintos. Una letra con su tilde aparte (NFC) es un carácter.
-      const largos = ["a".repeat(19) + "😀", "a".repeat(19) + "😁", "e\u0301".repeat(25)];
-      for (const nombre of largos) {
+      // 20 letras como mucho, contadas como se ven: un emoji (también uno compuesto, 👩‍👩‍👧‍👦 o 👍🏽)
+      // no se parte, y dos emoji distintos son dos nombres distintos. Una letra con su tilde
+      // aparte (NFC) es una letra. A quien se le acorta el nombre, se le dice.
+      const familia = "👩\u200d👩\u200d👧\u200d👦";
+      const largos: [string, string][] = [
+        ["a".repeat(19) + "😀", "a".repeat(19) + "😀"],
+        ["a".repeat(19) + "😁", "a".repeat(19) + "😁"],
+        ["a".repeat(19) + familia, "a".repeat(19) + familia],
+        ["e\u0301".repeat(25), "é".repeat(20)],
+        ["👍🏽".repeat(25), "👍🏽".repeat(20)],
+        ["Un nombre larguísimo de más de veinte letras", "Un nombre larguísimo"],
+      ];
+      for (const [nombre, queda] of largos) {
         const p = await Participante.entrar(port, nombre);
         todos.push(p);
-        assert.match(p.lineas[1], /^Hola, [^,]+\. /);
+        const aviso = `Tu nombre pasa de 20 letras: te quedas con «${queda}».`;
+        const hola = p.lineas.findIndex((l) => l.startsWith("Hola, "));
+        assert.equal(p.lineas[hola].match(/^Hola, ([^,]+)\. /)?.[1], queda);
+        assert.deepEqual(p.lineas.slice(1, hola), nombre === queda ? [] : [aviso]);
       }
-      assert.deepEqual(
-        todos.slice(2).map((p) => p.lineas[1].match(/^Hola, ([^,]+)\. /)?.[1]),
-        ["a".repeat(19) + "😀", "a".repeat(19) + "😁", "é".repeat(20)],
-      );
 
       const { code, lineas } = await servidor.parar("SIGTERM");
       assert.equal(code, 0);
@@ -357,13 +513,104 @@ Deno.test(
         lineas.every((l) => !l.includes("\ufffd") && !l.includes("\\u")),
         lineas.join("\n"),
       );
-      assert.equal(lineas.at(-2), "Cerrando el chat con 5 clientes dentro.");
+      assert.equal(lineas.at(-2), "Cerrando el chat con 8 clientes dentro.");
     } finally {
       for (const p of todos) p.cerrar();
       await servidor.parar("SIGKILL");
     }
   },
 );
+
+Deno.test({
+  name:
+    "servidor_chat: sin descriptores libres (ulimit -n), una frase en español, una vez, y sigue cuando sale alguien",
+  ignore: Deno.build.os !== "linux", // prlimit es de util-linux
+  async fn() {
+    // El servidor con 50 ficheros abiertos como mucho (Deno ya usa la mitad).
+    const servidor = new Deno.Command("prlimit", {
+      args: ["--nofile=50:50", Deno.execPath(), ...ordenServidor("sockets/servidor_chat.ts")],
+      cwd: raiz,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const salida = servidor.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const errores = servidor.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    const todos: Participante[] = [];
+    let stderr = "";
+    try {
+      const port = puertoDe((await salida.read()).value?.split("\n")[0]);
+      assert.ok(port, "el servidor arranca");
+      for (let i = 0; i < 40; i++) todos.push(await Participante.conectar(port));
+      await aTiempo(
+        (async () => {
+          while (!stderr.includes("Demasiadas conexiones abiertas")) {
+            const { value, done } = await errores.read();
+            assert.ok(!done, stderr);
+            stderr += value;
+          }
+        })(),
+        10_000,
+        `el aviso (llegó: ${stderr.slice(0, 300)})`,
+      );
+      // Se van todos: entra el siguiente (el servidor lo vuelve a intentar, sin agobiarse).
+      for (const p of todos) p.cerrar();
+      const nuevo = await Participante.conectar(port);
+      todos.push(nuevo);
+      await nuevo.hasta(BIENVENIDA, 10_000);
+      servidor.kill("SIGTERM");
+      assert.equal((await servidor.status).code, 0);
+      for (let leido; !(leido = await errores.read()).done;) stderr += leido.value;
+      // Una vez, en español. (Deno avisa por su cuenta, «Warning: ...», de que no pudo leer
+      // los certificados: eso no es nuestro.)
+      const nuestras = stderr.split("\n").filter((l) => l !== "" && !l.startsWith("Warning: "));
+      assert.deepEqual(nuestras, [
+        SOLO_ESTE_EQUIPO.trim(),
+        "Demasiadas conexiones abiertas: el sistema no deja abrir más ficheros a este " +
+        "programa. Los nuevos clientes esperan a que se vaya alguno; para admitir más, " +
+        "sube el límite antes de arrancar el servidor (en Linux y macOS, ulimit -n 4096).",
+      ]);
+    } finally {
+      for (const p of todos) p.cerrar();
+      try {
+        servidor.kill("SIGKILL");
+      } catch {
+        // ya había terminado
+      }
+      await servidor.status;
+      await salida.cancel();
+      await errores.cancel().catch(() => {});
+    }
+  },
+});
+
+Deno.test("servidor_chat: las direcciones IPv6, entre corchetes", {
+  ignore: enWindows,
+}, async () => {
+  const servidor = new EnMarcha([
+    "run",
+    "--allow-net",
+    "sockets/servidor_chat.ts",
+    "--host",
+    "::1",
+    "--port",
+    "0",
+  ]);
+  try {
+    const primera = await servidor.linea();
+    const port = Number(primera?.match(/^Servidor de chat escuchando en \[::1\]:(\d+)$/)?.[1]);
+    assert.ok(port, `${primera}`);
+    const ana = new Participante(await Deno.connect({ hostname: "::1", port }));
+    await ana.decir("Ana");
+    await ana.hasta((l) => l.startsWith("Hola, Ana."));
+    const { lineas } = await servidor.parar("SIGTERM");
+    assert.match(lineas[1], /^Ana \(\[::1\]:\d+\) entra en el chat \(1 dentro\)$/);
+    comprobarServidorChat(lineas);
+    ana.cerrar();
+  } finally {
+    await servidor.parar("SIGKILL");
+  }
+});
 
 /**
  * Una línea, resumida si es larga, para que un fallo se pueda leer: sus primeros caracteres,
@@ -468,13 +715,13 @@ Deno.test("servidor_chat: opciones mal puestas, sin permiso o con el puerto ocup
       ejecutar(ordenServidor(script, ocupado.addr.port)),
     ]);
     assert.equal(fuera.code, 2);
-    assert.match(fuera.stderr, /^--port debe ser un número de 0 a 65535 \(no "-1"\)\.\nUso: /);
+    assert.match(fuera.stderr, /^--port debe estar entre 0 y 65535 \(no «-1»\)\.\nUso: /);
     assert.equal(ayuda.code, 0);
-    assert.match(ayuda.stdout, /--port N .*por defecto 9999/);
+    assert.match(ayuda.stdout, /^ {2}--port N +puerto \(por defecto: 9999; de 0 a 65535\)$/m);
     assert.equal(sinPermiso.code, 1);
     assert.equal(
       sinPermiso.stderr,
-      "No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net sockets/servidor_chat.ts\n",
+      "No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net --allow-sys=networkInterfaces sockets/servidor_chat.ts\n",
     );
     assert.equal(enUso.code, 1);
     assert.match(enUso.stderr, /^El puerto \d+ ya está en uso/);

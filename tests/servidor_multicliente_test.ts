@@ -3,15 +3,18 @@ import {
   arrancarServidor,
   bytesDe,
   ejecutar,
+  EnMarcha,
   enviar,
   lineasDe,
   ordenServidor,
+  puertoDe,
   recibir,
 } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
-import { resetear } from "./sockets_ayuda.ts";
+import { resetear, SOLO_ESTE_EQUIPO } from "./sockets_ayuda.ts";
 import { hayTerminal, Terminal } from "./terminal.ts";
-import { leerOpciones } from "../sockets/servidor_multicliente.ts";
+import { analizarOpciones } from "../sockets/red.ts";
+import { OPCIONES_DEL_SERVIDOR as OPCIONES } from "../sockets/red.ts";
 
 /**
  * En Windows, `kill()` termina un proceso en seco (no hay SIGTERM, SIGINT ni SIGSTOP que
@@ -134,7 +137,7 @@ Deno.test(
     }
     const { code, lineas, stderr } = await servidor.parar("SIGINT");
     assert.equal(code, 0, stderr);
-    assert.equal(stderr, "");
+    assert.equal(stderr, SOLO_ESTE_EQUIPO);
     comprobar(lineas);
     assert.deepEqual(lineas.slice(1).map((linea) => linea.replace(/:\d+\)/, ")")), [
       "Cliente 1 (127.0.0.1) conectado",
@@ -180,7 +183,7 @@ Deno.test(
     conexion.close();
     assert.ok(aTiempo, "el cliente nuevo no tuvo su eco en 3 s");
     assert.equal(code, 0);
-    assert.equal(stderr, "");
+    assert.equal(stderr, SOLO_ESTE_EQUIPO);
     comprobar(lineas);
     assert.deepEqual(lineas.slice(-3), [
       "Cerrando el servidor y 1 conexión abierta.",
@@ -228,24 +231,28 @@ Deno.test(
 );
 
 Deno.test("multicliente: opciones (--port -1, -h, --help) y puerto ocupado, como servidor.ts", async () => {
-  assert.deepEqual(leerOpciones([]), { host: "0.0.0.0", port: 9999 });
-  const uso =
-    "Uso: deno run --allow-net sockets/servidor_multicliente.ts [--host 0.0.0.0] [--port 9999]";
-  assert.deepEqual(leerOpciones(["--port", "-1"]), {
-    texto: `--port -1 está fuera de rango: debe ser de 0 a 65535.\n${uso}`,
-    code: 2,
+  const orden = `deno run --allow-net --allow-sys=networkInterfaces ${SCRIPT}`;
+  const leer = (args: string[]) => analizarOpciones(OPCIONES, orden, args);
+  assert.deepEqual(leer([]), { valores: { host: "0.0.0.0", port: 9999 } });
+  const uso = `${orden} [--host X] [--port N]`;
+  assert.deepEqual(leer(["--port", "-1"]), {
+    error: "--port debe estar entre 0 y 65535 (no «-1»).",
+    uso,
   });
-  const ayuda = leerOpciones(["-h"]);
-  assert.ok("texto" in ayuda && ayuda.code === 0);
-  assert.match(ayuda.texto, /^Uso: .*\n {2}--host .*0\.0\.0\.0.*\n {2}--port .*9999.*\n/);
-  assert.deepEqual(leerOpciones(["--help"]), ayuda);
+  const ayuda = leer(["-h"]);
+  assert.ok("ayuda" in ayuda);
+  assert.match(
+    ayuda.ayuda,
+    /^Uso: .*\nOpciones:\n {2}--host .*0\.0\.0\.0.*\n {2}--port .*9999.*\n/,
+  );
+  assert.deepEqual(leer(["--help"]), ayuda);
   using ocupado = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const [mal, enUso] = await Promise.all([
     ejecutar(["run", "--allow-net", SCRIPT, "--port", "-1"]),
     ejecutar(ordenServidor(SCRIPT, ocupado.addr.port)),
   ]);
   assert.equal(mal.code, 2);
-  assert.equal(mal.stderr, `--port -1 está fuera de rango: debe ser de 0 a 65535.\n${uso}\n`);
+  assert.equal(mal.stderr, `--port debe estar entre 0 y 65535 (no «-1»).\nUso: ${uso}\n`);
   assert.equal(enUso.code, 1);
   assert.match(enUso.stderr, /^El puerto \d+ ya está en uso/);
 });
@@ -258,7 +265,48 @@ Deno.test({
     await using terminal = new Terminal(["run", SCRIPT]);
     assert.equal(await terminal.fin(5000), 1);
     assert.deepEqual(lineasDe(terminal.salida.replaceAll("\r\n", "\n")), [
-      `No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net ${SCRIPT}`,
+      `No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net --allow-sys=networkInterfaces ${SCRIPT}`,
     ]);
+  },
+});
+
+Deno.test({
+  name:
+    "multicliente: sin ficheros libres (ulimit -n 64), una frase en español una vez, y atiende al que llega cuando se libera",
+  ignore: enWindows,
+  async fn() {
+    const orden = ordenServidor(SCRIPT).map((a) => `'${a}'`).join(" ");
+    const servidor = new EnMarcha(
+      ["-c", `ulimit -n 64 && exec '${Deno.execPath()}' ${orden}`],
+      "null",
+      {
+        programa: "bash",
+        limiteMs: 60_000,
+      },
+    );
+    const port = puertoDe(await servidor.linea());
+    assert.ok(port, "no arrancó");
+    const conexiones: Deno.TcpConn[] = [];
+    try {
+      // 80 clientes: el sistema los conecta todos (la cola de listen), pero el servidor no
+      // tiene ficheros para aceptarlos a todos.
+      for (let i = 0; i < 80; i++) {
+        conexiones.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+      }
+      await idaYVuelta(conexiones[0], "hola");
+      for (const conexion of conexiones.splice(0, 50)) conexion.close();
+      // Se liberan ficheros: el que llega ahora tiene su eco (tras los que esperaban).
+      const ultimo = await Deno.connect({ hostname: "127.0.0.1", port });
+      conexiones.push(ultimo);
+      await idaYVuelta(ultimo, "ya hay sitio");
+    } finally {
+      for (const conexion of conexiones) conexion.close();
+    }
+    servidor.senal("SIGINT");
+    const { code, stderr } = await servidor.fin();
+    assert.equal(code, 0, stderr);
+    const avisos = lineasDe(stderr).filter((l) => l !== SOLO_ESTE_EQUIPO.trim());
+    assert.equal(avisos.length, 1, stderr);
+    assert.match(avisos[0], /^Demasiadas conexiones abiertas: .*ulimit -n 4096\)\.$/);
   },
 });

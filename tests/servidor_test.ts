@@ -10,9 +10,10 @@ import {
   recibirHastaElFinal,
 } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
-import { resetear } from "./sockets_ayuda.ts";
+import { resetear, SOLO_ESTE_EQUIPO } from "./sockets_ayuda.ts";
 import { CTRL_C, ENTER, hayTerminal, Terminal } from "./terminal.ts";
-import { leerOpciones, visible } from "../sockets/servidor.ts";
+import { analizarOpciones } from "../sockets/red.ts";
+import { OPCIONES_DEL_SERVIDOR as OPCIONES } from "../sockets/red.ts";
 
 /**
  * En Windows, `kill()` termina un proceso en seco (no hay SIGTERM, SIGINT ni SIGSTOP que
@@ -76,7 +77,7 @@ Deno.test("servidor: la regla vale para la cabecera y para una conversación (ec
   assert.equal((await recibirHastaElFinal(conexion)).length, 0); // sin eco de «cerrar»
   const { code, lineas, stderr } = await servidor.fin();
   assert.equal(code, 0, stderr);
-  assert.equal(stderr, "");
+  assert.equal(stderr, SOLO_ESTE_EQUIPO);
   comprobar(lineas);
   assert.deepEqual(lineas.slice(1), [
     "127.0.0.1 dice: hola",
@@ -106,15 +107,6 @@ Deno.test("servidor: letras partidas entre lecturas, UTF-8 roto y un cliente que
 });
 
 Deno.test("servidor: los caracteres de control se ven escapados: un mensaje, una línea", async () => {
-  assert.equal(visible("a\nb\r\tc\x1b[2J\x07\x9b\u2028"), "a\\nb\\r\\tc\\x1b[2J\\x07\\x9b\\u2028");
-  // Lo que da la vuelta al texto o lo esconde, también; las letras, los acentos y los emoji
-  // (también los de varias piezas, unidas con \u200d), tal cual.
-  assert.equal(
-    visible("\u202eevil\u202c \u200b\u061c\u2066\ufeff"),
-    "\\u202eevil\\u202c \\u200b\\u061c\\u2066\\ufeff",
-  );
-  const normales = "José ñ € 😀 👨\u200d👩\u200d👧 مرحبا שלום e\u0301";
-  assert.equal(visible(normales), normales);
   const { servidor, conexion } = await conCliente();
   await idaYVuelta(conexion, "hola\nTaluego, cliente!\x1b]0;titulo\x07\x1b[2J");
   await enviar(conexion, "cerrar");
@@ -145,31 +137,35 @@ Deno.test(
     await enviar(conexion, "cerrar");
     conexion.close();
     const { code, lineas, stderr } = await servidor.fin();
-    assert.equal(stderr, "");
+    assert.equal(stderr, SOLO_ESTE_EQUIPO);
     assert.equal(code, 0);
     assert.deepEqual(lineas.slice(1), ["127.0.0.1 dice: hola", "Taluego, cliente!"]);
   },
 );
 
+/** Las opciones como las lee servidor.ts, sin terminar el programa. */
+const leer = (args: string[]) => analizarOpciones(OPCIONES, ORDEN, args);
+const ORDEN = "deno run --allow-net --allow-sys=networkInterfaces sockets/servidor.ts";
+
 Deno.test("servidor: opciones (--port -1 fuera de rango, -h, --help) y puerto ocupado, sin traza", async () => {
-  assert.deepEqual(leerOpciones([]), { host: "0.0.0.0", port: 9999 });
-  assert.deepEqual(leerOpciones(["--port", "0", "--host", "127.0.0.1"]), {
-    host: "127.0.0.1",
-    port: 0,
+  assert.deepEqual(leer([]), { valores: { host: "0.0.0.0", port: 9999 } });
+  assert.deepEqual(leer(["--port", "0", "--host", "127.0.0.1"]), {
+    valores: { host: "127.0.0.1", port: 0 },
   });
-  const uso = "Uso: deno run --allow-net sockets/servidor.ts [--host 0.0.0.0] [--port 9999]";
-  assert.deepEqual(leerOpciones(["--port", "-1"]), {
-    texto: `--port -1 está fuera de rango: debe ser de 0 a 65535.\n${uso}`,
-    code: 2,
+  const uso = `${ORDEN} [--host X] [--port N]`;
+  assert.deepEqual(leer(["--port", "-1"]), {
+    error: "--port debe estar entre 0 y 65535 (no «-1»).",
+    uso,
   });
-  assert.deepEqual(leerOpciones(["--puerto", "1"]), {
-    texto: `Opción desconocida: --puerto.\n${uso}`,
-    code: 2,
-  });
+  assert.deepEqual(leer(["--puerto", "1"]), { error: "Opción desconocida: --puerto.", uso });
   for (const ayuda of [["-h"], ["--help"]]) {
-    const leidas = leerOpciones(ayuda);
-    assert.ok("texto" in leidas && leidas.code === 0);
-    assert.match(leidas.texto, /^Uso: .*\n {2}--host .*0\.0\.0\.0.*\n {2}--port .*9999.*\n/);
+    assert.deepEqual(leer(ayuda), {
+      ayuda: `Uso: ${uso}
+Opciones:
+  --host X                    dirección en la que escuchar (por defecto: 0.0.0.0)
+  --port N                    puerto (por defecto: 9999; de 0 a 65535)
+  -h, --help                  muestra esta ayuda`,
+    });
   }
   using ocupado = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const [mal, enUso] = await Promise.all([
@@ -177,9 +173,34 @@ Deno.test("servidor: opciones (--port -1 fuera de rango, -h, --help) y puerto oc
     ejecutar([...SERVIDOR, "--host", "127.0.0.1", "--port", String(ocupado.addr.port)]),
   ]);
   assert.equal(mal.code, 2);
-  assert.equal(mal.stderr, `--port 70000 está fuera de rango: debe ser de 0 a 65535.\n${uso}\n`);
+  assert.equal(mal.stderr, `--port debe estar entre 0 y 65535 (no «70000»).\nUso: ${uso}\n`);
   assert.equal(enUso.code, 1);
   assert.match(enUso.stderr, new RegExp(`^El puerto ${ocupado.addr.port} ya está en uso: .*\\n$`));
+});
+
+Deno.test("servidor: Ctrl+C (o SIGTERM) se despide y sale con 0, con o sin cliente", {
+  ignore: enWindows,
+}, async () => {
+  for (const senal of ["SIGINT", "SIGTERM"] as const) {
+    const { servidor, port } = await arrancarServidor();
+    const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
+    await idaYVuelta(conexion, "hola");
+    servidor.proceso.kill(senal);
+    const { code, lineas, stderr } = await servidor.fin();
+    assert.equal(stderr, SOLO_ESTE_EQUIPO);
+    assert.equal(code, 0);
+    assert.deepEqual(lineas.slice(1), [
+      "127.0.0.1 dice: hola",
+      "Cerrando el servidor.",
+      "Taluego, cliente!",
+    ]);
+    assert.equal((await recibirHastaElFinal(conexion)).length, 0); // un final, no un corte
+  }
+  const { servidor } = await arrancarServidor();
+  servidor.proceso.kill("SIGINT");
+  const { code, lineas } = await servidor.fin();
+  assert.equal(code, 0);
+  assert.deepEqual(lineas.slice(1), ["Cerrando el servidor.", "Taluego, cliente!"]);
 });
 
 Deno.test({
@@ -189,7 +210,7 @@ Deno.test({
     await using terminal = new Terminal(["run", "sockets/servidor.ts"]);
     assert.equal(await terminal.fin(5000), 1);
     assert.deepEqual(lineasDe(terminal.salida.replaceAll("\r\n", "\n")), [
-      "No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: deno run --allow-net sockets/servidor.ts",
+      `No hay permiso para escuchar en 0.0.0.0:9999. Ejecuta: ${ORDEN}`,
     ]);
   },
 });
@@ -225,73 +246,6 @@ Deno.test({
   },
 });
 
-Deno.test("servidor y cliente copiados sueltos (sin carpeta sockets/): las órdenes que sugieren, sin sockets/", async () => {
-  const carpeta = await Deno.makeTempDir();
-  try {
-    for (const script of ["servidor.ts", "cliente.ts"]) {
-      await Deno.copyFile(new URL(`../sockets/${script}`, import.meta.url), `${carpeta}/${script}`);
-    }
-    const [sinPermiso, sinServidor] = await Promise.all([
-      ejecutar(["run", "servidor.ts"], undefined, { cwd: carpeta }),
-      ejecutar(["run", "--allow-net", "cliente.ts", "--port", "1"], "", { cwd: carpeta }),
-    ]);
-    assert.equal(sinPermiso.code, 1);
-    assert.match(sinPermiso.stderr, /Ejecuta: deno run --allow-net servidor\.ts\n$/);
-    assert.equal(sinServidor.code, 1);
-    assert.match(sinServidor.stderr, /otra terminal: deno run --allow-net servidor\.ts/);
-  } finally {
-    await Deno.remove(carpeta, { recursive: true });
-  }
-});
-
-Deno.test("sockets/: las funciones de ayuda repetidas (cada script se copia solo) son iguales en cada copia", () => {
-  // Cada script de sockets/ tiene que funcionar copiado solo, así que algunas funciones de
-  // ayuda están escritas en varios. Si se arregla una, este test pide arreglarlas todas. Dos
-  // funciones con el mismo nombre y la misma firma (la línea de `function` hasta su `{`) hacen
-  // lo mismo: tienen que ser iguales. Con otra firma son otra cosa (el accept() de servidor.ts
-  // lanza los fallos; el de los servidores de muchos clientes devuelve null al cerrar).
-  const repetidas = [
-    "visible",
-    "ruta",
-    "terminar",
-    "seFue",
-    "sinSaltoFinal",
-    "sendall",
-    "escribirYa",
-    "escuchar",
-    "aceptar",
-    "conectar",
-    "sinPermiso",
-    "leerLineas",
-  ];
-  const copias = new Map<string, Map<string, string>>(); // nombre y firma -> texto -> scripts
-  for (const { name } of Deno.readDirSync(new URL("../sockets/", import.meta.url))) {
-    const texto = Deno.readTextFileSync(new URL(`../sockets/${name}`, import.meta.url));
-    for (const nombre of repetidas) {
-      const funcion = texto.match(
-        new RegExp(`^(?:export )?(?:async )?function\\*? ${nombre}\\b[\\s\\S]*?^\\}`, "m"),
-      )?.[0].replace(/^export /, "");
-      if (!funcion) continue;
-      const firma = funcion.slice(0, funcion.search(/\{\n/));
-      const textos = copias.get(firma) ?? new Map<string, string>();
-      textos.set(funcion, `${textos.get(funcion) ?? ""} ${name}`.trim());
-      copias.set(firma, textos);
-    }
-  }
-  const cuantas = (nombre: string) =>
-    [...copias].filter(([firma]) => firma.includes(` ${nombre}(`))
-      .reduce((n, [, textos]) => n + [...textos.values()].join(" ").split(" ").length, 0);
-  assert.equal(cuantas("visible"), 7, "visible() debería estar en los 7 scripts de sockets/");
-  assert.ok(cuantas("leerLineas") >= 4, "leerLineas() debería estar en 4 scripts");
-  for (const [firma, textos] of copias) {
-    assert.equal(
-      textos.size,
-      1,
-      `${firma}: distinta según el script: ${[...textos.values()].join(" | ")}`,
-    );
-  }
-});
-
 Deno.test("servidor: la orden que sugiere se puede pegar allí donde se ejecutó, dentro o fuera de sockets/", async () => {
   const fuera = await Deno.makeTempDir();
   try {
@@ -303,7 +257,7 @@ Deno.test("servidor: la orden que sugiere se puede pegar allí donde se ejecutó
     ) {
       const { code, stderr } = await ejecutar(["run", script], undefined, { cwd });
       assert.equal(code, 1);
-      const sugerido = stderr.match(/Ejecuta: deno run --allow-net (\S+)\n$/)?.[1];
+      const sugerido = stderr.match(/Ejecuta: deno run --allow-net \S+ (\S+)\n$/)?.[1];
       assert.equal(sugerido, script, `desde ${cwd}: ${stderr}`);
     }
   } finally {

@@ -2,6 +2,10 @@
 
 import net from "node:net";
 
+/** Lo que dice en stderr un servidor en 127.0.0.1, como los de los tests: nada más. */
+export const SOLO_ESTE_EQUIPO = "Solo este equipo puede conectarse (escucha en 127.0.0.1). " +
+  "Para que se conecte la clase, arráncalo con --host 0.0.0.0.\n";
+
 /**
  * Conecta y corta de golpe con un reset (SO_LINGER 0), como hace un escáner de puertos.
  * Termina cuando la conexión ya está cortada.
@@ -56,4 +60,43 @@ export class ServidorEco implements Disposable {
   [Symbol.dispose]() {
     this.listener.close();
   }
+}
+
+/**
+ * La variable de entorno `nombre`, sin pedir --allow-env: la lee un proceso hijo, que hereda
+ * el entorno. En CI (CI=true), un test que se salta por falta de una herramienta falla.
+ */
+export const enCI: boolean = (() => {
+  try {
+    const { stdout } = new Deno.Command("printenv", { args: ["CI"], stderr: "null" }).outputSync();
+    return new TextDecoder().decode(stdout).trim() === "true";
+  } catch {
+    return false;
+  }
+})();
+
+/** ¿Se puede forjar un datagrama con un socket crudo? Hace falta ser root y tener python3. */
+export const puedeForjar: boolean = (() => {
+  try {
+    const id = new Deno.Command("id", { args: ["-u"], stderr: "null" }).outputSync();
+    const root = new TextDecoder().decode(id.stdout).trim() === "0";
+    return root && new Deno.Command("python3", { args: ["-c", ""] }).outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Envía a 127.0.0.1:`port` un datagrama UDP forjado con `origen` como puerto de origen (el
+ * puerto 0, que nadie puede usar de verdad): un socket crudo escribe la cabecera UDP a mano.
+ */
+export async function forjarDatagrama(port: number, origen: number, texto: string) {
+  const python = "import socket,struct,sys\n" +
+    "s=socket.socket(socket.AF_INET,socket.SOCK_RAW,socket.IPPROTO_UDP)\n" +
+    "d=sys.argv[3].encode()\n" +
+    "s.sendto(struct.pack('!HHHH',int(sys.argv[2]),int(sys.argv[1]),8+len(d),0)+d,('127.0.0.1',0))\n";
+  const { success, stderr } = await new Deno.Command("python3", {
+    args: ["-c", python, String(port), String(origen), texto],
+  }).output();
+  if (!success) throw new Error(new TextDecoder().decode(stderr));
 }
