@@ -59,6 +59,7 @@
 
 import {
   comprobarTimeout,
+  erroresDeOtrosModulos,
   fraseDeUnError,
   importarElModulo,
   RuntimeError,
@@ -94,17 +95,7 @@ function sinRecoger(error: unknown): string | null {
   }
   return null;
 }
-if (!("WorkerGlobalScope" in globalThis)) {
-  for (const tipo of ["error", "unhandledrejection"] as const) {
-    globalThis.addEventListener(tipo, (evento) => {
-      const frase = sinRecoger("reason" in evento ? evento.reason : evento.error);
-      if (frase === null) return; // no es nuestro: que lo cuente quien le toque
-      evento.preventDefault();
-      console.error(frase);
-      Deno.exit(1);
-    });
-  }
-}
+erroresDeOtrosModulos.frases.push(sinRecoger); // threading.ts los cuenta, con los suyos
 
 /** `CancelledError`: `result()` o `exception()` de una tarea cancelada con `cancel()`. */
 export class CancelledError extends Error {
@@ -619,12 +610,14 @@ export class ThreadPoolExecutor {
   }
 
   #nuevoThread(): Thread {
-    return new Thread({
+    const t = new Thread({
       target: trabajador,
       args: [this.#tareas, this.#resultados, this.#modulo, this.#salidas, this.#estados],
       name: `${this.#nombre}_${this.#arrancados++}`, // el nombre que les da Python
       modulo: import.meta.url, // `trabajador` está en este fichero
     });
+    erroresDeOtrosModulos.sinEsperar.add(t); // esperan tareas: un error del principal no los espera
+    return t;
   }
 
   /** Lo arranca y, si acaba sin que el pool se lo pida (Deno.exit() en una tarea), pone otro. */

@@ -1561,17 +1561,30 @@ export function fraseDeUnError(quien: string, error: unknown): string {
  * Python, con cualquier error el programa espera antes a los threads en marcha que no son
  * daemon (los daemon se cortan): lo que estaban haciendo no se pierde.
  */
+/**
+ * Los módulos de al lado (concurrent_futures.ts) cuentan aquí sus errores: `frase` da la
+ * frase de uno suyo (o null si no lo es), y a los threads de `sinEsperar` (los de un pool,
+ * que esperan tareas sin fin) no se les espera.
+ */
+export const erroresDeOtrosModulos = {
+  frases: [] as ((error: unknown) => string | null)[],
+  sinEsperar: new WeakSet<Thread>(),
+};
+
 if (!enUnWorker) {
   const avisar = (evento: globalThis.Event, error: unknown) => {
     const nuestro = error instanceof RuntimeError || error instanceof ValueError ||
       (error instanceof TypeError && /without 'new'$/.test(error.message));
-    const enMarcha = [...vivos.keys()].filter((t) => !t.daemon);
-    if (!nuestro && enMarcha.length === 0) return; // el de Deno, con su traza
+    const deOtro = erroresDeOtrosModulos.frases.map((f) => f(error)).find((f) => f !== null);
+    const enMarcha = [...vivos.keys()].filter((t) =>
+      !t.daemon && !erroresDeOtrosModulos.sinEsperar.has(t)
+    );
+    if (!nuestro && !deOtro && enMarcha.length === 0) return; // el de Deno, con su traza
     evento.preventDefault();
     console.error(
       nuestro
         ? fraseDeUnError("el programa principal", error)
-        : `error: Uncaught ${error instanceof Error ? error.stack : Deno.inspect(error)}`,
+        : deOtro ?? `error: Uncaught ${error instanceof Error ? error.stack : Deno.inspect(error)}`,
     );
     Promise.all(enMarcha.map((t) => t.join())).then(() => Deno.exit(1));
   };
