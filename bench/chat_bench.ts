@@ -2,7 +2,7 @@
 // uno todo lo de los demás, con y sin un cliente más que no lee nunca (no debe frenar a nadie).
 //   deno run --allow-run --allow-read --allow-net bench/chat_bench.ts [clientes] [mensajes]
 import { EnMarcha } from "../herramientas/procesos.ts";
-import { Participante } from "../tests/chat_participante.ts";
+import { Participante } from "../herramientas/chat_participante.ts";
 
 const clientes = Number(Deno.args[0] ?? 50);
 const mensajes = Number(Deno.args[1] ?? 20);

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { arrancarServidor, ejecutar, EnMarcha } from "./ayuda.ts";
 import { leerCabecera } from "./cabeceras.ts";
-import { aTiempo, Participante } from "./chat_participante.ts";
+import { aTiempo, Participante } from "../herramientas/chat_participante.ts";
 import { CTRL_C, CTRL_D, ENTER, hayTerminal, Terminal } from "./terminal.ts";
 
 const CLIENTE = ["run", "--allow-net", "sockets/cliente_chat.ts"];

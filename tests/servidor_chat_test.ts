@@ -13,7 +13,7 @@ import {
 } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 import { SOLO_ESTE_EQUIPO } from "./sockets_ayuda.ts";
-import { aTiempo, Participante } from "./chat_participante.ts";
+import { aTiempo, Participante } from "../herramientas/chat_participante.ts";
 
 /**
  * En Windows, `kill()` termina un proceso en seco (no hay SIGTERM, SIGINT ni SIGSTOP que

@@ -1,5 +1,5 @@
-// Un participante del chat hecho a mano por los tests (una conexión TCP real, sin el cliente):
-// lo usan servidor_chat_test.ts y cliente_chat_test.ts.
+// Un participante del chat hecho a mano (una conexión TCP real, sin el cliente): lo usan los
+// tests del chat y bench/chat_bench.ts.
 
 /** Espera una promesa como mucho `ms` milisegundos: un test que espera algo que no llega falla. */
 export async function aTiempo<T>(promesa: Promise<T>, ms: number, que: string): Promise<T> {
