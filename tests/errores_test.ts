@@ -1,12 +1,19 @@
-// Una frase por error, la misma en cada script (sockets y threads): cada tipo de error se
-// comete de verdad contra cada ejemplo y su frase se compara con la de la tabla de los
-// desarrolladores, cambiando solo el nombre de la opción. Las opciones de cada script salen
+// Una frase por error, la misma en cada script (sockets y threads), comparada con la tabla de
+// los desarrolladores cambiando solo el nombre de la opción. Las opciones de cada script salen
 // de su -h (que también se comprueba): N es un entero (con «de MIN a MAX»), X un texto libre,
 // `a|b` uno de esos valores y nada, un interruptor sin valor.
+//
+// Cada proceso de Deno cuesta CPU (unos 80 ms), así que cada script se ejecuta de verdad tres
+// veces: su -h, un error de uso y sin permisos. Los demás tipos de error pasan, para cada
+// script, por el lector de opciones de su carpeta (el mismo código, aquí dentro) con las
+// opciones que dice su -h; y el error que se comete de verdad debe dar, letra a letra, lo
+// mismo que ese lector: así cada tipo de error queda comprobado contra cada script.
 import assert from "node:assert/strict";
 import { scriptsDeEjemplo } from "../herramientas/ejemplos.ts";
 import { leerCabecera } from "./cabeceras.ts";
 import { ejecutar, type Resultado } from "./ayuda.ts";
+import * as red from "../sockets/red.ts";
+import * as threading from "../threads/threading.ts";
 
 /** Una opción tal como la cuenta el -h de un script. */
 interface Opcion {
@@ -92,10 +99,7 @@ interface Caso {
 
 /** Los errores de uso que admite un script, según sus opciones. */
 function casosDe(opciones: Opcion[]): Caso[] {
-  const casos: Caso[] = [
-    { tipo: "opción desconocida", args: ["--zzz"], frase: FRASES.desconocida("zzz") },
-    { tipo: "argumento suelto", args: ["hola"], frase: FRASES.suelto("hola") },
-  ];
+  const casos: Caso[] = [];
   const entero = opciones.find((o) => o.valor === "N");
   if (entero) {
     const { nombre, min, max } = entero as Required<Opcion>;
@@ -133,7 +137,24 @@ function casosDe(opciones: Opcion[]): Caso[] {
       frase: FRASES.banderaConValor(bandera.nombre),
     });
   }
+  casos.push(
+    { tipo: "opción desconocida", args: ["--zzz"], frase: FRASES.desconocida("zzz") },
+    { tipo: "argumento suelto", args: ["hola"], frase: FRASES.suelto("hola") },
+  );
   return casos;
+}
+
+/** Las opciones del -h, escritas como las declara el script con el módulo de su carpeta. */
+function declaradas(modulo: typeof red | typeof threading, opciones: Opcion[]) {
+  const declaracion: Record<string, red.Opcion> = {};
+  for (const { nombre, valor, defecto, min, max } of opciones) {
+    declaracion[nombre] = valor === ""
+      ? modulo.bandera("-")
+      : valor === "N"
+      ? modulo.entero(Number(defecto), min!, max!, "-")
+      : modulo.texto(defecto, valor === "X" ? [] : valor.split("|"), "-");
+  }
+  return declaracion;
 }
 
 /** Ejecuta `tareas` de `cuantas` en `cuantas` a la vez: cada proceso de Deno cuesta CPU. */
@@ -150,55 +171,50 @@ async function deACuantas<T>(cuantas: number, tareas: (() => Promise<T>)[]): Pro
 }
 
 const LIMITE_MS = 15_000;
-const correr = (args: string[]) => () => ejecutar(args, undefined, { limiteMs: LIMITE_MS });
+const correr = (args: string[]) => ejecutar(args, undefined, { limiteMs: LIMITE_MS });
 
-/** Lo que se comprueba de un script: su orden, sus permisos, su -h y sus casos. */
-interface Plan {
-  script: string;
-  orden: string;
-  permisos: string[];
-  ayuda: ReturnType<typeof leerAyuda>;
-  casos: Caso[];
-  /** Sin permisos, con una opción puesta: la orden sugerida debe llevarla. */
-  opcionDada: string[] | null;
-}
-
-/** Lee el -h de un script y decide qué errores cometer con él. */
-async function planear(script: string): Promise<Plan> {
+/** Lo que no cumple un script: su -h, cada tipo de error, y sin permisos. */
+async function comprobar(script: string): Promise<{ fallos: string[]; tipos: string[] }> {
   const { ejecutar: orden } = leerCabecera(script);
   const permisos = orden.split(" ").slice(2, -1);
-  const ayuda = leerAyuda(orden, await correr(["run", ...permisos, script, "-h"])());
-  const conValor = ayuda.opciones.find((o) => o.valor === "N" || o.valor === "X");
-  return {
-    script,
-    orden,
-    permisos,
-    ayuda,
-    casos: casosDe(ayuda.opciones),
-    opcionDada: permisos.length === 0
-      ? null
-      : conValor
-      ? [`--${conValor.nombre}`, conValor.defecto]
-      : [],
-  };
-}
-
-/** Lo que no cumple un script, con los resultados de sus casos (y el de sin permisos al final). */
-function fallosDe(plan: Plan, resultados: Resultado[]): string[] {
-  const { script, orden, ayuda, casos, opcionDada } = plan;
+  const ayuda = leerAyuda(orden, await correr(["run", ...permisos, script, "-h"]));
   const fallos = [...ayuda.fallos];
-  for (const [i, caso] of casos.entries()) {
-    const { code, stdout, stderr } = resultados[i];
+  const casos = casosDe(ayuda.opciones);
+  const tipos = casos.map((caso) => caso.tipo);
+
+  // Cada tipo de error, con el lector de opciones de su carpeta y las opciones del script.
+  const modulo = script.startsWith("sockets/") ? red : threading;
+  const declaracion = declaradas(modulo, ayuda.opciones);
+  const esperadoDe = (caso: Caso) => {
+    const lectura = modulo.analizarOpciones(declaracion, orden, caso.args);
+    return "error" in lectura ? `${lectura.error}\nUso: ${lectura.uso}\n` : "(sin error)";
+  };
+  for (const caso of casos) {
     const esperado = `${caso.frase}\nUso: ${ayuda.uso}\n`;
-    if (code !== 2 || stdout !== "" || stderr !== esperado) {
+    if (esperadoDe(caso) !== esperado) {
       fallos.push(
-        `${caso.tipo} (${caso.args.join(" ")}): código ${code}, stderr «${stderr.trim()}»; ` +
-          `se esperaba código 2 y «${esperado.trim()}»`,
+        `${caso.tipo} (${caso.args.join(" ")}): el lector de opciones de su carpeta da ` +
+          `«${esperadoDe(caso).trim()}»; se esperaba «${esperado.trim()}»`,
       );
     }
   }
-  if (opcionDada) {
-    const { code, stderr } = resultados[casos.length];
+
+  // El primero de verdad: el script da, letra a letra, lo que da el lector de su carpeta.
+  const [caso] = casos;
+  const { code, stdout, stderr } = await correr(["run", ...permisos, script, ...caso.args]);
+  if (code !== 2 || stdout !== "" || stderr !== `${caso.frase}\nUso: ${ayuda.uso}\n`) {
+    fallos.push(
+      `${caso.tipo} (${caso.args.join(" ")}), de verdad: código ${code}, stderr ` +
+        `«${stderr.trim()}»; se esperaba código 2 y «${caso.frase} Uso: ${ayuda.uso}»`,
+    );
+  }
+
+  // Sin permisos, con una opción puesta: la orden sugerida debe llevarla.
+  if (permisos.length > 0) {
+    tipos.push("sin permisos");
+    const conValor = ayuda.opciones.find((o) => o.valor === "N" || o.valor === "X");
+    const opcionDada = conValor ? [`--${conValor.nombre}`, conValor.defecto] : [];
+    const { code, stderr } = await correr(["run", script, ...opcionDada]);
     const sugerida = [orden, ...opcionDada].join(" ");
     const frase = stderr.match(/^No hay permiso para (.+)\. Ejecuta: (.+)\n$/);
     if (code !== 1 || !frase || frase[2] !== sugerida) {
@@ -209,33 +225,22 @@ function fallosDe(plan: Plan, resultados: Resultado[]): string[] {
       );
     }
   }
-  return fallos;
+  return { fallos, tipos };
 }
 
-/** Los procesos de Deno a la vez: cada uno cuesta CPU al arrancar, y el resto de la suite corre al lado. */
-const A_LA_VEZ = 4;
+/** Los scripts a la vez: cada proceso cuesta CPU al arrancar, y el resto de la suite corre al lado. */
+const A_LA_VEZ = 3;
 
 Deno.test("errores: cada error de uso y de permisos, la misma frase en cada script", async (t) => {
   const scripts = scriptsDeEjemplo();
-  const planes = await deACuantas(A_LA_VEZ, scripts.map((script) => () => planear(script)));
-  // Todos los casos de todos los scripts, en una sola cola.
-  const porScript = planes.map(({ script, permisos, casos, opcionDada }) => [
-    ...casos.map((caso) => correr(["run", ...permisos, script, ...caso.args])),
-    ...(opcionDada ? [correr(["run", script, ...opcionDada])] : []),
-  ]);
-  const todos = await deACuantas(A_LA_VEZ, porScript.flat());
-  for (const [i, plan] of planes.entries()) {
-    const desde = porScript.slice(0, i).reduce((n, tareas) => n + tareas.length, 0);
-    const fallos = fallosDe(plan, todos.slice(desde, desde + porScript[i].length));
-    await t.step(plan.script, () => {
-      if (fallos.length > 0) assert.fail(`${plan.script}:\n- ${fallos.join("\n- ")}`);
+  const resultados = await deACuantas(A_LA_VEZ, scripts.map((script) => () => comprobar(script)));
+  for (const [i, { fallos }] of resultados.entries()) {
+    await t.step(scripts[i], () => {
+      if (fallos.length > 0) assert.fail(`${scripts[i]}:\n- ${fallos.join("\n- ")}`);
     });
   }
   await t.step("cada tipo de error se prueba en algún script", () => {
-    const probados = new Set(planes.flatMap(({ casos, opcionDada }) => [
-      ...casos.map((caso) => caso.tipo),
-      ...(opcionDada ? ["sin permisos"] : []),
-    ]));
+    const probados = new Set(resultados.flatMap(({ tipos }) => tipos));
     assert.deepEqual([...probados].sort(), [
       "argumento suelto",
       "falta el valor",
