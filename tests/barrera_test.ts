@@ -33,16 +33,6 @@ Deno.test("barrera: cada fase se completa antes de empezar la siguiente (tambié
   comprobar(otra.lineas);
 });
 
-Deno.test("barrera: un argumento de más, la frase de siempre y código 2", async () => {
-  const { code, stdout, stderr } = await ejecutarThreads("barrera.ts", "tres");
-  assert.deepEqual([code, stdout], [2, ""]);
-  assert.equal(
-    stderr,
-    "Argumento inesperado: «tres» (las opciones empiezan por --).\n" +
-      "Uso: deno run --allow-read threads/barrera.ts\n",
-  );
-});
-
 Deno.test({
   name: "barrera: en un solo núcleo (taskset -c 0), igual",
   ignore: !hayTaskset,

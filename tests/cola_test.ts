@@ -87,12 +87,3 @@ Deno.test("cola: la regla rechaza historias imposibles", () => {
   const resumenAntes = [bien[resumen], ...bien.toSpliced(resumen, 1)];
   assert.throws(() => comprobar(resumenAntes, 10, 2), /antes de poner todos/);
 });
-
-Deno.test("cola: --consumidores fuera de rango, una frase, el uso y código 2", async () => {
-  const { code, stderr } = await ejecutarThreads("cola.ts", "--consumidores", "0");
-  assert.equal(code, 2);
-  assert.match(
-    stderr,
-    /^--consumidores .*\nUso: deno run --allow-read threads\/cola.ts \[--pedidos N\] \[--consumidores N\]\n$/,
-  );
-});

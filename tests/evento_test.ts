@@ -33,16 +33,6 @@ Deno.test("evento: nadie sale antes de «¡Ya!», y después salen todos (tambi�
   comprobar(lineas, 8);
 });
 
-Deno.test("evento: --corredores 0, la frase de siempre y código 2", async () => {
-  const { code, stdout, stderr } = await ejecutarThreads("evento.ts", "--corredores", "0");
-  assert.deepEqual([code, stdout], [2, ""]);
-  assert.equal(
-    stderr,
-    "--corredores debe estar entre 1 y 20 (no «0»).\n" +
-      "Uso: deno run --allow-read threads/evento.ts [--corredores N]\n",
-  );
-});
-
 Deno.test({
   name: "evento: en un solo núcleo (taskset -c 0), igual",
   ignore: !hayTaskset,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ejecutarEnUnNucleo, ejecutarThreads, hayTaskset, type Resultado } from "./ayuda.ts";
+import { ejecutarEnUnNucleo, hayTaskset, type Resultado } from "./ayuda.ts";
 import { ejecutarCabecera, leerCabecera } from "./cabeceras.ts";
 
 const DATOS = [400_000, 20_000, 300_000, 10_000, 200_000, 30_000, 100_000, 5_000];
@@ -85,13 +85,4 @@ Deno.test("pool: la regla rechaza salidas imposibles", () => {
   const tarea1 = bien.findIndex((l) => l.startsWith("Tarea 1:"));
   const adelantada = [bien[tarea1], ...bien.toSpliced(tarea1, 1)];
   assert.throws(() => comprobar(adelantada), /antes de que un worker lo termine/);
-});
-
-Deno.test("pool: una opción desconocida, una frase y código 2", async () => {
-  const { code, stderr } = await ejecutarThreads("pool.ts", "--workers", "3");
-  assert.equal(code, 2);
-  assert.equal(
-    stderr,
-    "Opción desconocida: --workers.\nUso: deno run --allow-read threads/pool.ts\n",
-  );
 });

@@ -124,21 +124,6 @@ Deno.test("opciones: -h y --help dan el uso y cada opción con su valor por defe
   assert.deepEqual(leer("-h"), { ayuda });
 });
 
-Deno.test("opciones: de verdad, en un script: error con código 2 y sin traza, --help con 0", async () => {
-  const [malo, ayuda] = await Promise.all([
-    ejecutar(["run", "--allow-read", "threads/lock.ts", "--veces", "-1"]),
-    ejecutar(["run", "--allow-read", "threads/lock.ts", "-h"]),
-  ]);
-  assert.equal(malo.code, 2);
-  assert.equal(
-    malo.stderr,
-    "--veces debe estar entre 1 y 10000 (no «-1»).\n" +
-      "Uso: deno run --allow-read threads/lock.ts [--veces N]\n",
-  );
-  assert.equal(ayuda.code, 0);
-  assert.match(ayuda.stdout, /^Uso: deno run --allow-read threads\/lock\.ts \[--veces N\]\n/);
-});
-
 // ---------------------------------------------------------------------------------------
 // Thread, Lock, Semaphore, Condition con workers de verdad
 // ---------------------------------------------------------------------------------------
