@@ -1,5 +1,5 @@
-// La segunda mitad de la suite. Dos ficheros y no uno por test: Deno arranca un motor
+// La parte 2 de 4 de la suite. Cuatro ficheros y no uno por test: Deno arranca un motor
 // por fichero (0,3 s de CPU cada uno); el porqué, con números, en tests/todos.ts.
 import { importarTests } from "./todos.ts";
 
-await importarTests(2, 2);
+await importarTests(2, 4);
