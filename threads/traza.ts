@@ -43,6 +43,7 @@ const TIPOS = [
   "lee", // lee un Value: valor
   "escribe", // escribe un Value: valor, y extra: el valor que había
   "duerme", // sleep(): valor en segundos
+  "interrumpido", // Ctrl+C: el principal acaba aquí
 ] as const;
 
 /** Un tipo de suceso: "coge", "lee"... */
@@ -52,6 +53,7 @@ const CAMPOS = 3; // enteros por suceso: thread, tipo, objeto (y 3 números: val
 const SIGUIENTE = 0; // control[0]: el número del próximo suceso
 const CERROJO = 1; // control[1]: el cerrojo de leer/escribir un Value y anotarlo
 const LETRAS = 2; // control[2]: letras de texto usadas
+const INTERRUMPIDO = 3; // control[3]: 1 tras Ctrl+C (el principal lo mira si está bloqueado)
 
 /** Sucesos que caben en el libro: con más, se cuentan pero no se guardan. */
 export const LIMITE = 200_000;
@@ -153,6 +155,38 @@ export class Traza {
     this.anotar("imprime", null, desde, cabe);
   }
 
+  /**
+   * Solo en el principal: `Atomics.wait`, a trozos de 50 ms. Bloqueado (un acquire, un
+   * wait...), el principal no atiende su Ctrl+C; lo atiende un worker vigía (lo arranca la
+   * primera espera, sin permisos, y se cierra cuando acaba el código del programa), que lo
+   * apunta en el libro. Entre trozo y trozo, el principal lo mira y termina: se dibuja la traza.
+   */
+  dormir(m: Int32Array, i: number, valor: number, ms: number): "ok" | "not-equal" | "timed-out" {
+    this.#vigilarCtrlC();
+    const { control } = this.libro;
+    const hasta = performance.now() + ms;
+    for (;;) {
+      if (Atomics.load(control, INTERRUMPIDO) === 1) Deno.exit(130);
+      const queda = hasta - performance.now();
+      const r = Atomics.wait(m, i, valor, Math.max(0, Math.min(queda, 50)));
+      if (r !== "timed-out" || queda <= 50) return r;
+    }
+  }
+
+  #vigia: Worker | null = null;
+
+  #vigilarCtrlC() {
+    if (this.#vigia) return;
+    const codigo = `self.onmessage = ({ data }) => Deno.addSignalListener("SIGINT", () => ` +
+      `Atomics.store(data, ${INTERRUMPIDO}, 1));`;
+    const url = URL.createObjectURL(new Blob([codigo], { type: "application/javascript" }));
+    const vigia = new Worker(url, { type: "module", name: "vigía de Ctrl+C (--traza)" });
+    vigia.postMessage(this.libro.control);
+    this.#vigia = vigia;
+    // Un worker vivo no deja acabar el programa: se cierra cuando acaba su código.
+    import(Deno.mainModule).then(() => vigia.terminate(), () => vigia.terminate());
+  }
+
   /** Solo en el principal: un thread nuevo. Devuelve su número de carril. */
   nuevoThread(nombre: string): number {
     this.nombres.push(nombre);
@@ -233,22 +267,46 @@ export function trazaDelThread({ libro, hilo }: { libro: Libro; hilo: number }):
   return new Traza(libro, hilo).anotarLoImpreso();
 }
 
-/** `--traza`, `--traza=t.html` o `--traza=t.json`: el fichero pedido ("" para la terminal). */
+/** `--traza`, `--traza=t.html`, `--traza t.html` o `--traza=t.json`. */
 const OPCION = /^--traza(?:=(.*))?$/;
 
 /**
+ * Lee `--traza` de `args`: el fichero pedido ("" para la terminal; null sin `--traza`) y los
+ * demás argumentos. `--traza archivo.html` (con espacio) es como `--traza=archivo.html`; tras
+ * `--traza` sola, otra opción (`--traza --veces 10`) no es un fichero: la traza va a la terminal.
+ */
+export function leerOpcionTraza(
+  args: readonly string[],
+): { fichero: string | null; resto: string[] } {
+  let fichero: string | null = null;
+  const resto: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = args[i].match(OPCION);
+    if (!m) {
+      resto.push(args[i]);
+    } else if (m[1] !== undefined) {
+      fichero = m[1];
+    } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+      fichero = args[++i];
+    } else {
+      fichero = "";
+    }
+  }
+  return { fichero, resto };
+}
+
+/**
  * En el principal, con `--traza[=fichero]` en la orden: la quita de `Deno.args` (así las
- * opciones del ejemplo no la ven), comprueba el fichero y el permiso de escribirlo, empieza
- * a anotar y, al acabar el programa (también con Deno.exit), escribe el diagrama o el
- * fichero. `script()` da el programa como se escribe en la orden (`threads/carrera.ts`).
+ * opciones del ejemplo no la ven), comprueba el fichero (su extensión, el permiso de
+ * escribirlo y su carpeta) antes de ejecutar nada, empieza a anotar y, al acabar el programa
+ * (también con Deno.exit o Ctrl+C), escribe el diagrama o el fichero. `script()` da el
+ * programa como se escribe en la orden (`threads/carrera.ts`).
  */
 export function empezarTraza(script: () => string, limite = LIMITE): Traza {
   const args = Deno.args;
-  const fichero = args.map((a) => a.match(OPCION)).findLast((m) => m)?.[1] ?? "";
-  Object.defineProperty(Deno, "args", {
-    value: Object.freeze(args.filter((a) => !OPCION.test(a))),
-    configurable: true,
-  });
+  const { fichero: pedido, resto } = leerOpcionTraza(args);
+  const fichero = pedido ?? "";
+  Object.defineProperty(Deno, "args", { value: Object.freeze(resto), configurable: true });
   const orden = (permisos: string) =>
     [
       `deno run ${permisos}${script()}`,
@@ -276,20 +334,52 @@ export function empezarTraza(script: () => string, limite = LIMITE): Traza {
     );
     Deno.exit(1);
   }
+  if (fichero !== "") {
+    // Antes de ejecutar nada: que la carpeta exista y se pueda escribir (queda vacío hasta el final).
+    try {
+      Deno.writeTextFileSync(fichero, "");
+    } catch (error) {
+      const carpeta = fichero.includes("/") ? fichero.slice(0, fichero.lastIndexOf("/")) : ".";
+      console.error(
+        error instanceof Deno.errors.NotFound
+          ? `No se puede escribir ${fichero}: no existe la carpeta ${carpeta}.`
+          : `No se puede escribir ${fichero}: ${(error as Error).message}.`,
+      );
+      Deno.exit(1);
+    }
+  }
   const traza = new Traza(libroNuevo(limite), 0).anotarLoImpreso();
   traza.fichero = fichero;
   traza.anotar("empieza");
   globalThis.addEventListener("unload", () => terminar(traza));
+  // Ctrl+C: la traza de lo anotado hasta ahora, y el código de Ctrl+C (130).
+  const alInterrumpir = () => {
+    Atomics.store(traza.libro.control, INTERRUMPIDO, 1);
+    Deno.exit(130);
+  };
+  try {
+    Deno.addSignalListener("SIGINT", alInterrumpir);
+  } catch { /* sin señales (Windows antiguo): sin traza al interrumpir */ }
   return traza;
 }
 
 /** Al acabar el programa: el diagrama en la terminal, o el fichero pedido. */
 function terminar(traza: Traza) {
   // Un error de uso (código 2) o -h: no ha corrido ningún thread, no hay nada que dibujar.
-  if (Deno.exitCode === 2 || traza.nombres.length === 1) return;
-  traza.anotar("termina");
+  if (Deno.exitCode === 2 || Deno.args.some((a) => a === "-h" || a === "--help")) return;
+  if (traza.nombres.length === 1) {
+    // Un programa sin threads (asincronia.ts): se dice, no se calla.
+    traza.log(
+      "\n--traza dibuja threads, y este programa no ha arrancado ninguno (sus tareas async " +
+        "se turnan en un solo hilo): no hay traza que dibujar.",
+    );
+    return;
+  }
+  const interrumpido = Atomics.load(traza.libro.control, INTERRUMPIDO) === 1;
+  traza.anotar(interrumpido ? "interrumpido" : "termina");
   const analisis = analizar(leerLibro(traza.libro), traza.nombres, traza.objetos);
   const log = traza.log;
+  if (interrumpido) log("\nInterrumpido con Ctrl+C: la traza de lo que pasó hasta entonces.");
   if (traza.fichero === "") {
     log("\n" + diagrama(analisis).join("\n"));
     return;
@@ -568,6 +658,8 @@ export function etiqueta(a: Analisis, s: Suceso): string {
       return `lee ${objeto()} = ${s.valor}`;
     case "escribe":
       return `escribe ${objeto()} = ${s.valor}`;
+    case "interrumpido":
+      return "Ctrl+C: se interrumpe";
     case "duerme":
       return s.valor === 0 ? "cede el turno" : `duerme ${String(s.valor).replace(".", ",")} s`;
   }
