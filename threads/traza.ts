@@ -840,6 +840,12 @@ export function diagrama(a: Analisis, ancho = ANCHO, filas = FILAS): string[] {
     lineas.push(`Carriles que no caben: ${fuera.map((h) => a.nombres[h]).join(", ")}`);
   }
   lineas.push(...totales(a));
+  // Lo que el alumno quiere saber de cada Lock y Semaphore, en toda la traza (no solo el trozo).
+  const aLaVez = [...a.maxDentro].filter(([o]) =>
+    /Lock|Semaphore/.test(a.objetos.get(o)?.tipo ?? "")
+  )
+    .map(([o, n]) => `${n} con ${nombreDe(a, o)}`);
+  if (aLaVez.length) lineas.push(...partir(`Como mucho a la vez: ${aLaVez.join(", ")}`, ancho, 3));
   if (a.ciclo) lineas.push(...frasesDelCiclo(a));
   if (a.descartados) lineas.push(fraseDescartados(a));
   lineas.push(`Sumas perdidas en la traza: ${a.perdidas}`);
@@ -924,7 +930,8 @@ const MARGEN = 90; // px de la columna del paso y el tiempo
  * momento que importa (el mismo trozo que en la terminal); debajo, la ejecución entera.
  */
 export function pagina(a: Analisis): string {
-  const columna = Math.max(180, Math.floor(1000 / a.nombres.length)); // 5 carriles caben en 1280 px
+  // Caben en una ventana de 1024 px sin barra horizontal: 6 carriles de 140 px (y 2, de 400).
+  const columna = Math.min(400, Math.max(140, Math.floor(840 / a.nombres.length)));
   const [desde, hasta] = trozo(a, FILAS_PAGINA);
   const [desdeT, hastaT] = trozo(a, 20); // lo que cabe en la primera pantalla
   const entera = desdeT === 0 && hastaT === a.sucesos.length;
@@ -1000,6 +1007,7 @@ ${filas(a, desdeT, hastaT, columna, "trozo")}
   }
 ${filas(a, desde, hasta, columna, "todo")}
 ${resumen}
+<script>document.body.dataset.ancho = document.documentElement.scrollWidth;</script>
 </body>
 </html>
 `;
@@ -1008,7 +1016,7 @@ ${resumen}
 /** Los sucesos de `desde` a `hasta` en carriles: una cabecera con los nombres y un SVG. */
 function filas(a: Analisis, desde: number, hasta: number, columna: number, id: string): string {
   const vistos = a.sucesos.slice(desde, hasta);
-  const ancho = MARGEN + columna * a.nombres.length + 150; // + lo que sobresale del último
+  const ancho = MARGEN + columna * a.nombres.length + 20; // + lo que sobresale del último
   const y = (i: number) => 10 + i * ALTO;
   const xDe = (h: number) => MARGEN + h * columna;
 
@@ -1069,7 +1077,7 @@ function filas(a: Analisis, desde: number, hasta: number, columna: number, id: s
     // La marca ⚠, al lado: a la derecha en los primeros carriles, a la izquierda en los últimos.
     const izquierda = s.hilo >= a.nombres.length / 2;
     const aviso = marcado(s)
-      ? `<text class="marca" x="${izquierda ? x0 - 24 : x0 + 200}" y="${yc + 5}" ` +
+      ? `<text class="marca" x="${izquierda ? x0 - 24 : x0 + columna}" y="${yc + 5}" ` +
         `text-anchor="${izquierda ? "end" : "start"}">${escapar(marca(a, s))}</text>`
       : "";
     const titulo = `paso ${s.paso} · ${coma(s.ms, 3)} ms · ${a.nombres[s.hilo]}: ${texto}` +
