@@ -108,6 +108,10 @@ Deno.test("traza: cada ejemplo de threads con --traza (una ejecución cada uno):
     "filosofos.ts": ["--interbloqueo", "--traza"],
     "procesos_hilos.ts": ["--limite", "10000", "--traza"],
     "web_locks.ts": ["--veces", "50", "--traza"],
+    "lectores_escritores.ts": ["--lectores", "2", "--escritores", "1", "--veces", "2", "--traza"],
+    "asincronia.ts": ["--veces", "10", "--traza"],
+    "cola.ts": ["--pedidos", "5", "--traza"],
+    "productor_consumidor.ts": ["--elementos", "5", "--traza"],
   };
   const trabajos = ejemplos.map((nombre) => () => {
     const codigo = Deno.readTextFileSync(new URL(`../threads/${nombre}`, import.meta.url));
