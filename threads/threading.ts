@@ -730,6 +730,11 @@ function empaquetar(valor: unknown, hilo: string): unknown {
 /** Una memoria en la que nadie escribe: para dormir con `Atomics.wait` sin esperar a nadie. */
 const paraDormir = new Int32Array(new SharedArrayBuffer(4));
 
+/** `Atomics.wait`; con --traza, en el principal, por traza.ts: así atiende Ctrl+C bloqueado. */
+function dormir(m: Int32Array, i: number, valor: number, ms = Infinity) {
+  return traza && !enUnWorker ? traza.dormir(m, i, valor, ms) : Atomics.wait(m, i, valor, ms);
+}
+
 /**
  * `time.sleep(segundos)` de Python: duerme el thread (sin gastar CPU) con `Atomics.wait`.
  * `sleep(0)` cede el núcleo un instante, como en Python: el sistema aprovecha para dar el
@@ -744,7 +749,7 @@ export function sleep(segundos?: number): void {
   }
   cerrarGrupo();
   traza?.anotar("duerme", null, segundos);
-  Atomics.wait(paraDormir, 0, 0, Math.max(segundos * 1000, 0.001));
+  dormir(paraDormir, 0, 0, Math.max(segundos * 1000, 0.001));
 }
 
 const LIBRE = 0;
@@ -817,7 +822,7 @@ export class Lock extends Compartido {
     while (Atomics.exchange(this.m, 0, CON_ESPERA) !== LIBRE) {
       const queda = limite - performance.now();
       if (queda <= 0) return false;
-      Atomics.wait(this.m, 0, CON_ESPERA, queda);
+      dormir(this.m, 0, CON_ESPERA, queda);
     }
     return true;
   }
@@ -966,7 +971,7 @@ export class Semaphore extends Compartido {
           return false;
         }
         Atomics.add(this.m, 1, 1);
-        Atomics.wait(this.m, 0, 0, queda);
+        dormir(this.m, 0, 0, queda);
         Atomics.sub(this.m, 1, 1);
       }
     }
@@ -1074,7 +1079,7 @@ export class Condition extends Compartido {
     while ((atendidos = Atomics.load(this.m, 0)) <= turno) {
       const queda = limite - performance.now();
       if (queda <= 0) break;
-      Atomics.wait(this.m, 0, atendidos, queda);
+      dormir(this.m, 0, atendidos, queda);
     }
 
     traza?.anotar("despierta", this, Atomics.load(this.m, 0) > turno ? 1 : 0);
@@ -1173,7 +1178,7 @@ export class Event extends Compartido {
         traza?.anotar("despierta", this, 0);
         return false;
       }
-      Atomics.wait(this.m, 1, subidas, queda);
+      dormir(this.m, 1, subidas, queda);
     }
     traza?.anotar("despierta", this, 1);
     return true;

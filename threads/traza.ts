@@ -43,6 +43,7 @@ const TIPOS = [
   "lee", // lee un Value: valor
   "escribe", // escribe un Value: valor, y extra: el valor que había
   "duerme", // sleep(): valor en segundos
+  "interrumpido", // Ctrl+C: el principal acaba aquí
 ] as const;
 
 /** Un tipo de suceso: "coge", "lee"... */
@@ -52,6 +53,7 @@ const CAMPOS = 3; // enteros por suceso: thread, tipo, objeto (y 3 números: val
 const SIGUIENTE = 0; // control[0]: el número del próximo suceso
 const CERROJO = 1; // control[1]: el cerrojo de leer/escribir un Value y anotarlo
 const LETRAS = 2; // control[2]: letras de texto usadas
+const INTERRUMPIDO = 3; // control[3]: 1 tras Ctrl+C (el principal lo mira si está bloqueado)
 
 /** Sucesos que caben en el libro: con más, se cuentan pero no se guardan. */
 export const LIMITE = 200_000;
@@ -153,6 +155,38 @@ export class Traza {
     this.anotar("imprime", null, desde, cabe);
   }
 
+  /**
+   * Solo en el principal: `Atomics.wait`, a trozos de 50 ms. Bloqueado (un acquire, un
+   * wait...), el principal no atiende su Ctrl+C; lo atiende un worker vigía (lo arranca la
+   * primera espera, sin permisos, y se cierra cuando acaba el código del programa), que lo
+   * apunta en el libro. Entre trozo y trozo, el principal lo mira y termina: se dibuja la traza.
+   */
+  dormir(m: Int32Array, i: number, valor: number, ms: number): "ok" | "not-equal" | "timed-out" {
+    this.#vigilarCtrlC();
+    const { control } = this.libro;
+    const hasta = performance.now() + ms;
+    for (;;) {
+      if (Atomics.load(control, INTERRUMPIDO) === 1) Deno.exit(130);
+      const queda = hasta - performance.now();
+      const r = Atomics.wait(m, i, valor, Math.max(0, Math.min(queda, 50)));
+      if (r !== "timed-out" || queda <= 50) return r;
+    }
+  }
+
+  #vigia: Worker | null = null;
+
+  #vigilarCtrlC() {
+    if (this.#vigia) return;
+    const codigo = `self.onmessage = ({ data }) => Deno.addSignalListener("SIGINT", () => ` +
+      `Atomics.store(data, ${INTERRUMPIDO}, 1));`;
+    const url = URL.createObjectURL(new Blob([codigo], { type: "application/javascript" }));
+    const vigia = new Worker(url, { type: "module", name: "vigía de Ctrl+C (--traza)" });
+    vigia.postMessage(this.libro.control);
+    this.#vigia = vigia;
+    // Un worker vivo no deja acabar el programa: se cierra cuando acaba su código.
+    import(Deno.mainModule).then(() => vigia.terminate(), () => vigia.terminate());
+  }
+
   /** Solo en el principal: un thread nuevo. Devuelve su número de carril. */
   nuevoThread(nombre: string): number {
     this.nombres.push(nombre);
@@ -168,15 +202,24 @@ export class Traza {
   nuevoObjeto(objeto: Objeto, tipo: string): void {
     if (objeto.indice < 0) return;
     const pila = new Error().stack ?? "";
-    const nombre = nombreDeVariable(pila) ?? tipo;
-    // El Lock de una Condition (o de una Barrier) se llama como ella: `cuenta.lock`.
-    const dentroDe = [...pila.matchAll(/at new (Condition|Barrier) /g)].some(([, x]) => x !== tipo);
+    const variable = nombreDeVariable(pila);
+    const nombre = variable?.nombre ?? tipo;
+    // El Lock de una Condition (o de una Barrier, o de una Queue) se llama como ella: `cuenta.lock`.
+    const dentroDe = [...pila.matchAll(/at new (Condition|Barrier|Queue) /g)].some(([, x]) =>
+      x !== tipo
+    );
     const base = dentroDe ? `${nombre}.${tipo === "Condition" ? "condition" : "lock"}` : nombre;
     const iguales = this.#conElMismoNombre.get(base) ?? [];
-    if (iguales.length === 1) iguales[0].nombre = `${base}[0]`;
-    const nuevo = { tipo, nombre: iguales.length === 0 ? base : `${base}[${iguales.length}]` };
-    this.#conElMismoNombre.set(base, [...iguales, nuevo]);
+    const nuevo = { tipo, nombre: base };
+    iguales.push(nuevo);
+    this.#conElMismoNombre.set(base, iguales);
     this.objetos.set(objeto.indice, nuevo);
+    if (iguales.length === 1) return;
+    // Varios de la misma línea: `tenedores[0]`, `tenedores[1]`... Pero si el ejemplo cuenta
+    // desde 1 (`tenedores[t - 1]` es el tenedor t), como lo cuenta él: «tenedor 1», «tenedor 2».
+    const desdeUno = !dentroDe && variable?.codigo !== undefined &&
+      new RegExp(`\\b${base}\\[[^\\]]*-\\s*1\\]`).test(variable.codigo) && singular(base);
+    iguales.forEach((o, k) => o.nombre = desdeUno ? `${desdeUno} ${k + 1}` : `${base}[${k}]`);
   }
 
   /** Lo que se envía a un worker para que anote como el thread `hilo`. */
@@ -206,11 +249,14 @@ export class Traza {
 }
 
 /** Los ficheros cuyo código no es del ejemplo (threading.ts y este). */
-const PROPIOS = /\/(threading|traza)\.ts:/;
+const PROPIOS = /\/(threading|traza|queue|concurrent_futures)\.ts:/;
 const fuentes = new Map<string, string[] | null>();
 
-/** El nombre de la variable en la primera línea de la pila que no es de threading.ts. */
-function nombreDeVariable(pila: string): string | null {
+/**
+ * El nombre de la variable en la primera línea de la pila que no es de threading.ts, y el
+ * código entero de su fichero.
+ */
+function nombreDeVariable(pila: string): { nombre: string | undefined; codigo?: string } | null {
   for (const linea of pila.split("\n").slice(1)) {
     const sitio = linea.match(/(file:\/\/[^\s)]+):(\d+):\d+\)?$/);
     if (!sitio || PROPIOS.test(sitio[1] + ":")) continue;
@@ -221,10 +267,21 @@ function nombreDeVariable(pila: string): string | null {
         fuentes.set(sitio[1], null);
       }
     }
-    const codigo = fuentes.get(sitio[1])?.[Number(sitio[2]) - 1] ?? "";
-    return codigo.match(/(?:const|let|var)\s+(\w+)\s*(?::[^=]+)?=/)?.[1] ??
-      codigo.match(/(\w+)\s*=\s*new\s/)?.[1] ?? null;
+    const lineas = fuentes.get(sitio[1]);
+    const codigo = lineas?.[Number(sitio[2]) - 1] ?? "";
+    return {
+      nombre: codigo.match(/(?:const|let|var)\s+(\w+)\s*(?::[^=]+)?=/)?.[1] ??
+        codigo.match(/(\w+)\s*=\s*new\s/)?.[1],
+      codigo: lineas?.join("\n"),
+    };
   }
+  return null;
+}
+
+/** El singular de un plural español: «tenedores» -> «tenedor», «cuentas» -> «cuenta». */
+function singular(plural: string): string | null {
+  if (/[^aeiou]es$/.test(plural)) return plural.slice(0, -2);
+  if (/[aeiou]s$/.test(plural)) return plural.slice(0, -1);
   return null;
 }
 
@@ -233,22 +290,46 @@ export function trazaDelThread({ libro, hilo }: { libro: Libro; hilo: number }):
   return new Traza(libro, hilo).anotarLoImpreso();
 }
 
-/** `--traza`, `--traza=t.html` o `--traza=t.json`: el fichero pedido ("" para la terminal). */
+/** `--traza`, `--traza=t.html`, `--traza t.html` o `--traza=t.json`. */
 const OPCION = /^--traza(?:=(.*))?$/;
 
 /**
+ * Lee `--traza` de `args`: el fichero pedido ("" para la terminal; null sin `--traza`) y los
+ * demás argumentos. `--traza archivo.html` (con espacio) es como `--traza=archivo.html`; tras
+ * `--traza` sola, otra opción (`--traza --veces 10`) no es un fichero: la traza va a la terminal.
+ */
+export function leerOpcionTraza(
+  args: readonly string[],
+): { fichero: string | null; resto: string[] } {
+  let fichero: string | null = null;
+  const resto: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = args[i].match(OPCION);
+    if (!m) {
+      resto.push(args[i]);
+    } else if (m[1] !== undefined) {
+      fichero = m[1];
+    } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+      fichero = args[++i];
+    } else {
+      fichero = "";
+    }
+  }
+  return { fichero, resto };
+}
+
+/**
  * En el principal, con `--traza[=fichero]` en la orden: la quita de `Deno.args` (así las
- * opciones del ejemplo no la ven), comprueba el fichero y el permiso de escribirlo, empieza
- * a anotar y, al acabar el programa (también con Deno.exit), escribe el diagrama o el
- * fichero. `script()` da el programa como se escribe en la orden (`threads/carrera.ts`).
+ * opciones del ejemplo no la ven), comprueba el fichero (su extensión, el permiso de
+ * escribirlo y su carpeta) antes de ejecutar nada, empieza a anotar y, al acabar el programa
+ * (también con Deno.exit o Ctrl+C), escribe el diagrama o el fichero. `script()` da el
+ * programa como se escribe en la orden (`threads/carrera.ts`).
  */
 export function empezarTraza(script: () => string, limite = LIMITE): Traza {
   const args = Deno.args;
-  const fichero = args.map((a) => a.match(OPCION)).findLast((m) => m)?.[1] ?? "";
-  Object.defineProperty(Deno, "args", {
-    value: Object.freeze(args.filter((a) => !OPCION.test(a))),
-    configurable: true,
-  });
+  const { fichero: pedido, resto } = leerOpcionTraza(args);
+  const fichero = pedido ?? "";
+  Object.defineProperty(Deno, "args", { value: Object.freeze(resto), configurable: true });
   const orden = (permisos: string) =>
     [
       `deno run ${permisos}${script()}`,
@@ -276,20 +357,52 @@ export function empezarTraza(script: () => string, limite = LIMITE): Traza {
     );
     Deno.exit(1);
   }
+  if (fichero !== "") {
+    // Antes de ejecutar nada: que la carpeta exista y se pueda escribir (queda vacío hasta el final).
+    try {
+      Deno.writeTextFileSync(fichero, "");
+    } catch (error) {
+      const carpeta = fichero.includes("/") ? fichero.slice(0, fichero.lastIndexOf("/")) : ".";
+      console.error(
+        error instanceof Deno.errors.NotFound
+          ? `No se puede escribir ${fichero}: no existe la carpeta ${carpeta}.`
+          : `No se puede escribir ${fichero}: ${(error as Error).message}.`,
+      );
+      Deno.exit(1);
+    }
+  }
   const traza = new Traza(libroNuevo(limite), 0).anotarLoImpreso();
   traza.fichero = fichero;
   traza.anotar("empieza");
   globalThis.addEventListener("unload", () => terminar(traza));
+  // Ctrl+C: la traza de lo anotado hasta ahora, y el código de Ctrl+C (130).
+  const alInterrumpir = () => {
+    Atomics.store(traza.libro.control, INTERRUMPIDO, 1);
+    Deno.exit(130);
+  };
+  try {
+    Deno.addSignalListener("SIGINT", alInterrumpir);
+  } catch { /* sin señales (Windows antiguo): sin traza al interrumpir */ }
   return traza;
 }
 
 /** Al acabar el programa: el diagrama en la terminal, o el fichero pedido. */
 function terminar(traza: Traza) {
   // Un error de uso (código 2) o -h: no ha corrido ningún thread, no hay nada que dibujar.
-  if (Deno.exitCode === 2 || traza.nombres.length === 1) return;
-  traza.anotar("termina");
+  if (Deno.exitCode === 2 || Deno.args.some((a) => a === "-h" || a === "--help")) return;
+  if (traza.nombres.length === 1) {
+    // Un programa sin threads (asincronia.ts): se dice, no se calla.
+    traza.log(
+      "\n--traza dibuja threads, y este programa no ha arrancado ninguno (sus tareas async " +
+        "se turnan en un solo hilo): no hay traza que dibujar.",
+    );
+    return;
+  }
+  const interrumpido = Atomics.load(traza.libro.control, INTERRUMPIDO) === 1;
+  traza.anotar(interrumpido ? "interrumpido" : "termina");
   const analisis = analizar(leerLibro(traza.libro), traza.nombres, traza.objetos);
   const log = traza.log;
+  if (interrumpido) log("\nInterrumpido con Ctrl+C: la traza de lo que pasó hasta entonces.");
   if (traza.fichero === "") {
     log("\n" + diagrama(analisis).join("\n"));
     return;
@@ -327,6 +440,8 @@ export interface Suceso {
   texto?: string; // lo impreso
   /** Solo en una escritura que pisa: cuántas sumas se pierden y de qué threads eran. */
   pisa?: { cuantas: number; de: number[] };
+  /** Solo en una escritura basada en una lectura vieja: lo que leyó y lo que ya valía. */
+  vieja?: { leido: number; valia: number };
 }
 
 /** Lee los sucesos completos del libro, en orden. */
@@ -378,6 +493,7 @@ export function analizar(
   limite = LIMITE,
 ): Analisis {
   const base = new Map<string, Suceso | null>(); // "hilo/objeto" -> la escritura que leyó
+  const leido = new Map<string, number>(); // "hilo/objeto" -> el valor que leyó
   const actual = new Map<number, Suceso>(); // objeto -> su última escritura
   const escrituras = new Map<number, Suceso[]>(); // objeto -> sus escrituras, en orden
   const madre = new Map<Suceso, Suceso | null>(); // escritura -> en la que se basa
@@ -391,9 +507,17 @@ export function analizar(
     const tipo = objetos.get(s.objeto)?.tipo;
     if (s.tipo === "lee") {
       base.set(clave, actual.get(s.objeto) ?? null);
+      leido.set(clave, s.valor);
     } else if (s.tipo === "escribe") {
       // Sin lectura antes (una escritura «a ciegas»), se basa en lo que había.
-      madre.set(s, base.has(clave) ? base.get(clave)! : actual.get(s.objeto) ?? null);
+      const suya = base.has(clave) ? base.get(clave)! : actual.get(s.objeto) ?? null;
+      madre.set(s, suya);
+      // Basada en una lectura que otra escritura dejó vieja: se marca, pise o no una suma.
+      const antes = actual.get(s.objeto) ?? null;
+      if (suya !== antes && leido.has(clave) && leido.get(clave) !== s.extra) {
+        s.vieja = { leido: leido.get(clave)!, valia: s.extra };
+      }
+      leido.set(clave, s.valor);
       base.set(clave, s); // lo siguiente que escriba se basa en esto, si no lee antes
       actual.set(s.objeto, s);
       if (!escrituras.has(s.objeto)) escrituras.set(s.objeto, []);
@@ -533,6 +657,10 @@ function nombreDe(a: Analisis, objeto: number): string {
 /** Un número con coma decimal, como se escribe en español. */
 const coma = (x: number, decimales = 1) => x.toFixed(decimales).replace(".", ",");
 
+/** Un valor para leer de un vistazo: entero tal cual; si no, 3 cifras significativas. */
+const numero = (x: number) =>
+  String(Number.isInteger(x) ? x : Number(x.toPrecision(3))).replace(".", ",");
+
 /** La etiqueta de un suceso: «lee contador = 5», «coge el Lock», «imprime «Tarea 1»». */
 export function etiqueta(a: Analisis, s: Suceso): string {
   const objeto = () => nombreDe(a, s.objeto);
@@ -565,21 +693,35 @@ export function etiqueta(a: Analisis, s: Suceso): string {
         ? `avisa a ${s.valor} (${objeto()})`
         : `avisa (${objeto()})`;
     case "lee":
-      return `lee ${objeto()} = ${s.valor}`;
+      return `lee ${objeto()} = ${numero(s.valor)}`;
     case "escribe":
-      return `escribe ${objeto()} = ${s.valor}`;
+      return `escribe ${objeto()} = ${numero(s.valor)}`;
+    case "interrumpido":
+      return "Ctrl+C: se interrumpe";
     case "duerme":
-      return s.valor === 0 ? "cede el turno" : `duerme ${String(s.valor).replace(".", ",")} s`;
+      return s.valor === 0 ? "cede el turno" : `duerme ${numero(s.valor)} s`;
   }
 }
 
-/** La marca de una suma perdida: «⚠ pisa la suma de Thread-4 (sumar)». */
+/** ¿Lleva la marca ⚠? (Pisa una suma, o se basa en una lectura vieja.) */
+export const marcado = (s: Suceso): boolean => s.pisa !== undefined || s.vieja !== undefined;
+
+/**
+ * La marca de una escritura que pisa: «⚠ pisa la suma de Thread-4 (sumar)», y, si se basa en
+ * una lectura vieja, lo que leyó y lo que ya había: «⚠ leyó 12, pero ya valía 16».
+ */
 export function marca(a: Analisis, s: Suceso): string {
-  if (!s.pisa) return "";
-  const quien = s.pisa.de.map((h) => a.nombres[h]).join(" y ") || "otro thread";
-  return s.pisa.cuantas === 1
-    ? `⚠ pisa la suma de ${quien}`
-    : `⚠ pisa ${s.pisa.cuantas} sumas de ${quien}`;
+  const partes: string[] = [];
+  if (s.pisa) {
+    const quien = s.pisa.de.map((h) => a.nombres[h]).join(" y ") || "otro thread";
+    partes.push(
+      s.pisa.cuantas === 1
+        ? `pisa la suma de ${quien}`
+        : `pisa ${s.pisa.cuantas} sumas de ${quien}`,
+    );
+  }
+  if (s.vieja) partes.push(`leyó ${numero(s.vieja.leido)}, pero ya valía ${numero(s.vieja.valia)}`);
+  return partes.length ? `⚠ ${partes.join(": ")}` : "";
 }
 
 /** Los caracteres de control, a la vista (no mueven la terminal). */
@@ -612,7 +754,7 @@ function fraseDescartados(a: Analisis): string {
 export function trozo(a: Analisis, filas: number): [number, number] {
   const n = a.sucesos.length;
   if (n <= filas) return [0, n];
-  const i = a.sucesos.findIndex((s) => s.pisa);
+  const i = a.sucesos.findIndex(marcado);
   if (i >= 0) {
     // Desde la lectura del que pisa (o un poco antes) hasta un poco después.
     const s = a.sucesos[i];
@@ -652,33 +794,43 @@ export function diagrama(a: Analisis, ancho = ANCHO, filas = FILAS): string[] {
   const columna = Math.floor((ancho - margen) / carriles.length);
   const x = new Map(carriles.map((h, i) => [h, margen + i * columna]));
 
-  const fila = (textos: [number, string][], paso = "") => {
+  // Una fila: los carriles (│) y, en el suyo, el texto de un thread. Si no cabe, sigue hacia
+  // la derecha sobre los carriles vacíos de esa fila; si tampoco cabe hasta el final de la
+  // línea, se parte en más filas, todas desde su carril (nunca se corre a otro carril).
+  const vacia = (paso: string) => {
     const letras = [...paso.padStart(margen - 1).padEnd(margen)];
     while (letras.length < ancho) letras.push(" ");
     for (const h of carriles) letras[x.get(h)!] = "│";
-    for (const [h, texto] of textos) {
-      const caracteres = [...texto];
-      // Si no cabe a partir de su carril, se corre a la izquierda (la fila solo tiene esto).
-      const inicio = Math.max(margen, Math.min(x.get(h)!, ancho - caracteres.length));
-      for (let k = 0; k < caracteres.length && inicio + k < ancho; k++) {
-        letras[inicio + k] = inicio + k === ancho - 1 && k < caracteres.length - 1
-          ? "…"
-          : caracteres[k];
-      }
-    }
-    return letras.join("").trimEnd();
+    return letras;
   };
-  const corto = (nombre: string) =>
-    [...nombre].length > columna - 1 ? [...nombre].slice(0, columna - 2).join("") + "…" : nombre;
+  const fila = (h: number, texto: string, paso = ""): string[] => {
+    const trozos = partir(texto, ancho - x.get(h)!, 3);
+    return trozos.map((trozo, k) => {
+      const letras = vacia(k === 0 ? paso : "");
+      [...trozo].forEach((c, j) => letras[x.get(h)! + j] = c);
+      return letras.join("").trimEnd();
+    });
+  };
+  // La cabecera: cada nombre en su columna; si no cabe, en dos líneas («Thread-1» / «(sumar)»).
+  const cabecera = (): string[] => {
+    const partes = carriles.map((h) => partir(a.nombres[h], columna - 1, 2));
+    return [0, 1].filter((k) => k === 0 || partes.some((p) => p.length > 1)).map((k) => {
+      const letras = vacia(k === 0 ? "paso" : "");
+      carriles.forEach((h, i) =>
+        [...(partes[i][k] ?? "")].forEach((c, j) => letras[x.get(h)! + j] = c)
+      );
+      return letras.join("").trimEnd();
+    });
+  };
 
   const lineas = [`Traza: ${a.sucesos.length} sucesos de ${a.nombres.length} threads, en orden`];
-  lineas.push(fila(carriles.map((h) => [h, corto(a.nombres[h])]), "paso"));
+  lineas.push(...cabecera());
   lineas.push("─".repeat(ancho));
   if (desde > 0) lineas.push(`   … ${desde} sucesos antes de este trozo (no se muestran)`);
   for (const s of vistos) {
     if (!x.has(s.hilo)) continue;
-    lineas.push(fila([[s.hilo, etiqueta(a, s)]], String(s.paso)));
-    if (s.pisa) lineas.push(fila([[s.hilo, marca(a, s)]]));
+    lineas.push(...fila(s.hilo, etiqueta(a, s), String(s.paso)));
+    if (marcado(s)) lineas.push(...fila(s.hilo, marca(a, s)));
   }
   if (hasta < a.sucesos.length) {
     lineas.push(`   … ${a.sucesos.length - hasta} sucesos después (no se muestran)`);
@@ -688,10 +840,41 @@ export function diagrama(a: Analisis, ancho = ANCHO, filas = FILAS): string[] {
     lineas.push(`Carriles que no caben: ${fuera.map((h) => a.nombres[h]).join(", ")}`);
   }
   lineas.push(...totales(a));
+  // Lo que el alumno quiere saber de cada Lock y Semaphore, en toda la traza (no solo el trozo).
+  const aLaVez = [...a.maxDentro].filter(([o]) =>
+    /Lock|Semaphore/.test(a.objetos.get(o)?.tipo ?? "")
+  )
+    .map(([o, n]) => `${n} con ${nombreDe(a, o)}`);
+  if (aLaVez.length) lineas.push(...partir(`Como mucho a la vez: ${aLaVez.join(", ")}`, ancho, 3));
   if (a.ciclo) lineas.push(...frasesDelCiclo(a));
   if (a.descartados) lineas.push(fraseDescartados(a));
   lineas.push(`Sumas perdidas en la traza: ${a.perdidas}`);
   return lineas;
+}
+
+/**
+ * Parte `texto` en trozos de `ancho` letras como mucho, por los espacios (una palabra más
+ * larga, por donde caiga), en `maximo` trozos: si sobra, el último acaba en «…».
+ */
+export function partir(texto: string, ancho: number, maximo: number): string[] {
+  const trozos: string[] = [];
+  let resto = [...texto];
+  while (resto.length > 0 && trozos.length < maximo) {
+    if (resto.length <= ancho) {
+      trozos.push(resto.join(""));
+      resto = [];
+      break;
+    }
+    let corte = resto.lastIndexOf(" ", ancho);
+    if (corte <= 0) corte = ancho;
+    trozos.push(resto.slice(0, corte).join("").trimEnd());
+    resto = [...resto.slice(corte).join("").trimStart()];
+  }
+  if (resto.length > 0) {
+    const ultimo = [...trozos.pop()!];
+    trozos.push(ultimo.slice(0, Math.max(0, ancho - 1)).join("") + "…");
+  }
+  return trozos;
 }
 
 /** Una línea por thread: cuántos sucesos de cada clase. */
@@ -747,7 +930,8 @@ const MARGEN = 90; // px de la columna del paso y el tiempo
  * momento que importa (el mismo trozo que en la terminal); debajo, la ejecución entera.
  */
 export function pagina(a: Analisis): string {
-  const columna = Math.max(180, Math.floor(1000 / a.nombres.length)); // 5 carriles caben en 1280 px
+  // Caben en una ventana de 1024 px sin barra horizontal: 6 carriles de 140 px (y 2, de 400).
+  const columna = Math.min(400, Math.max(140, Math.floor(840 / a.nombres.length)));
   const [desde, hasta] = trozo(a, FILAS_PAGINA);
   const [desdeT, hastaT] = trozo(a, 20); // lo que cabe en la primera pantalla
   const entera = desdeT === 0 && hastaT === a.sucesos.length;
@@ -757,7 +941,7 @@ export function pagina(a: Analisis): string {
       : "",
     a.descartados ? fraseDescartados(a) : "",
   ].filter(Boolean).map((t) => `<p class="aviso">${escapar(t)}</p>`).join("");
-  const queEs = a.sucesos.some((s) => s.pisa)
+  const queEs = a.sucesos.some(marcado)
     ? "la primera suma perdida"
     : a.ciclo
     ? "el final: el interbloqueo"
@@ -823,6 +1007,7 @@ ${filas(a, desdeT, hastaT, columna, "trozo")}
   }
 ${filas(a, desde, hasta, columna, "todo")}
 ${resumen}
+<script>document.body.dataset.ancho = document.documentElement.scrollWidth;</script>
 </body>
 </html>
 `;
@@ -831,7 +1016,7 @@ ${resumen}
 /** Los sucesos de `desde` a `hasta` en carriles: una cabecera con los nombres y un SVG. */
 function filas(a: Analisis, desde: number, hasta: number, columna: number, id: string): string {
   const vistos = a.sucesos.slice(desde, hasta);
-  const ancho = MARGEN + columna * a.nombres.length + 150; // + lo que sobresale del último
+  const ancho = MARGEN + columna * a.nombres.length + 20; // + lo que sobresale del último
   const y = (i: number) => 10 + i * ALTO;
   const xDe = (h: number) => MARGEN + h * columna;
 
@@ -891,13 +1076,13 @@ function filas(a: Analisis, desde: number, hasta: number, columna: number, id: s
     const texto = etiqueta(a, s);
     // La marca ⚠, al lado: a la derecha en los primeros carriles, a la izquierda en los últimos.
     const izquierda = s.hilo >= a.nombres.length / 2;
-    const aviso = s.pisa
-      ? `<text class="marca" x="${izquierda ? x0 - 24 : x0 + 200}" y="${yc + 5}" ` +
+    const aviso = marcado(s)
+      ? `<text class="marca" x="${izquierda ? x0 - 24 : x0 + columna}" y="${yc + 5}" ` +
         `text-anchor="${izquierda ? "end" : "start"}">${escapar(marca(a, s))}</text>`
       : "";
     const titulo = `paso ${s.paso} · ${coma(s.ms, 3)} ms · ${a.nombres[s.hilo]}: ${texto}` +
-      (s.pisa ? ` ${marca(a, s)}` : "");
-    const fondo = s.pisa
+      (marcado(s) ? ` ${marca(a, s)}` : "");
+    const fondo = marcado(s)
       ? `<rect class="fila-pisa" x="${MARGEN}" y="${y(i)}" width="${
         ancho - MARGEN
       }" height="${ALTO}"/>`
@@ -906,14 +1091,14 @@ function filas(a: Analisis, desde: number, hasta: number, columna: number, id: s
       ? `<circle cx="${x0 - 6}" cy="${yc}" r="6" fill="${COLOR.lee}"/>`
       : s.tipo === "escribe"
       ? `<rect x="${x0 - 12}" y="${yc - 6}" width="12" height="12" fill="${
-        s.pisa ? COLOR.pisa : COLOR.escribe
+        marcado(s) ? COLOR.pisa : COLOR.escribe
       }"/>`
       : s.tipo === "imprime"
       ? `<path d="M${x0 - 12} ${
         yc - 6
       }h12v12h-12z" fill="none" stroke="${COLOR.imprime}" stroke-width="3"/>`
       : `<circle cx="${x0 - 6}" cy="${yc}" r="3" fill="${COLOR.otro}"/>`;
-    return `<g class="suceso${s.pisa ? " pisa" : ""}"><title>${escapar(titulo)}</title>` +
+    return `<g class="suceso${marcado(s) ? " pisa" : ""}"><title>${escapar(titulo)}</title>` +
       `${fondo}${forma}<text x="${x0 + 4}" y="${yc + 5}">${escapar(texto)}</text>${aviso}` +
       `<text class="paso" x="8" y="${yc + 5}">paso ${s.paso}</text></g>`;
   });
@@ -1001,7 +1186,7 @@ export function chromeTrace(a: Analisis): string {
     eventos.push({
       ph: "i",
       s: "t",
-      name: s.pisa ? `${texto} ${marca(a, s)}` : texto,
+      name: marcado(s) ? `${texto} ${marca(a, s)}` : texto,
       cat: s.tipo,
       pid: 1,
       tid: s.hilo,
