@@ -1,7 +1,7 @@
 // Una frase por error, la misma en cada script (sockets y threads), comparada con la tabla de
 // los desarrolladores cambiando solo el nombre de la opción. Las opciones de cada script salen
 // de su -h (que también se comprueba): N es un entero (con «de MIN a MAX»), X un texto libre,
-// `a|b` uno de esos valores y nada, un interruptor sin valor.
+// `a|b` uno de esos valores, `[x]` un valor que se puede omitir y nada, un interruptor.
 //
 // Cada proceso de Deno cuesta CPU (unos 80 ms), así que cada script se ejecuta de verdad tres
 // veces: su -h, un error de uso y sin permisos. Los demás tipos de error pasan, para cada
@@ -152,6 +152,8 @@ function declaradas(modulo: typeof red | typeof threading, opciones: Opcion[]) {
       ? modulo.bandera("-")
       : valor === "N"
       ? modulo.entero(Number(defecto), min!, max!, "-")
+      : valor.startsWith("[")
+      ? { ...modulo.texto("", [], "-"), opcional: valor.slice(1, -1) }
       : modulo.texto(defecto, valor === "X" ? [] : valor.split("|"), "-");
   }
   return declaracion;

@@ -1518,6 +1518,16 @@ if (!enUnWorker && Deno.args.some((a) => /^--traza(=|$)/.test(a))) {
 /** Los permisos de la orden de los ejemplos de threads/ (`leerOpciones` puede dar otros). */
 let permisos = "--allow-read";
 
+/** Las opciones que tienen todos los ejemplos (traza.ts lee --traza antes que nadie). */
+const OPCIONES_DE_TODOS: Record<string, Opcion> = {
+  traza: {
+    defecto: "",
+    valores: [],
+    opcional: "archivo",
+    ayuda: "dibuja quién hizo qué; con archivo, en .html o .json",
+  },
+};
+
 /** Termina con un error que el alumno puede arreglar: una frase en stderr y código 1. */
 export function terminarConError(frase: string): never {
   console.error(frase);
@@ -1722,7 +1732,8 @@ export function scriptDeLaOrden(url = Deno.mainModule): string {
 
 // ---------------------------------------------------------------------------------------
 // Opciones de la línea de órdenes. Este bloque es el mismo, letra a letra, en
-// sockets/red.ts: usa `permisos` y `scriptDeLaOrden()`, que cada módulo define arriba.
+// sockets/red.ts: usa `permisos`, `scriptDeLaOrden()` y `OPCIONES_DE_TODOS`, que cada módulo
+// define arriba.
 // ---------------------------------------------------------------------------------------
 
 /** Una opción numérica entera: su valor por defecto, su rango y qué es. */
@@ -1738,6 +1749,8 @@ export interface Texto {
   defecto: string;
   valores: string[];
   ayuda: string;
+  /** Si el valor se puede omitir (`--traza` sola da ""), cómo se llama en la ayuda. */
+  opcional?: string;
 }
 
 /** Un interruptor sin valor: false si no se escribe, true con `--nombre`. */
@@ -1795,9 +1808,10 @@ function unoDe(valores: string[]): string {
     : `${valores.slice(0, -1).join(", ")} o ${valores[valores.length - 1]}`;
 }
 
-/** Lo que se escribe tras `--nombre` en el uso y en la ayuda: `N`, `a|b`, `X` o nada. */
+/** Lo que se escribe tras `--nombre` en el uso y en la ayuda: `N`, `a|b`, `X`, `[x]` o nada. */
 function valorDe(o: Opcion): string {
   if ("bandera" in o) return "";
+  if ("opcional" in o) return ` [${o.opcional}]`;
   if ("min" in o) return " N";
   return ` ${o.valores.length ? o.valores.join("|") : "X"}`;
 }
@@ -1837,7 +1851,11 @@ function lineasDeAyuda(opciones: Record<string, Opcion>): string[] {
   const visibles = Object.entries(opciones).filter(([, o]) => o.ayuda !== "");
   const lineas = visibles.map(([nombre, o]) => {
     const rango = "min" in o ? `; de ${o.min} a ${o.max}` : "";
-    const defecto = "bandera" in o ? "no" : o.defecto === "" ? "ninguno" : o.defecto;
+    const defecto = "bandera" in o || "opcional" in o
+      ? "no"
+      : o.defecto === ""
+      ? "ninguno"
+      : o.defecto;
     return columna(`  --${nombre}${valorDe(o)}`) + `${o.ayuda} (por defecto: ${defecto}${rango})`;
   });
   lineas.push(columna("  -h, --help") + "muestra esta ayuda");
@@ -1864,6 +1882,15 @@ function leerArgs<O extends Record<string, Opcion>>(
       if ("bandera" in opciones[nombre]) {
         if (igual >= 0) return { error: frases.sinValor(nombre) };
         leidos[nombre] = true;
+        continue;
+      }
+      const o = opciones[nombre];
+      if ("opcional" in o && igual < 0 && !(args[i + 1] ?? "-").startsWith("-")) {
+        leidos[nombre] = args[++i];
+        continue;
+      }
+      if ("opcional" in o && igual < 0) {
+        leidos[nombre] = "";
         continue;
       }
       const valor = igual < 0 ? args[++i] : arg.slice(igual + 1);
@@ -1913,7 +1940,7 @@ export function leerOpciones<O extends Record<string, Opcion>>(
 ): Valores<O> {
   permisos = conPermisos;
   const lectura = analizarOpciones(
-    opciones,
+    { ...opciones, ...OPCIONES_DE_TODOS },
     () => ordenDelScript(),
     Deno.args,
   );
