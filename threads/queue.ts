@@ -61,6 +61,7 @@ import {
   reconstruir,
   RuntimeError,
   tomarParte,
+  traza,
   ValueError,
 } from "./threading.ts";
 
@@ -302,6 +303,15 @@ export class Queue<T = unknown> extends Compartido {
    * nada (`block` false: lanza Full enseguida).
    */
   put(item: T, block = true, timeout: number | null = null): void {
+    traza?.callar(); // con --traza: «pone «x» en la cola», sin el Lock ni la Condition de dentro
+    try {
+      this.#put(item, block, timeout);
+    } finally {
+      traza?.hablar();
+    }
+  }
+
+  #put(item: T, block: boolean, timeout: number | null): void {
     const limite = plazo(block, timeout);
     const bytes = codificar(item);
     if (4 + bytes.length > BYTES) {
@@ -310,6 +320,7 @@ export class Queue<T = unknown> extends Compartido {
       );
     }
     this.not_full.acquire();
+    let espera = false;
     try {
       while (!this.#cabe(bytes.length)) {
         const queda = limite - performance.now();
@@ -317,9 +328,12 @@ export class Queue<T = unknown> extends Compartido {
         if (queda === Infinity) {
           nadieMas("put", "la cola está llena y no queda ningún thread que saque");
         }
+        if (!espera) traza?.propio("espera_aviso", this, 1); // «espera: la cola está llena»
+        espera = true;
         this.not_full.wait(Math.min(queda, VIGILAR) / 1000);
       }
       this.#escribir(bytes);
+      traza?.elemento("pone", this, item);
       Atomics.add(this.m, CUANTOS, 1);
       Atomics.notify(this.m, CUANTOS); // por si alguien espera con `esperarElementos()`
       Atomics.add(this.m, SIN_TERMINAR, 1);
@@ -334,8 +348,18 @@ export class Queue<T = unknown> extends Compartido {
    * uno: siempre, como mucho `timeout` segundos (después lanza Empty) o nada (`block` false).
    */
   get(block = true, timeout: number | null = null): T {
+    traza?.callar(); // con --traza: «saca «x» de la cola», sin el Lock ni la Condition de dentro
+    try {
+      return this.#get(block, timeout);
+    } finally {
+      traza?.hablar();
+    }
+  }
+
+  #get(block: boolean, timeout: number | null): T {
     const limite = plazo(block, timeout);
     this.not_empty.acquire();
+    let espera = false;
     try {
       while (this.m[CUANTOS] === 0) {
         const queda = limite - performance.now();
@@ -343,12 +367,16 @@ export class Queue<T = unknown> extends Compartido {
         if (queda === Infinity) {
           nadieMas("get", "la cola está vacía y no queda ningún thread que ponga");
         }
+        if (!espera) traza?.propio("espera_aviso", this, 0); // «espera: la cola está vacía»
+        espera = true;
         this.not_empty.wait(Math.min(queda, VIGILAR) / 1000);
       }
       const bytes = this.#leer();
       Atomics.sub(this.m, CUANTOS, 1);
       this.not_full.notify_all();
-      return decodificar(bytes) as T;
+      const elemento = decodificar(bytes) as T;
+      traza?.elemento("saca", this, elemento);
+      return elemento;
     } finally {
       this.not_empty.release();
     }
@@ -459,11 +487,13 @@ export class Queue<T = unknown> extends Compartido {
   }
 
   #conElMutex<R>(f: () => R): R {
+    traza?.callar(); // un vistazo (qsize, full): con --traza, sin los pasos del mutex
     this.mutex.acquire();
     try {
       return f();
     } finally {
       this.mutex.release();
+      traza?.hablar();
     }
   }
 }

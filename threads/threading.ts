@@ -114,8 +114,11 @@ import type { Traza } from "./traza.ts";
 /** ¿Se ejecuta este código dentro de un worker? (`WorkerGlobalScope` solo existe allí.) */
 const enUnWorker = "WorkerGlobalScope" in globalThis;
 
-/** `--traza` (traza.ts): quién hizo qué. Sin la opción es null y cada primitiva solo mira esto. */
-let traza: Traza | null = null;
+/**
+ * `--traza` (traza.ts): quién hizo qué. Sin la opción es null y cada primitiva solo mira esto.
+ * Exportada para queue.ts (su Queue anota como las primitivas de aquí); no es para los ejemplos.
+ */
+export let traza: Traza | null = null;
 
 /**
  * Los errores de Python, con su nombre: el programa principal los escribe en una frase, sin
@@ -1161,6 +1164,7 @@ export class Event extends Compartido {
   }
 
   clear(): void {
+    traza?.anotar("quita", this);
     Atomics.store(this.m, 0, 0);
   }
 
@@ -1168,7 +1172,10 @@ export class Event extends Compartido {
   wait(timeout: number | null = null): boolean {
     if (timeout !== null) comprobarTimeout(Math.max(timeout, 0));
     const subidas = Atomics.load(this.m, 1);
-    if (this.is_set()) return true;
+    if (this.is_set()) {
+      traza?.anotar("despierta", this, 1); // ya estaba puesto: sigue
+      return true;
+    }
     cerrarGrupo();
     traza?.anotar("espera_aviso", this);
     const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
@@ -1249,44 +1256,81 @@ export class Barrier extends Compartido {
     return this.m[ROTA] === 1;
   }
 
-  /** Espera a los demás; devuelve el orden de llegada de este thread (de 0 a parties - 1). */
+  /**
+   * Espera a los demás; devuelve el orden de llegada de este thread (de 0 a parties - 1).
+   * Con --traza, sus pasos de dentro (su Lock, su Condition) se callan: se anota lo que el
+   * alumno ve, «llega a la barrera (faltan 2)» y «pasa la barrera (fase 1)».
+   */
   wait(timeout: number | null = null): number {
     if (timeout === null && this.m[PLAZO] >= 0) timeout = this.m[PLAZO] / 1000;
     if (timeout !== null) comprobarTimeout(Math.max(timeout, 0));
+    traza?.callar();
+    try {
+      return this.#esperar(timeout);
+    } finally {
+      traza?.hablar();
+    }
+  }
+
+  #esperar(timeout: number | null): number {
     using _ = this.#c.__enter__();
-    if (this.m[ROTA]) throw new BrokenBarrierError();
+    if (this.m[ROTA]) {
+      traza?.propio("rota", this);
+      throw new BrokenBarrierError();
+    }
     const ronda = this.m[RONDA];
     const orden = this.m[LLEGADOS]++;
+    traza?.propio("llega", this, this.parties - 1 - orden);
     if (orden === this.parties - 1) {
-      // El último: ejecuta la acción y suelta a todos.
+      // El último: ejecuta la acción (código del alumno: se anota) y suelta a todos.
       try {
-        this.#action?.();
+        traza?.hablar();
+        try {
+          this.#action?.();
+        } finally {
+          traza?.callar();
+        }
       } catch (error) {
         this.#romper();
         throw error;
       }
       this.#resultado(ronda, PASAN);
       this.#siguienteRonda();
+      traza?.propio("pasa", this, ronda + 1);
       return orden;
     }
     const acabada = this.#c.wait_for(() => this.#resultado(ronda) !== PENDIENTE, timeout);
-    if (this.#resultado(ronda) === PASAN) return orden;
+    if (this.#resultado(ronda) === PASAN) {
+      traza?.propio("pasa", this, ronda + 1);
+      return orden;
+    }
     if (!acabada) this.#romper(); // se acabó el tiempo: como en Python, se rompe
+    traza?.propio("rota", this);
     throw new BrokenBarrierError();
   }
 
   /** La rompe: los que esperan y los que lleguen reciben BrokenBarrierError. */
   abort(): void {
-    using _ = this.#c.__enter__();
-    this.#romper();
+    traza?.callar();
+    try {
+      using _ = this.#c.__enter__();
+      this.#romper();
+    } finally {
+      traza?.hablar();
+    }
   }
 
   /** La deja como nueva; los que esperaban reciben BrokenBarrierError. */
   reset(): void {
-    using _ = this.#c.__enter__();
-    if (this.m[LLEGADOS] > 0) this.#resultado(this.m[RONDA], RONDA_ROTA);
-    this.m[ROTA] = 0;
-    this.#siguienteRonda();
+    traza?.callar();
+    try {
+      using _ = this.#c.__enter__();
+      if (this.m[LLEGADOS] > 0) this.#resultado(this.m[RONDA], RONDA_ROTA);
+      this.m[ROTA] = 0;
+      this.#siguienteRonda();
+    } finally {
+      traza?.hablar();
+    }
   }
 
   #romper() {

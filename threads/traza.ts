@@ -10,7 +10,8 @@
  * `--traza=archivo.json`, el formato Trace Event de Chrome (se abre en ui.perfetto.dev).
  * Solo se carga con `--traza` (un `import()`): sin ella, cada primitiva mira una variable
  * (`traza`, null) y sigue. En orden: 1. cómo se anota, 2. qué se deduce, 3. cómo se dibuja.
- * Lo usa threading.ts, con una línea en cada primitiva: `traza?.anotar("coge", this)`.
+ * Lo usa threading.ts, con una línea en cada primitiva: `traza?.anotar("coge", this)`. Una
+ * primitiva hecha de otras (Barrier; Queue en queue.ts) calla sus pasos de dentro y anota los suyos.
  */
 
 // =======================================================================================
@@ -44,6 +45,14 @@ const TIPOS = [
   "escribe", // escribe un Value: valor, y extra: el valor que había
   "duerme", // sleep(): valor en segundos
   "interrumpido", // Ctrl+C: el principal acaba aquí
+  // Lo que el alumno llama en una primitiva hecha de otras (Barrier, Queue): sus pasos de
+  // dentro (el Lock y la Condition de la Barrier...) no se anotan; se anota esto.
+  "llega", // Barrier.wait(): llega (valor: cuántos faltan por llegar)
+  "pasa", // ... y pasa (valor: la fase, 1 la primera)
+  "rota", // ... y la encuentra rota (BrokenBarrierError)
+  "pone", // Queue.put(): texto del elemento (como imprime). Su espera: espera_aviso (valor 1: llena)
+  "saca", // Queue.get(): texto del elemento. Su espera: espera_aviso (valor 0: vacía)
+  "quita", // Event.clear() (set() es «avisa»; wait(), «espera_aviso» y «despierta»)
 ] as const;
 
 /** Un tipo de suceso: "coge", "lee"... */
@@ -97,6 +106,8 @@ export class Traza {
   #conElMismoNombre = new Map<string, { tipo: string; nombre: string }[]>();
   fichero = "";
   #log = console.log;
+  /** Mayor que 0 mientras una primitiva de este thread hace sus pasos de dentro: no se anotan. */
+  #callado = 0;
 
   constructor(libro: Libro, hilo: number) {
     this.libro = libro;
@@ -113,8 +124,25 @@ export class Traza {
     return this;
   }
 
-  /** Anota un suceso de este thread. */
+  /**
+   * Una primitiva hecha de otras (Barrier, Queue) calla sus pasos de dentro mientras los da
+   * (`callar()` ... `hablar()`, en un try/finally) y anota con `propio` lo que el alumno llamó.
+   */
+  callar(): void {
+    this.#callado++;
+  }
+
+  hablar(): void {
+    this.#callado--;
+  }
+
+  /** Anota un suceso de este thread (nada si una primitiva está dando sus pasos de dentro). */
   anotar(tipo: Tipo, objeto: Objeto | null = null, valor = 0, extra = 0): void {
+    if (this.#callado === 0) this.propio(tipo, objeto, valor, extra);
+  }
+
+  /** Anota un suceso, también callado: el que una primitiva anota por sí misma. */
+  propio(tipo: Tipo, objeto: Objeto | null = null, valor = 0, extra = 0): void {
     const { control, sucesos, numeros, inicio, limite } = this.libro;
     const n = Atomics.add(control, SIGUIENTE, 1);
     if (n >= limite) return; // lleno: solo se cuenta
@@ -129,6 +157,7 @@ export class Traza {
 
   /** Lee `m[0]` (un Value) y lo anota, sin que nadie escriba entre medias. */
   lee(objeto: Objeto, m: Float64Array): number {
+    if (this.#callado > 0) return m[0]; // un Value de dentro de una primitiva: no se anota
     this.#cerrar();
     const valor = m[0];
     this.anotar("lee", objeto, valor);
@@ -138,6 +167,10 @@ export class Traza {
 
   /** Escribe `m[0]` (un Value) y lo anota con el valor que había. */
   escribe(objeto: Objeto, m: Float64Array, valor: number): void {
+    if (this.#callado > 0) {
+      m[0] = valor;
+      return;
+    }
     this.#cerrar();
     const antes = m[0];
     m[0] = valor;
@@ -147,12 +180,25 @@ export class Traza {
 
   /** Anota una línea impresa: su texto va a la memoria de texto. */
   imprime(linea: string): void {
+    this.#conTexto("imprime", null, linea, 500);
+  }
+
+  /** Queue: anota el elemento que pone o saca («pone «sopa» en la cola»). */
+  elemento(tipo: "pone" | "saca", objeto: Objeto, elemento: unknown): void {
+    const texto = typeof elemento === "string"
+      ? elemento
+      : Deno.inspect(elemento, { compact: true, breakLength: Infinity, depth: 2, colors: false });
+    this.#conTexto(tipo, objeto, texto.length > 60 ? texto.slice(0, 59) + "…" : texto, 60);
+  }
+
+  /** Un suceso con texto: el texto va a la memoria de texto (valor: dónde; extra: cuántas letras). */
+  #conTexto(tipo: Tipo, objeto: Objeto | null, linea: string, maximo: number) {
     const { control, texto } = this.libro;
-    const largo = Math.min(linea.length, 500);
+    const largo = Math.min(linea.length, maximo);
     const desde = Atomics.add(control, LETRAS, largo);
     const cabe = Math.max(0, Math.min(largo, TEXTO - desde));
     for (let k = 0; k < cabe; k++) texto[desde + k] = linea.charCodeAt(k);
-    this.anotar("imprime", null, desde, cabe);
+    this.propio(tipo, objeto, desde, cabe);
   }
 
   /**
@@ -455,7 +501,7 @@ export function leerLibro(libro: Libro): { sucesos: Suceso[]; total: number } {
     const [hilo, , objeto] = libro.sucesos.subarray(i, i + CAMPOS);
     const [valor, extra, ms] = libro.numeros.subarray(3 * paso, 3 * paso + 3);
     const suceso: Suceso = { paso, hilo, tipo: TIPOS[tipo - 1], objeto, valor, extra, ms };
-    if (suceso.tipo === "imprime") {
+    if (suceso.tipo === "imprime" || suceso.tipo === "pone" || suceso.tipo === "saca") {
       suceso.texto = String.fromCharCode(...libro.texto.subarray(valor, valor + extra));
     }
     sucesos.push(suceso);
@@ -654,6 +700,18 @@ function nombreDe(a: Analisis, objeto: number): string {
   return o.nombre.toLowerCase() === o.tipo.toLowerCase() ? `el ${o.tipo}` : o.nombre;
 }
 
+/**
+ * Una Barrier, una Queue o un Event por su nombre: «la barrera» si la variable se llama así
+ * (o como su clase); si no, con el nombre: «la cola hechos», «el evento salida».
+ */
+function conSuNombre(a: Analisis, objeto: number, articulo: string, palabra: string): string {
+  const o = a.objetos.get(objeto);
+  const nombre = o?.nombre.toLowerCase();
+  return !o || nombre === palabra || nombre === o.tipo.toLowerCase()
+    ? `${articulo} ${palabra}`
+    : `${articulo} ${palabra} ${o.nombre}`;
+}
+
 /** Un número con coma decimal, como se escribe en español. */
 const coma = (x: number, decimales = 1) => x.toFixed(decimales).replace(".", ",");
 
@@ -664,7 +722,11 @@ const numero = (x: number) =>
 /** La etiqueta de un suceso: «lee contador = 5», «coge el Lock», «imprime «Tarea 1»». */
 export function etiqueta(a: Analisis, s: Suceso): string {
   const objeto = () => nombreDe(a, s.objeto);
-  const semaforo = a.objetos.get(s.objeto)?.tipo.endsWith("Semaphore");
+  const tipo = a.objetos.get(s.objeto)?.tipo;
+  const semaforo = tipo?.endsWith("Semaphore");
+  const barrera = () => conSuNombre(a, s.objeto, "la", "barrera");
+  const cola = () => conSuNombre(a, s.objeto, "la", "cola");
+  const evento = () => conSuNombre(a, s.objeto, "el", "evento");
   switch (s.tipo) {
     case "empieza":
       return "empieza";
@@ -683,10 +745,16 @@ export function etiqueta(a: Analisis, s: Suceso): string {
     case "suelta":
       return semaforo ? `suelta ${objeto()} (quedan ${s.valor})` : `suelta ${objeto()}`;
     case "espera_aviso":
+      if (tipo === "Queue") return `espera: ${cola()} está ${s.valor ? "llena" : "vacía"}`;
+      if (tipo === "Event") return `espera ${evento()}`;
       return `espera aviso de ${objeto()}`;
     case "despierta":
+      if (tipo === "Event") {
+        return s.valor ? `sigue: ${evento()} está puesto` : `se cansa de esperar ${evento()}`;
+      }
       return s.valor ? `despierta (${objeto()})` : `se cansa de esperar (${objeto()})`;
     case "avisa":
+      if (tipo === "Event") return `pone ${evento()}`;
       return s.valor >= 256
         ? `avisa a todos (${objeto()})`
         : s.valor > 1
@@ -700,6 +768,18 @@ export function etiqueta(a: Analisis, s: Suceso): string {
       return "Ctrl+C: se interrumpe";
     case "duerme":
       return s.valor === 0 ? "cede el turno" : `duerme ${numero(s.valor)} s`;
+    case "llega":
+      return `llega a ${barrera()} (${s.valor ? `faltan ${s.valor}` : "es el último"})`;
+    case "pasa":
+      return `pasa ${barrera()} (fase ${s.valor})`;
+    case "rota":
+      return `encuentra rota ${barrera()}`;
+    case "pone":
+      return `pone «${visible(s.texto ?? "")}» en ${cola()}`;
+    case "saca":
+      return `saca «${visible(s.texto ?? "")}» de ${cola()}`;
+    case "quita":
+      return `quita ${evento()}`;
   }
 }
 
@@ -768,7 +848,9 @@ export function trozo(a: Analisis, filas: number): [number, number] {
     return [desde, Math.min(n, desde + filas)];
   }
   if (a.ciclo) return [n - filas, n];
-  const espera = a.sucesos.findIndex((s) => s.tipo === "espera" || s.tipo === "espera_aviso");
+  const espera = a.sucesos.findIndex((s) =>
+    s.tipo === "espera" || s.tipo === "espera_aviso" || s.tipo === "llega"
+  );
   const desde = espera < 0 ? 0 : Math.max(0, espera - Math.floor(filas / 3));
   return [Math.min(desde, n - filas), Math.min(n, desde + filas)];
 }
@@ -887,6 +969,8 @@ function totales(a: Analisis): string[] {
     // Con los verbos de las etiquetas: «lee 500, escribe 500, pisa 12 sumas».
     const partes: [number, string][] = [
       [cuenta("imprime"), "imprime"],
+      [cuenta("pone"), "pone"],
+      [cuenta("saca"), "saca"],
       [cuenta("lee"), "lee"],
       [cuenta("escribe"), "escribe"],
       [cuenta("coge"), "coge"],
