@@ -161,6 +161,41 @@ Deno.test("traza: cada ejemplo de threads con --traza (una ejecución cada uno):
     .map((m) => Number(m[1]));
   assert.ok(quedan.every((n) => n >= 0 && n <= 2), `${quedan}`);
 
+  // Barrier, Queue y Event: lo que el alumno llamó, no los pasos de dentro (su Lock, su
+  // Condition...). Las etiquetas largas del último carril se parten: se mira el trozo que cabe.
+  const barrera = diagramaDe(de.get("barrera.ts")!.lineas);
+  const cola = diagramaDe(de.get("cola.ts")!.lineas);
+  const evento = diagramaDe(de.get("evento.ts")!.lineas);
+  for (
+    const [dibujo, nombre] of [[barrera, "barrera"], [cola, "cola"], [evento, "evento"]] as const
+  ) {
+    const texto = dibujo.join("\n");
+    assert.doesNotMatch(texto, /\.(lock|condition)\b|aviso|avisa|despierta/, nombre);
+    // evento.ts usa además un Semaphore suyo (listos): ese sí se coge y se suelta.
+    if (nombre !== "evento") assert.doesNotMatch(texto, /coge|suelta|Como mucho a la vez/, nombre);
+  }
+  const hay = (dibujo: string[], patron: RegExp) => dibujo.some((l) => patron.test(l));
+  assert.ok(hay(barrera, /│ *llega a la barrera/), barrera.join("\n"));
+  assert.ok(hay(barrera, /\(faltan 2\)/), barrera.join("\n"));
+  assert.ok(hay(barrera, /\(es el( último)?$/), barrera.join("\n"));
+  assert.ok(hay(barrera, /pasa la barrera \(fase 1\)/), barrera.join("\n"));
+  // La acción de la Barrier es código del alumno: su Value se anota.
+  assert.ok(hay(barrera, /escribe fase = 2/), barrera.join("\n"));
+  // El productor (segundo carril: le cabe la etiqueta entera) pone el pedido 1.
+  assert.ok(hay(cola, /│ +pone «\{ numero: 1, plato: "sopa" \}» en la cola *│/), cola.join("\n"));
+  assert.ok(hay(cola, /saca «(\{ numero: \d,)?/), cola.join("\n"));
+  // Si alguien esperó (los totales lo cuentan), el trozo empieza por la primera espera.
+  if (hay(cola, /^ {2}\S.*sucesos: .*espera \d/)) {
+    assert.ok(hay(cola, /espera: la cola está( (llena|vacía))?$/), cola.join("\n"));
+  }
+  assert.ok(hay(cola, /pone «\d por Consumidor/), cola.join("\n")); // la otra cola, hechos
+  assert.equal(evento.filter((l) => /^ +\d+ pone el evento salida /.test(l)).length, 1);
+  assert.equal(
+    evento.filter((l) => /sigue: el evento salida/.test(l)).length,
+    3,
+    evento.join("\n"),
+  );
+
   // filosofos.ts --interbloqueo: el círculo de los 5, con los tenedores como los cuenta él.
   const filosofos = diagramaDe(de.get("filosofos.ts")!.lineas);
   const inicio = filosofos.indexOf(
