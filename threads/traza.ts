@@ -11,7 +11,8 @@
  * Solo se carga con `--traza` (un `import()`): sin ella, cada primitiva mira una variable
  * (`traza`, null) y sigue. En orden: 1. cómo se anota, 2. qué se deduce, 3. cómo se dibuja.
  * Lo usa threading.ts, con una línea en cada primitiva: `traza?.anotar("coge", this)`. Una
- * primitiva hecha de otras (Barrier; Queue en queue.ts) calla sus pasos de dentro y anota los suyos.
+ * primitiva hecha de otras (Barrier; Queue, en queue.ts) calla sus pasos de dentro y anota
+ * los suyos.
  */
 
 // =======================================================================================
@@ -50,7 +51,7 @@ const TIPOS = [
   "llega", // Barrier.wait(): llega (valor: cuántos faltan por llegar)
   "pasa", // ... y pasa (valor: la fase, 1 la primera)
   "rota", // ... y la encuentra rota (BrokenBarrierError)
-  "pone", // Queue.put(): texto del elemento (como imprime). Su espera: espera_aviso (valor 1: llena)
+  "pone", // Queue.put(): el texto del elemento. Su espera: espera_aviso (valor 1: llena)
   "saca", // Queue.get(): texto del elemento. Su espera: espera_aviso (valor 0: vacía)
   "quita", // Event.clear() (set() es «avisa»; wait(), «espera_aviso» y «despierta»)
 ] as const;
@@ -191,7 +192,7 @@ export class Traza {
     this.#conTexto(tipo, objeto, texto.length > 60 ? texto.slice(0, 59) + "…" : texto, 60);
   }
 
-  /** Un suceso con texto: el texto va a la memoria de texto (valor: dónde; extra: cuántas letras). */
+  /** Un suceso con texto, a la memoria de texto (valor: dónde empieza; extra: cuántas letras). */
   #conTexto(tipo: Tipo, objeto: Objeto | null, linea: string, maximo: number) {
     const { control, texto } = this.libro;
     const largo = Math.min(linea.length, maximo);
