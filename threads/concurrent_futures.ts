@@ -64,9 +64,20 @@ import {
   importarElModulo,
   RuntimeError,
   Thread,
+  traza,
   ValueError,
 } from "./threading.ts";
 import { NoViaja, Queue } from "./queue.ts";
+
+/** Con --traza, las colas del pool no salen en la traza: son del pool, no del programa. */
+function callada<T>(f: () => T): T {
+  traza?.callar();
+  try {
+    return f();
+  } finally {
+    traza?.hablar();
+  }
+}
 
 // =======================================================================================
 // Los errores de concurrent.futures
@@ -358,20 +369,22 @@ export async function trabajador(
     if (enCurso) {
       const [numero, nombre] = enCurso;
       enCurso = null;
-      resultados.put([
-        numero,
-        true,
-        new RuntimeError(
-          `la tarea ${nombre} llamó a Deno.exit(), que en un pool acaba su thread: ` +
-            "devuelve un valor o lanza un error.",
-        ),
-      ]);
+      callada(() =>
+        resultados.put([
+          numero,
+          true,
+          new RuntimeError(
+            `la tarea ${nombre} llamó a Deno.exit(), que en un pool acaba su thread: ` +
+              "devuelve un valor o lanza un error.",
+          ),
+        ])
+      );
       Atomics.add(salidas, 0, 1); // el principal pondrá otro thread
     }
     return salir(codigo);
   };
   for (;;) {
-    const tarea = enCurso = tareas.get();
+    const tarea = enCurso = callada(() => tareas.get());
     if (tarea === null) return; // el pool se cierra
     const [numero, nombre, args] = tarea;
     if (!empezar(estados, numero)) continue; // cancelada antes de empezar
@@ -390,18 +403,20 @@ export async function trabajador(
     }
     enCurso = null;
     try {
-      resultados.put(resultado);
+      callada(() => resultados.put(resultado));
     } catch {
       // El valor (o el error) no puede viajar: viaja una frase que lo dice.
       const que = resultado[1] ? "lanzó un error" : "devolvió algo";
-      resultados.put([
-        numero,
-        true,
-        new ValueError(
-          `la tarea ${nombre} ${que} que no puede volver al programa principal: ` +
-            "viajan datos (números, textos, objetos, arrays...), no funciones.",
-        ),
-      ]);
+      callada(() =>
+        resultados.put([
+          numero,
+          true,
+          new ValueError(
+            `la tarea ${nombre} ${que} que no puede volver al programa principal: ` +
+              "viajan datos (números, textos, objetos, arrays...), no funciones.",
+          ),
+        ])
+      );
     }
   }
 }
@@ -517,7 +532,7 @@ export class ThreadPoolExecutor {
     }
     const numero = this.#siguiente++;
     try {
-      this.#tareas.put([numero, fn.name, args]);
+      callada(() => this.#tareas.put([numero, fn.name, args]));
     } catch (error) {
       if (!(error instanceof NoViaja)) throw error;
       throw new ValueError(
@@ -652,7 +667,7 @@ export class ThreadPoolExecutor {
 
   /** Un `null` por thread: cada uno acaba lo que hay delante y termina (punto 3). */
   #parar() {
-    for (const _ of this.#threads) this.#tareas.put(null);
+    for (const _ of this.#threads) callada(() => this.#tareas.put(null));
   }
 
   #recogida: Promise<void> = Promise.resolve();
@@ -665,7 +680,7 @@ export class ThreadPoolExecutor {
       while (this.#futures.size > 0) {
         await this.#resultados.esperarElementos();
         while (!this.#resultados.empty()) {
-          const [numero, fallo, valor] = this.#resultados.get();
+          const [numero, fallo, valor] = callada(() => this.#resultados.get());
           const future = this.#futures.get(numero);
           this.#futures.delete(numero);
           if (fallo && valor instanceof Error) {

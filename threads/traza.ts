@@ -139,11 +139,18 @@ export class Traza {
 
   /** Anota un suceso de este thread (nada si una primitiva está dando sus pasos de dentro). */
   anotar(tipo: Tipo, objeto: Objeto | null = null, valor = 0, extra = 0): void {
-    if (this.#callado === 0) this.propio(tipo, objeto, valor, extra);
+    if (this.#callado === 0) this.#anotarYa(tipo, objeto, valor, extra);
   }
 
-  /** Anota un suceso, también callado: el que una primitiva anota por sí misma. */
+  /**
+   * Anota el suceso que una primitiva anota por sí misma, callada. Si otra la usa por dentro
+   * (las colas de un pool), tampoco: solo cuenta lo que el programa llamó.
+   */
   propio(tipo: Tipo, objeto: Objeto | null = null, valor = 0, extra = 0): void {
+    if (this.#callado <= 1) this.#anotarYa(tipo, objeto, valor, extra);
+  }
+
+  #anotarYa(tipo: Tipo, objeto: Objeto | null, valor: number, extra: number): void {
     const { control, sucesos, numeros, inicio, limite } = this.libro;
     const n = Atomics.add(control, SIGUIENTE, 1);
     if (n >= limite) return; // lleno: solo se cuenta
