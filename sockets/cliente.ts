@@ -4,8 +4,8 @@
  * Como el de Python: pide un mensaje, envía sus bytes UTF-8 tal cual y con «cerrar» se
  * despide. Además espera el eco de cada mensaje (tantos bytes como envió) y lo muestra, así
  * dos mensajes nunca llegan pegados. Ctrl+D, Ctrl+C o una salida cortada (`| head`) también
- * envían «cerrar»: el servidor del capítulo, sin él, da vueltas sin fin. Mientras esperas a
- * teclear, vigila la conexión: si el servidor se va, lo dice al momento.
+ * envían «cerrar»: el servidor del capítulo, sin él, da vueltas sin fin (Ctrl+C se despide
+ * siempre). Mientras tecleas, vigila la conexión: si el servidor se va, lo dice al momento.
  *
  * Python -> Deno: socket() + connect() -> conectar() (Deno.connect(), con una frase para cada
  * fallo); input() -> input(); send() -> writer.write(), que envía todos los bytes; recv() ->
@@ -24,21 +24,28 @@
  * @cambia Nada, con el servidor del capítulo en marcha; sin él, un aviso en vez de la conversación.
  */
 
-import { avisar, conectar, input, opcionesDelCliente, print, terminar, visible } from "./red.ts";
+import { avisar, conectar, despedirseConCtrlC, input, opcionesDelCliente } from "./red.ts";
+import { print, terminar, visible } from "./red.ts";
 
 const encoder = new TextEncoder();
 let enVuelo = false; // un mensaje enviado espera su eco (o ya se envió «cerrar»)
-let saliendo = false; // Ctrl+C: nos despedimos con «cerrar» y terminamos con 130
+let saliendo = false; // Ctrl+C: nos despedimos con «cerrar» y terminamos
 let adelantada: Promise<number | null> | undefined; // la lectura de vigilar(), hasta recibir()
 const primerByte = new Uint8Array(1); // el byte que lee vigilar()
+let writer: WritableStreamDefaultWriter<Uint8Array> | undefined; // send(), una vez conectados
 
 if (import.meta.main) {
   const { host, port } = opcionesDelCliente("conectar con");
+  // Ctrl+C, también mientras conecta o espera un eco: «cerrar», para que el servidor del
+  // capítulo termine bien (no con un mensaje esperando su eco: le llegaría pegado), y adiós.
+  despedirseConCtrlC("Taluego, servidor!", () => {
+    saliendo = true;
+    if (writer && !enVuelo) return writer.write(encoder.encode("cerrar"));
+  });
 
   const client = await conectar(host, port, "servidor.ts");
-  const writer = client.writable.getWriter(); // send(): write() envía todos los bytes
+  writer = client.writable.getWriter(); // send(): write() envía todos los bytes
   const decoder = new TextDecoder();
-  alPulsarCtrlC(() => writer.write(encoder.encode("cerrar")));
 
   while (true) {
     const message = await input("Mensaje a enviar: ", vigilar(client));
@@ -53,7 +60,7 @@ if (import.meta.main) {
       break;
     }
 
-    const eco = await recibir(client, bytes.length); // a la vez que se envía: no se atasca
+    const eco = await recibir(client, bytes); // a la vez que se envía: no se atasca
     enVuelo = false;
     print(`El servidor responde: ${visible(decoder.decode(eco))}`); // \x1b a la vista
   }
@@ -73,8 +80,9 @@ if (import.meta.main) {
 async function vigilar(client: Deno.TcpConn) {
   adelantada ??= client.read(primerByte);
   const como = await adelantada.then((leidos) => leidos === null ? "cerrada" : "", () => "cortada");
-  if (como === "" || saliendo || enVuelo) return; // habla solo; nos despedimos; o es el eco
+  if (saliendo || enVuelo) return; // nos despedimos; o es el eco
   print(""); // el aviso «Mensaje a enviar: » quedó a medias: la frase, en su línea
+  if (como === "") await loQueDice(client, primerByte); // habla sin que le hablemos
   if (como === "cortada") servidorCortado();
   print("El servidor ha cerrado la conexión: la conversación ha terminado.");
   print("Taluego, servidor!");
@@ -86,8 +94,9 @@ async function vigilar(client: Deno.TcpConn) {
  * lectura que dejó vigilar(), si la hay. Si en 2 segundos no llega nada, lo avisa una vez y
  * sigue esperando.
  */
-async function recibir(client: Deno.TcpConn, n: number): Promise<Uint8Array> {
-  const eco = new Uint8Array(n);
+async function recibir(client: Deno.TcpConn, enviado: Uint8Array): Promise<Uint8Array> {
+  const eco = new Uint8Array(enviado.length);
+  const n = eco.length;
   const aviso = setTimeout(() => {
     avisar(
       "El servidor aún no ha respondido. Puede que esté atendiendo a otro cliente " +
@@ -104,27 +113,27 @@ async function recibir(client: Deno.TcpConn, n: number): Promise<Uint8Array> {
     } else {
       leidos = await client.read(eco.subarray(recibidos)).catch(servidorCortado);
     }
+    if (leidos === null && recibidos > 0) await loQueDice(client, eco.subarray(0, recibidos));
     if (leidos === null) servidorCerrado();
     clearTimeout(aviso);
     recibidos += leidos;
   }
+  // No es el eco (un servidor ocupado con otro cliente, o uno que no es de eco): lo que dice.
+  if (eco.some((byte, i) => byte !== enviado[i])) await loQueDice(client, eco);
   return eco;
 }
 
 /**
- * Ctrl+C: terminamos con 130, como si la señal nos hubiera parado. Si no hay un mensaje
- * esperando su eco, antes enviamos «cerrar», para que el servidor termine bien (con uno en
- * vuelo, no: le llegaría pegado al mensaje). Un segundo Ctrl+C termina ya.
+ * El servidor dice algo que no es un eco (servidor.ts, ocupado con otro cliente, lo avisa):
+ * su línea, a la vista, y terminamos (código 1).
  */
-function alPulsarCtrlC(despedida: () => Promise<void>) {
-  Deno.addSignalListener("SIGINT", async () => {
-    if (Deno.stdout.isTerminal()) print(""); // el ^C quedó tras el aviso: pasamos de línea
-    if (!enVuelo && !saliendo) {
-      saliendo = true;
-      await despedida().catch(() => {});
-    }
-    Deno.exit(130);
-  });
+async function loQueDice(client: Deno.TcpConn, primeros: Uint8Array): Promise<never> {
+  const bytes = [...primeros];
+  const uno = new Uint8Array(1);
+  while (bytes.length < 4096 && bytes.at(-1) !== 10 && await client.read(uno).catch(() => null)) {
+    bytes.push(uno[0]);
+  }
+  terminar(`El servidor dice: ${visible(new TextDecoder().decode(new Uint8Array(bytes)).trim())}`);
 }
 
 /** El servidor se fue sin devolver el eco: el mensaje se ha perdido, no se puede seguir. */
