@@ -60,7 +60,7 @@ if (import.meta.main) {
       break;
     }
 
-    const eco = await recibir(client, bytes); // a la vez que se envía: no se atasca
+    const eco = await recibir(client, bytes.length); // a la vez que se envía: no se atasca
     enVuelo = false;
     print(`El servidor responde: ${visible(decoder.decode(eco))}`); // \x1b a la vista
   }
@@ -80,9 +80,8 @@ if (import.meta.main) {
 async function vigilar(client: Deno.TcpConn) {
   adelantada ??= client.read(primerByte);
   const como = await adelantada.then((leidos) => leidos === null ? "cerrada" : "", () => "cortada");
-  if (saliendo || enVuelo) return; // nos despedimos; o es el eco
+  if (como === "" || saliendo || enVuelo) return; // habla solo; nos despedimos; o es el eco
   print(""); // el aviso «Mensaje a enviar: » quedó a medias: la frase, en su línea
-  if (como === "") await loQueDice(client, primerByte); // habla sin que le hablemos
   if (como === "cortada") servidorCortado();
   print("El servidor ha cerrado la conexión: la conversación ha terminado.");
   print("Taluego, servidor!");
@@ -94,9 +93,8 @@ async function vigilar(client: Deno.TcpConn) {
  * lectura que dejó vigilar(), si la hay. Si en 2 segundos no llega nada, lo avisa una vez y
  * sigue esperando.
  */
-async function recibir(client: Deno.TcpConn, enviado: Uint8Array): Promise<Uint8Array> {
-  const eco = new Uint8Array(enviado.length);
-  const n = eco.length;
+async function recibir(client: Deno.TcpConn, n: number): Promise<Uint8Array> {
+  const eco = new Uint8Array(n);
   const aviso = setTimeout(() => {
     avisar(
       "El servidor aún no ha respondido. Puede que esté atendiendo a otro cliente " +
@@ -113,27 +111,11 @@ async function recibir(client: Deno.TcpConn, enviado: Uint8Array): Promise<Uint8
     } else {
       leidos = await client.read(eco.subarray(recibidos)).catch(servidorCortado);
     }
-    if (leidos === null && recibidos > 0) await loQueDice(client, eco.subarray(0, recibidos));
     if (leidos === null) servidorCerrado();
     clearTimeout(aviso);
     recibidos += leidos;
   }
-  // No es el eco (un servidor ocupado con otro cliente, o uno que no es de eco): lo que dice.
-  if (eco.some((byte, i) => byte !== enviado[i])) await loQueDice(client, eco);
   return eco;
-}
-
-/**
- * El servidor dice algo que no es un eco (servidor.ts, ocupado con otro cliente, lo avisa):
- * su línea, a la vista, y terminamos (código 1).
- */
-async function loQueDice(client: Deno.TcpConn, primeros: Uint8Array): Promise<never> {
-  const bytes = [...primeros];
-  const uno = new Uint8Array(1);
-  while (bytes.length < 4096 && bytes.at(-1) !== 10 && await client.read(uno).catch(() => null)) {
-    bytes.push(uno[0]);
-  }
-  terminar(`El servidor dice: ${visible(new TextDecoder().decode(new Uint8Array(bytes)).trim())}`);
 }
 
 /** El servidor se fue sin devolver el eco: el mensaje se ha perdido, no se puede seguir. */

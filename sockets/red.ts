@@ -517,41 +517,22 @@ export async function aceptar(server: Deno.TcpListener): Promise<Deno.TcpConn | 
 let avisoSinFicheros = -Infinity; // cuándo se dijo por última vez que no quedan ficheros
 
 /**
- * servidor.ts atiende a un solo cliente, como el del capítulo; a quien llega mientras, el
- * sistema lo deja esperando sin decirle nada. Así que lo aceptamos para decírselo (a él y a
- * quien mira el servidor) en una frase, y lo despedimos.
+ * servidor.ts atiende a un solo cliente, como el del capítulo: a quien llega mientras, el
+ * sistema lo deja esperando sin decir nada. Lo aceptamos para decírselo a quien mira el
+ * servidor, en una frase, y lo dejamos esperar (su cliente avisa si no le llega el eco).
  */
-export async function rechazarMientrasAtiende(server: Deno.TcpListener) {
+export async function avisarDeLosQueEsperan(server: Deno.TcpListener) {
   for (let otro; (otro = await aceptar(server)) !== null;) {
-    const quien = otro.remoteAddr.hostname;
-    print(`${quien} quiere conectarse, pero este servidor ya atiende a un cliente: se lo decimos.`);
-    despedirOcupado(otro);
+    const multicliente = `deno run ${permisos} ${ruta("servidor_multicliente.ts")}`;
+    print(frasesDeRed.ocupado(otro.remoteAddr.hostname, multicliente));
   }
 }
 
-/**
- * Envía la frase y cierra nuestro lado; lo que el cliente envíe, se lee y se tira hasta que
- * cierre el suyo (o un segundo): cerrar con datos sin leer cortaría la conexión (un reset) y
- * la frase se perdería.
- */
-async function despedirOcupado(conexion: Deno.TcpConn) {
-  const reloj = setTimeout(() => conexion.close(), 1000);
-  try {
-    await sendall(conexion, encoder.encode(frasesDeRed.ocupado(ruta("servidor_multicliente.ts"))));
-    await conexion.closeWrite();
-    for (const tirar = new Uint8Array(1024); await conexion.read(tirar) !== null;);
-    clearTimeout(reloj);
-    conexion.close();
-  } catch {
-    // se fue, o pasó el segundo
-  }
-}
-
-/** Las frases de la red que dicen los scripts a otros equipos. */
+/** Las frases de la red para quien mira un servidor. */
 export const frasesDeRed = {
-  ocupado: (multicliente: string) =>
-    "Este servidor atiende a un solo cliente y ahora está con otro: espera a que termine, o " +
-    `que el profesor arranque ${multicliente}, que atiende a toda la clase.\n`,
+  ocupado: (quien: string, multicliente: string) =>
+    `${quien} quiere conectarse y espera: este servidor atiende a un solo cliente; para ` +
+    `toda la clase, arranca ${multicliente}.`,
 };
 
 /** ¿Es el error de un cliente que se fue (reset) antes de que lo aceptáramos? */

@@ -22,7 +22,7 @@
  */
 
 import { aceptar, alPulsarCtrlC, decirComoConectarse, direccion, escuchar } from "./red.ts";
-import { opcionesDelServidor, print, rechazarMientrasAtiende } from "./red.ts";
+import { avisarDeLosQueEsperan, opcionesDelServidor, print } from "./red.ts";
 import { sendall, sinSaltoFinal, visible } from "./red.ts";
 
 if (import.meta.main) {
@@ -41,7 +41,7 @@ if (import.meta.main) {
   if (serverConnection === null) Deno.exit(0); // cerrado antes de que llegara nadie
   const addresses = serverConnection.remoteAddr;
   serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
-  rechazarMientrasAtiende(server); // a quien llegue mientras, que solo atendemos a uno
+  avisarDeLosQueEsperan(server); // otro cliente esperaría sin que lo sepamos: lo decimos
 
   // Como recv(): cada lectura trae los bytes que ya hayan llegado, hasta llenar el buffer
   // (Python lee de 1024 en 1024; aquí, de 16 KiB: un mensaje largo sale en menos líneas).
