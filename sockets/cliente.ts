@@ -4,8 +4,8 @@
  * Como el de Python: pide un mensaje, envía sus bytes UTF-8 tal cual y con «cerrar» se
  * despide. Además espera el eco de cada mensaje (tantos bytes como envió) y lo muestra, así
  * dos mensajes nunca llegan pegados. Ctrl+D, Ctrl+C o una salida cortada (`| head`) también
- * envían «cerrar»: el servidor del capítulo, sin él, da vueltas sin fin. Mientras esperas a
- * teclear, vigila la conexión: si el servidor se va, lo dice al momento.
+ * envían «cerrar»: el servidor del capítulo, sin él, da vueltas sin fin (Ctrl+C se despide
+ * siempre). Mientras tecleas, vigila la conexión: si el servidor se va, lo dice al momento.
  *
  * Python -> Deno: socket() + connect() -> conectar() (Deno.connect(), con una frase para cada
  * fallo); input() -> input(); send() -> writer.write(), que envía todos los bytes; recv() ->
@@ -24,21 +24,28 @@
  * @cambia Nada, con el servidor del capítulo en marcha; sin él, un aviso en vez de la conversación.
  */
 
-import { avisar, conectar, input, opcionesDelCliente, print, terminar, visible } from "./red.ts";
+import { avisar, conectar, despedirseConCtrlC, input, opcionesDelCliente } from "./red.ts";
+import { print, terminar, visible } from "./red.ts";
 
 const encoder = new TextEncoder();
 let enVuelo = false; // un mensaje enviado espera su eco (o ya se envió «cerrar»)
-let saliendo = false; // Ctrl+C: nos despedimos con «cerrar» y terminamos con 130
+let saliendo = false; // Ctrl+C: nos despedimos con «cerrar» y terminamos
 let adelantada: Promise<number | null> | undefined; // la lectura de vigilar(), hasta recibir()
 const primerByte = new Uint8Array(1); // el byte que lee vigilar()
+let writer: WritableStreamDefaultWriter<Uint8Array> | undefined; // send(), una vez conectados
 
 if (import.meta.main) {
   const { host, port } = opcionesDelCliente("conectar con");
+  // Ctrl+C, también mientras conecta o espera un eco: «cerrar», para que el servidor del
+  // capítulo termine bien (no con un mensaje esperando su eco: le llegaría pegado), y adiós.
+  despedirseConCtrlC("Taluego, servidor!", () => {
+    saliendo = true;
+    if (writer && !enVuelo) return writer.write(encoder.encode("cerrar"));
+  });
 
   const client = await conectar(host, port, "servidor.ts");
-  const writer = client.writable.getWriter(); // send(): write() envía todos los bytes
+  writer = client.writable.getWriter(); // send(): write() envía todos los bytes
   const decoder = new TextDecoder();
-  alPulsarCtrlC(() => writer.write(encoder.encode("cerrar")));
 
   while (true) {
     const message = await input("Mensaje a enviar: ", vigilar(client));
@@ -109,22 +116,6 @@ async function recibir(client: Deno.TcpConn, n: number): Promise<Uint8Array> {
     recibidos += leidos;
   }
   return eco;
-}
-
-/**
- * Ctrl+C: terminamos con 130, como si la señal nos hubiera parado. Si no hay un mensaje
- * esperando su eco, antes enviamos «cerrar», para que el servidor termine bien (con uno en
- * vuelo, no: le llegaría pegado al mensaje). Un segundo Ctrl+C termina ya.
- */
-function alPulsarCtrlC(despedida: () => Promise<void>) {
-  Deno.addSignalListener("SIGINT", async () => {
-    if (Deno.stdout.isTerminal()) print(""); // el ^C quedó tras el aviso: pasamos de línea
-    if (!enVuelo && !saliendo) {
-      saliendo = true;
-      await despedida().catch(() => {});
-    }
-    Deno.exit(130);
-  });
 }
 
 /** El servidor se fue sin devolver el eco: el mensaje se ha perdido, no se puede seguir. */

@@ -7,7 +7,7 @@
  * y envía cada línea; la otra lee la conexión y muestra cada línea que llega. Ninguna bloquea
  * a la otra porque las dos esperan con `await` (en Python, dos threads, o asyncio).
  * La primera línea que escribes es tu nombre (si no vale, el servidor pide otro). «cerrar» o
- * Ctrl+D es salir: el servidor se despide y cierra; Ctrl+C termina sin más.
+ * Ctrl+D es salir: el servidor se despide y cierra; Ctrl+C se despide y sale ya.
  *
  * Python -> Deno: socket() + connect() -> conectar(); un thread para recv() y otro para
  * input() + send() -> dos funciones async en marcha a la vez.
@@ -25,7 +25,7 @@
  */
 
 import { conectar, LARGO_MAXIMO, leerMensajes, opcionesDelCliente } from "./red.ts";
-import { print, sendall, terminar, visible } from "./red.ts";
+import { despedirseConCtrlC, print, sendall, terminar, visible } from "./red.ts";
 
 /**
  * Lo que llega del servidor no se corta (un mensaje escapado, \x01 -> "\\x01", o la lista de
@@ -35,6 +35,7 @@ const LARGO_RECIBIDO = 1024 * 1024;
 
 if (import.meta.main) {
   const { host, port } = opcionesDelCliente("conectar con");
+  despedirseConCtrlC("Taluego!"); // también mientras conecta
   const client = await conectar(host, port, "servidor_chat.ts");
   let saliendo = false; // hemos dicho «cerrar» (o se acabó la entrada): el servidor cerrará
 

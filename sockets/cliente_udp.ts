@@ -26,8 +26,9 @@
 
 import dgram from "node:dgram";
 import { lookup } from "node:dns/promises";
-import { comprobarHost, direccion, esEsteEquipo, input, opcionesDelCliente } from "./red.ts";
-import { porQueNoConecta, print, terminar, visible } from "./red.ts";
+import { conPermiso, despedirseConCtrlC, direccion, esEsteEquipo, input } from "./red.ts";
+import { opcionesDelCliente, porQueNoConecta, print, sinPermiso, soloIPv4 } from "./red.ts";
+import { terminar, visible } from "./red.ts";
 
 const encoder = new TextEncoder();
 const llegados: string[] = []; // lo que devuelve el servidor, en orden de llegada
@@ -35,25 +36,34 @@ let despertar = () => {}; // avisa a recvfrom() de que ha llegado algo
 
 if (import.meta.main) {
   const { host, port } = opcionesDelCliente("enviar a");
-  comprobarHost(host, port);
-  const { address, family } = await lookup(host === "localhost" ? "127.0.0.1" : host)
-    .catch((error) => terminar(porQueNoConecta(error, host, port, "servidor_udp.ts")));
+  const noConecta = (e: unknown) => terminar(porQueNoConecta(e, host, port, "servidor_udp.ts"));
+  const { address, family } = await lookup(conPermiso(host, port)[0]).catch(noConecta);
+  // Las respuestas llegan a un puerto que elige el sistema: también hay que poder usarlo.
+  if (!conPermiso(family === 6 ? "::" : "0.0.0.0", 0).length) {
+    sinPermiso("enviar a", direccion(host, port));
+  }
+  // En este equipo, si nadie escucha en el puerto lo sabemos ya: podemos ocuparlo nosotros.
+  if (await puertoLibre(address, port, family)) noConecta(new Deno.errors.ConnectionRefused());
 
   const client = dgram.createSocket(family === 6 ? "udp6" : "udp4");
   client.on("message", (datos: Uint8Array, quien: dgram.RemoteInfo) => {
-    // Solo el servidor: su dirección, o, si está en este equipo, cualquiera de este equipo
-    // (enviado a 0.0.0.0 o a 127.0.0.2, el eco vuelve desde 127.0.0.1).
-    const delServidor = quien.address === address ||
-      esEsteEquipo(address) && esEsteEquipo(quien.address);
-    if (quien.port !== port || !delServidor) return;
+    // Del puerto del servidor, desde cualquiera de sus direcciones (enviado a 0.0.0.0, o a
+    // un equipo con varias, el eco puede volver desde otra: 127.0.0.1, la de otra red).
+    if (quien.port !== port) return;
     llegados.push(new TextDecoder().decode(datos));
     despertar();
+  });
+  // Ctrl+C: como Ctrl+D, «cerrar» al servidor (si no se ha enviado ya) y la despedida.
+  let dichoCerrar = false;
+  despedirseConCtrlC("Taluego, servidor!", () => {
+    if (!dichoCerrar) return sendto(client, encoder.encode("cerrar"), port, address);
   });
 
   while (true) {
     const message = await input("Mensaje a enviar: ");
     if (message === "") continue; // una línea vacía no se envía: no habría eco que esperar
 
+    dichoCerrar = message === "cerrar";
     const enviado = await sendto(client, encoder.encode(message), port, address);
 
     if (message === "cerrar") {
@@ -67,9 +77,7 @@ if (import.meta.main) {
         `El servidor no ha respondido en un segundo. ¿Está en marcha en ${
           direccion(host, port)
         }? (Con UDP nadie avisa: el datagrama pudo perderse o no haber nadie escuchando.)` +
-          (family === 6
-            ? " Un servidor en 0.0.0.0 no escucha por IPv6: prueba --host 127.0.0.1."
-            : ""),
+          soloIPv4(host),
       );
     } else {
       print(`El servidor responde: ${data}`);
@@ -92,6 +100,20 @@ function sendto(client: dgram.Socket, bytes: Uint8Array, port: number, address: 
         return enviado(false);
       }
       terminar(`No se pudo enviar a ${direccion(address, port)}: ${error.message}`);
+    });
+  });
+}
+
+/** ¿Nadie escucha en `port` de este equipo (`address` es de aquí y se puede ocupar)? */
+function puertoLibre(address: string, port: number, family: number): Promise<boolean> {
+  const aqui = address === "0.0.0.0" ? "127.0.0.1" : address;
+  if (!esEsteEquipo(aqui) || !conPermiso(aqui, port).length) return Promise.resolve(false);
+  const prueba = dgram.createSocket(family === 6 ? "udp6" : "udp4");
+  return new Promise((libre) => {
+    prueba.once("error", () => libre(false));
+    prueba.bind(port, aqui, () => {
+      prueba.close();
+      libre(true);
     });
   });
 }

@@ -340,6 +340,7 @@ export const OPCIONES_DEL_CLIENTE = {
  */
 export function opcionesDelServidor(): { host: string; port: number } {
   const opciones = leerOpciones(OPCIONES_DEL_SERVIDOR, "--allow-net --allow-sys=networkInterfaces");
+  comprobarHost(OPCIONES_DEL_SERVIDOR, opciones.host, opciones.port);
   comprobarPermiso("escuchar en", opciones.host, opciones.port);
   return opciones;
 }
@@ -347,14 +348,38 @@ export function opcionesDelServidor(): { host: string; port: number } {
 /** --host y --port de un cliente, y el permiso para `que` ("conectar con", "enviar a"). */
 export function opcionesDelCliente(que: string): { host: string; port: number } {
   const opciones = leerOpciones(OPCIONES_DEL_CLIENTE);
+  comprobarHost(OPCIONES_DEL_CLIENTE, opciones.host, opciones.port);
   comprobarPermiso(que, opciones.host, opciones.port);
   return opciones;
 }
 
-/** Un error de uso de un cliente que se ve al conectar (un --host mal escrito): código 2. */
-function errorDeUso(frase: string): never {
-  const lectura = analizarOpciones(OPCIONES_DEL_CLIENTE, ordenDelScript, ["--zzz"]);
-  avisar(`${frase}\nUso: ${"uso" in lectura ? lectura.uso : ""}`);
+/**
+ * Un --host mal escrito (con el puerto, una dirección web, con espacios o vacío): la frase
+ * que dice cómo se escribe, la misma en clientes y servidores; null si está bien escrito.
+ */
+export function fraseDelHost(host: string, port: number): string | null {
+  const web = host.match(/^\w+:\/\/\[?([^\/\]]*?)\]?(?::(\d+))?(?:\/.*)?$/);
+  const conPuerto = host.match(/^(?:([^:\[\]]+)|\[(.*)\]):(\d+)$/);
+  if (web) {
+    return "--host es solo la dirección del equipo, no una dirección web: escribe " +
+      `--host ${web[1]} --port ${web[2] ?? port}.`;
+  }
+  if (conPuerto) {
+    return "--host lleva la dirección sin el puerto: escribe " +
+      `--host ${conPuerto[1] ?? conPuerto[2]} --port ${conPuerto[3]}.`;
+  }
+  if (host.trim() === "" || /\s/.test(host)) {
+    return "--host es el nombre o la dirección de un equipo, sin espacios: escribe, por " +
+      "ejemplo, --host 192.168.1.20 o --host localhost.";
+  }
+  return null;
+}
+
+/** Un --host mal escrito es un error de uso: la frase, el uso y código 2, sin traza. */
+function comprobarHost(opciones: Record<string, Opcion>, host: string, port: number) {
+  const frase = fraseDelHost(host, port);
+  if (frase === null) return;
+  avisar(`${frase}\nUso: ${lineaDeUso(opciones, ordenDelScript())}`);
   Deno.exit(2);
 }
 
@@ -364,10 +389,20 @@ function errorDeUso(frase: string): never {
  * `que`: "escuchar en", "conectar con" o "enviar a".
  */
 export function comprobarPermiso(que: string, host: string, port: number) {
-  const donde = direccion(host, port);
-  if (Deno.permissions.querySync({ name: "net", host: donde }).state !== "granted") {
-    sinPermiso(que, donde);
-  }
+  if (conPermiso(host, port).length === 0) sinPermiso(que, direccion(host, port));
+}
+
+/**
+ * Las direcciones de `host` que el permiso de red deja usar en `port`, en el orden en que se
+ * prueban. "localhost" puede ser 127.0.0.1 (IPv4) o ::1 (IPv6), y el servidor quizá escucha
+ * solo en una: se prueban las dos; con --allow-net=localhost, el nombre tal cual.
+ */
+export function conPermiso(host: string, port: number): string[] {
+  const permitido = (donde: string) =>
+    Deno.permissions.querySync({ name: "net", host: direccion(donde, port) }).state === "granted";
+  if (host !== "localhost") return permitido(host) ? [host] : [];
+  const ips = ["127.0.0.1", "::1"].filter(permitido);
+  return ips.length > 0 ? ips : permitido(host) ? [host] : [];
 }
 
 /** Sin permiso de red (o con uno para otro equipo): la orden con el permiso, sin traza. */
@@ -392,6 +427,7 @@ export function escuchar(host: string, port: number): Deno.TcpListener {
   try {
     return Deno.listen({ hostname: host, port });
   } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) sinPermiso("escuchar en", direccion(host, port));
     noSePuedeEscuchar(error, host, port);
   }
 }
@@ -447,14 +483,25 @@ export function decirComoConectarse(host: string, port: number, cliente: string)
         "ipconfig (Windows).",
     );
   }
-  const direcciones = Deno.networkInterfaces()
-    .filter((i) => i.family === "IPv4" && !esEsteEquipo(i.address))
-    .map((i) => i.address);
+  // Primero las redes de verdad (cable, wifi); las de Docker, VPN o máquinas virtuales no son
+  // la de la clase: se nombran aparte, para que nadie las proyecte.
+  const redes = Deno.networkInterfaces()
+    .filter((i) => i.family === "IPv4" && !esEsteEquipo(i.address));
+  const deClase = redes.filter((i) => !esVirtual(i.name));
+  const otras = redes.filter((i) => esVirtual(i.name)).map((i) => `${i.address} (${i.name})`);
   avisar(
-    direcciones.length === 0
-      ? "Este equipo no está en ninguna red (solo 127.0.0.1): conéctalo a la de la clase."
-      : `Desde otro equipo de la red, los alumnos escriben:\n${direcciones.map(orden).join("\n")}`,
+    (deClase.length === 0
+      ? "Este equipo no está en ninguna red de clase: conéctalo a la de la clase (cable o wifi)."
+      : "Desde otro equipo de la red, los alumnos escriben (la orden de la red que compartís):\n" +
+        deClase.map((i) => `  en ${i.name}:\n  ${orden(i.address)}`).join("\n")) +
+      (otras.length ? `\nNo son de la red de clase: ${otras.join(", ")}.` : ""),
   );
+}
+
+/** ¿Es una interfaz de Docker, una VPN o una máquina virtual (docker0, tun0, wg0, vEthernet)? */
+export function esVirtual(interfaz: string): boolean {
+  return /^(docker|br-|veth|virbr|vboxnet|vmnet|vnet|tun|tap|wg|utun|zt|tailscale|lxc|lxd|cni|flannel|podman|cali)|vEthernet|VirtualBox|VMware|Hyper-V|WireGuard|OpenVPN|ZeroTier|Tailscale/i
+    .test(interfaz);
 }
 
 /**
@@ -488,6 +535,25 @@ export async function aceptar(server: Deno.TcpListener): Promise<Deno.TcpConn | 
   }
 }
 let avisoSinFicheros = -Infinity; // cuándo se dijo por última vez que no quedan ficheros
+
+/**
+ * servidor.ts atiende a un solo cliente, como el del capítulo: a quien llega mientras, el
+ * sistema lo deja esperando sin decir nada. Lo aceptamos para decírselo a quien mira el
+ * servidor, en una frase, y lo dejamos esperar (su cliente avisa si no le llega el eco).
+ */
+export async function avisarDeLosQueEsperan(server: Deno.TcpListener) {
+  for (let otro; (otro = await aceptar(server)) !== null;) {
+    const multicliente = `deno run ${permisos} ${ruta("servidor_multicliente.ts")}`;
+    print(frasesDeRed.ocupado(otro.remoteAddr.hostname, multicliente));
+  }
+}
+
+/** Las frases de la red para quien mira un servidor. */
+export const frasesDeRed = {
+  ocupado: (quien: string, multicliente: string) =>
+    `${quien} quiere conectarse y espera: este servidor atiende a un solo cliente; para ` +
+    `toda la clase, arranca ${multicliente}.`,
+};
 
 /** ¿Es el error de un cliente que se fue (reset) antes de que lo aceptáramos? */
 export function seFue(error: unknown): boolean {
@@ -533,18 +599,34 @@ export function alPulsarCtrlC(cerrar: () => void) {
 // 4. El cliente: conectar, y leer lo que se teclea
 // =======================================================================================
 
+/**
+ * Ctrl+C en un cliente, haga lo que haga (teclear, conectar, esperar un eco): se despide en
+ * una línea y termina con 0, sin traza. Antes, `antes()` (enviar «cerrar»), si lo hay, como
+ * mucho medio segundo. Un segundo Ctrl+C termina ya.
+ */
+export function despedirseConCtrlC(despedida: string, antes = (): unknown => undefined) {
+  let pulsado = false;
+  Deno.addSignalListener("SIGINT", async () => {
+    if (pulsado) Deno.exit(0);
+    pulsado = true;
+    if (Deno.stdout.isTerminal()) print(""); // la terminal ya escribió ^C: pasamos de línea
+    const medioSegundo = new Promise((seguir) => setTimeout(seguir, 500));
+    await Promise.race([Promise.resolve().then(antes).catch(() => {}), medioSegundo]);
+    print(despedida);
+    Deno.exit(0);
+  });
+}
+
 /** Lo más que se espera a que el otro equipo conteste al conectar. */
 const ESPERA_AL_CONECTAR_MS = 5000;
 
 /**
- * connect(). "localhost" puede ser 127.0.0.1 (IPv4) o ::1 (IPv6), y el servidor quizá escucha
- * solo en una: probamos las dos. Si no se puede, una frase que dice por qué y qué hacer;
- * `servidor`, el script que hay que arrancar antes (servidor.ts).
+ * connect(), a cada dirección de `host` con permiso (conPermiso()). Si no se puede, una frase
+ * que dice por qué y qué hacer; `servidor`, el script que hay que arrancar antes (servidor.ts).
  */
 export async function conectar(host: string, port: number, servidor: string) {
-  comprobarHost(host, port);
   let fallo: unknown;
-  for (const hostname of host === "localhost" ? ["127.0.0.1", "::1"] : [host]) {
+  for (const hostname of conPermiso(host, port)) {
     try {
       const signal = AbortSignal.timeout(ESPERA_AL_CONECTAR_MS);
       return await Deno.connect({ hostname, port, signal });
@@ -556,26 +638,6 @@ export async function conectar(host: string, port: number, servidor: string) {
     }
   }
   terminar(porQueNoConecta(fallo, host, port, servidor));
-}
-
-/** Un --host con el puerto (10.0.0.1:9999) o una dirección web: cómo se escribe. */
-export function comprobarHost(host: string, port: number) {
-  const web = host.match(/^\w+:\/\/\[?([^\/\]]*?)\]?(?::(\d+))?(?:\/.*)?$/);
-  const conPuerto = host.match(/^(?:([^:\[\]]+)|\[(.*)\]):(\d+)$/);
-  if (web) {
-    errorDeUso(
-      `--host es solo la dirección del equipo, no una dirección web: escribe --host ${
-        web[1]
-      } --port ${web[2] ?? port}.`,
-    );
-  }
-  if (conPuerto) {
-    errorDeUso(
-      `--host lleva la dirección sin el puerto: escribe --host ${
-        conPuerto[1] ?? conPuerto[2]
-      } --port ${conPuerto[3]}.`,
-    );
-  }
 }
 
 /** Por qué no se pudo conectar, en una frase con lo que hay que hacer. */
@@ -595,11 +657,12 @@ export function porQueNoConecta(
     return `No se pudo conectar con ${donde}: nada escucha en ese puerto de este equipo. ` +
       "Arranca antes el servidor en otra terminal: deno run --allow-net " +
       `--allow-sys=networkInterfaces ${ruta(servidor)}` +
-      (port === 9999 ? "" : ` --port ${port}`);
+      (port === 9999 ? "" : ` --port ${port}`) + soloIPv4(host);
   }
   if (error instanceof Deno.errors.ConnectionRefused) {
     return `El equipo ${host} contesta, pero nada escucha en su puerto ${port}: ¿está en marcha ` +
-      "el servidor del profesor? ¿Es ese el puerto que dice al arrancar (--port)?";
+      "el servidor del profesor? ¿Es ese el puerto que dice al arrancar (--port)?" +
+      soloIPv4(host);
   }
   if (error instanceof Deno.errors.NetworkUnreachable || /unreachable|os error 101/i.test(texto)) {
     return `No hay camino hasta la red de ${host}: este equipo no está en esa red. Conéctate a ` +
@@ -614,6 +677,14 @@ export function porQueNoConecta(
       "servidor: «Permitir acceso»).";
   }
   return `No se pudo conectar con ${donde}: ${(error as Error).message}`;
+}
+
+/** Con una dirección IPv6 (::1), el aviso de que un servidor en 0.0.0.0 no la atiende. */
+export function soloIPv4(host: string): string {
+  return host.includes(":")
+    ? ` (${host} es IPv6: un servidor en 0.0.0.0 solo escucha por IPv4; prueba --host ` +
+      `${esEsteEquipo(host) ? "127.0.0.1" : "con su dirección IPv4"}.)`
+    : "";
 }
 
 /** Las líneas de stdin, desde la primera vez que input() lee una. */
@@ -672,11 +743,15 @@ export async function* leerLineas(flujo: ReadableStream<Uint8Array>): AsyncGener
  * de ella. Con espacios, entre comillas.
  */
 export function ruta(fichero: string): string {
-  const separador = Deno.build.os === "windows" ? "\\" : "/";
-  const carpeta = `${import.meta.dirname}${separador}`;
-  const actual = `${Deno.cwd()}${separador}`;
-  const script = (carpeta.startsWith(actual) ? carpeta.slice(actual.length) : carpeta) + fichero;
-  return /^[\w\-.\/\\\u00C0-\u024F]+$/.test(script) ? script : `"${script}"`;
+  return rutaDesde(import.meta.dirname!, Deno.cwd(), fichero);
+}
+
+/** ruta(), desde la carpeta `actual`: siempre con `/`, que también vale en Windows. */
+export function rutaDesde(carpetaDelScript: string, actual: string, fichero: string): string {
+  const barras = (ruta: string) => `${ruta.replaceAll("\\", "/").replace(/\/$/, "")}/`;
+  const [carpeta, desde] = [barras(carpetaDelScript), barras(actual)];
+  const script = (carpeta.startsWith(desde) ? carpeta.slice(desde.length) : carpeta) + fichero;
+  return /^[\w\-.\/:\u00C0-\u024F]+$/.test(script) ? script : `"${script}"`;
 }
 
 /** `127.0.0.1:9999`, o `[::1]:9999`: una dirección IPv6 va entre corchetes. */

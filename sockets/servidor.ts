@@ -22,7 +22,8 @@
  */
 
 import { aceptar, alPulsarCtrlC, decirComoConectarse, direccion, escuchar } from "./red.ts";
-import { opcionesDelServidor, print, sendall, sinSaltoFinal, visible } from "./red.ts";
+import { avisarDeLosQueEsperan, opcionesDelServidor, print } from "./red.ts";
+import { sendall, sinSaltoFinal, visible } from "./red.ts";
 
 if (import.meta.main) {
   const { host, port } = opcionesDelServidor();
@@ -40,6 +41,7 @@ if (import.meta.main) {
   if (serverConnection === null) Deno.exit(0); // cerrado antes de que llegara nadie
   const addresses = serverConnection.remoteAddr;
   serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
+  avisarDeLosQueEsperan(server); // otro cliente esperaría sin que lo sepamos: lo decimos
 
   // Como recv(): cada lectura trae los bytes que ya hayan llegado, hasta llenar el buffer
   // (Python lee de 1024 en 1024; aquí, de 16 KiB: un mensaje largo sale en menos líneas).

@@ -16,6 +16,7 @@ import {
   conRedDeClase,
   CORTAFUEGOS,
   DIRECCIONES_EQUIVOCADAS,
+  DOCKER,
   type Intento,
   NADIE,
   ordenDelAlumno,
@@ -30,6 +31,7 @@ import {
   sinRedDeClase,
   teclear,
   tieneTraza,
+  VPN,
 } from "./red_de_clase.ts";
 
 let compartida: RedDeClase | undefined;
@@ -239,7 +241,13 @@ async function ordenesQueImprime(clase: RedDeClase, script: string): Promise<str
   const servidor = await servidorDelProfesor(clase, script, CON_DIRECCIONES);
   const { code, stderr } = await aTiempo(servidor.parar("SIGINT"), PLAZO_MS, `${script} ^C`);
   assert.equal(code, 0, stderr);
-  return [...stderr.matchAll(/^ {2}(deno run .*)$/gm)].map(([, orden]) => orden);
+  // Cada orden, con el nombre de su red encima; Docker y la VPN, aparte y sin orden.
+  assert.match(stderr, /^ {2}en clase:\n {4}deno run /m, stderr);
+  assert.match(
+    stderr,
+    new RegExp(`^No son de la red de clase: ${DOCKER} \\(docker0\\), ${VPN} \\(tun0\\)\\.$`, "m"),
+  );
+  return [...stderr.matchAll(/^ +(deno run .*)$/gm)].map(([, orden]) => orden);
 }
 
 for (
@@ -325,12 +333,13 @@ test("clase: cada dirección equivocada, su propia frase (y nunca «arranca el s
   assert.equal(frases.size, DIRECCIONES_EQUIVOCADAS.length, [...frases].join("\n"));
 });
 
-test("clase: Ctrl+C mientras cliente.ts espera a un equipo que no contesta lo termina ya, sin traza", async () => {
+test("clase: Ctrl+C mientras cliente.ts espera a un equipo que no contesta se despide y termina ya, sin traza", async () => {
   const clase = await red();
   const cortafuegos = DIRECCIONES_EQUIVOCADAS.find((d) => d.host === CORTAFUEGOS)!;
   const intento = await probarDireccion(clase, "sockets/cliente.ts", cortafuegos, 1_000);
   assert.ok(intento.ctrlC && !intento.matado, `${intento.stderr}`);
-  assert.equal(intento.code, 130);
+  assert.equal(intento.code, 0, intento.stderr);
+  assert.equal(intento.stdout, "Taluego, servidor!\n");
   assert.ok(!tieneTraza(intento.stderr), intento.stderr);
 });
 

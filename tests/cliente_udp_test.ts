@@ -167,8 +167,9 @@ Deno.test({
       assert.match(cerrar.texto, /Taluego, servidor!\r\n$/);
       assert.equal(ctrlD.code, 0);
       assert.match(ctrlD.texto, /\(fin de la entrada: se envía «cerrar»\)\r\nTaluego, servidor!/);
-      assert.notEqual(ctrlC.code, 0); // Ctrl+C interrumpe: ni «cerrar» ni despedida
-      assert.equal(servidor.recibidos.filter((texto) => texto === "cerrar").length, 2);
+      assert.equal(ctrlC.code, 0); // Ctrl+C: como Ctrl+D, «cerrar» y la despedida
+      assert.match(ctrlC.texto, /Taluego, servidor!\r\n$/);
+      assert.equal(servidor.recibidos.filter((texto) => texto === "cerrar").length, 3);
     } finally {
       servidor.socket.close();
     }

@@ -31,6 +31,9 @@ export const NADIE = "10.77.0.200";
  * Windows cuando no se le dio permiso a la red): llega la petición y nunca sale respuesta.
  */
 export const CORTAFUEGOS = "10.77.0.99";
+/** Las direcciones del equipo del profesor que no son de la clase: Docker (docker0) y una VPN (tun0). */
+export const DOCKER = "172.17.0.1";
+export const VPN = "10.8.0.2";
 /** Una red a la que no lleva ninguna ruta: el sistema contesta que no se llega, al momento. */
 export const OTRA_RED = "10.78.0.1";
 /** El puerto de los scripts: cada equipo tiene los suyos, así que está libre. */
@@ -266,6 +269,13 @@ export class RedDeClase implements AsyncDisposable {
         "link set clase up",
         ...red.alumnos.map((_, i) => `link set alumno${i + 1} master clase up`),
         `rule add from ${CORTAFUEGOS} blackhole`,
+        // Y lo que tiene el portátil de un profesor con Docker y una VPN: direcciones que no
+        // son de la red de clase (los servidores no deben dárselas a los alumnos).
+        "link add docker0 type bridge",
+        `addr add ${DOCKER}/16 dev docker0`,
+        "link add tun0 type veth peer name tun0-otro", // sin el módulo dummy: un cable suelto
+        `addr add ${VPN}/24 dev tun0`,
+        "link set tun0 up",
       ]);
       // Cada equipo de alumno: su dirección en eth0.
       await Promise.all(red.alumnos.map((equipo) =>

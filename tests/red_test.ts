@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { ejecutar, EnMarcha, puertoDe, raiz } from "./ayuda.ts";
 import { analizarOpciones, bandera, direccion, entero, texto, visible } from "../sockets/red.ts";
+import { esVirtual, fraseDelHost, rutaDesde } from "../sockets/red.ts";
 
 Deno.test("red: visible() escapa los caracteres de control y los invisibles, y nada más", () => {
   assert.equal(visible("a\nb\r\tc\x1b[2J\x07\x9b\u2028"), "a\\nb\\r\\tc\\x1b[2J\\x07\\x9b\\u2028");
@@ -51,6 +52,42 @@ Deno.test("red: direccion() pone una IPv6 entre corchetes", () => {
   assert.equal(direccion("::1", 9999), "[::1]:9999");
   assert.equal(direccion("::", 80), "[::]:80");
   assert.equal(direccion("[::1]", 80), "[::1]:80");
+});
+
+Deno.test("red: un --host mal escrito, una frase que dice cómo se escribe (clientes y servidores)", () => {
+  assert.equal(fraseDelHost("10.77.0.1", 9999), null);
+  assert.equal(fraseDelHost("::1", 9999), null);
+  assert.equal(
+    fraseDelHost("[::1]:8000", 9999),
+    "--host lleva la dirección sin el puerto: escribe --host ::1 --port 8000.",
+  );
+  assert.equal(
+    fraseDelHost("http://10.77.0.1/", 9999),
+    "--host es solo la dirección del equipo, no una dirección web: escribe --host 10.77.0.1 " +
+      "--port 9999.",
+  );
+  const sinEspacios = "--host es el nombre o la dirección de un equipo, sin espacios: escribe, " +
+    "por ejemplo, --host 192.168.1.20 o --host localhost.";
+  for (const mal of ["", " ", "10.77.0.1 ", "mi portátil"]) {
+    assert.equal(fraseDelHost(mal, 9999), sinEspacios, `«${mal}»`);
+  }
+});
+
+Deno.test("red: las órdenes llevan / en todos los sistemas; Docker, VPN y máquinas virtuales no son la red de clase", () => {
+  assert.equal(rutaDesde("C:\\curso\\sockets", "C:\\curso", "x.ts"), "sockets/x.ts");
+  assert.equal(rutaDesde("C:\\curso\\sockets", "C:\\", "x.ts"), "curso/sockets/x.ts");
+  assert.equal(rutaDesde("/home/a/curso/sockets", "/home/a/curso", "x.ts"), "sockets/x.ts");
+  assert.equal(
+    rutaDesde("/home/a/mi curso/sockets", "/tmp", "x.ts"),
+    '"/home/a/mi curso/sockets/x.ts"',
+  );
+  for (const nombre of ["docker0", "br-1a2b", "veth12ab", "virbr0", "tun0", "wg0", "utun3"]) {
+    assert.ok(esVirtual(nombre), nombre);
+  }
+  for (const nombre of ["eth0", "wlan0", "enp3s0", "wlp2s0", "en0", "Wi-Fi", "Ethernet"]) {
+    assert.ok(!esVirtual(nombre), nombre);
+  }
+  assert.ok(esVirtual("vEthernet (WSL)"));
 });
 
 /** Copia `scripts` de sockets/ (y red.ts) a una carpeta vacía: en sockets/, o sueltos. */

@@ -168,12 +168,18 @@ Opciones:
     });
   }
   using ocupado = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const [mal, enUso] = await Promise.all([
+  const [mal, conPuerto, enUso] = await Promise.all([
     ejecutar([...SERVIDOR, "--port", "70000"]),
+    ejecutar([...SERVIDOR, "--host", "10.77.0.1:9999"]), // la misma frase que en los clientes
     ejecutar([...SERVIDOR, "--host", "127.0.0.1", "--port", String(ocupado.addr.port)]),
   ]);
   assert.equal(mal.code, 2);
   assert.equal(mal.stderr, `--port debe estar entre 0 y 65535 (no «70000»).\nUso: ${uso}\n`);
+  assert.equal(conPuerto.code, 2);
+  assert.equal(
+    conPuerto.stderr,
+    `--host lleva la dirección sin el puerto: escribe --host 10.77.0.1 --port 9999.\nUso: ${uso}\n`,
+  );
   assert.equal(enUso.code, 1);
   assert.match(enUso.stderr, new RegExp(`^El puerto ${ocupado.addr.port} ya está en uso: .*\\n$`));
 });
@@ -242,7 +248,16 @@ Deno.test({
     }));
     (await aceptada).close();
     primero.close();
-    await servidor.fin();
+    // Y servidor.ts dice a quien lo mira que alguien espera, y qué arrancar para una clase.
+    const { lineas } = await servidor.fin();
+    assert.ok(
+      lineas.includes(
+        "127.0.0.1 quiere conectarse y espera: este servidor atiende a un solo cliente; para " +
+          "toda la clase, arranca deno run --allow-net --allow-sys=networkInterfaces " +
+          "sockets/servidor_multicliente.ts.",
+      ),
+      lineas.join("\n"),
+    );
   },
 });
 
