@@ -21,7 +21,7 @@ import { dirname, join } from "node:path";
 import { modulosDe } from "./ejemplos.ts";
 import { EnMarcha, lineasDe, puertoDe, raiz } from "./procesos.ts";
 
-/** Líneas con texto, como mucho, antes de la primera etiqueta `@` de una cabecera. */
+/** Líneas, como mucho, antes de la primera etiqueta `@` de una cabecera (las vacías cuentan). */
 export const PROSA_MAXIMA = 12;
 
 /** Lo que dice la cabecera de un script. */
@@ -34,7 +34,7 @@ export interface Cabecera {
   entrada: string[];
   salida: string[];
   cambia: string;
-  /** Cuántas líneas con texto hay antes de la primera etiqueta (el título incluido). */
+  /** Cuántas líneas hay antes de la primera etiqueta (el título y las vacías incluidos). */
   prosa: number;
 }
 
@@ -77,8 +77,7 @@ export function leerCabecera(script: string): Cabecera {
     entrada: etiquetas.entrada ?? [],
     salida: etiquetas.salida ?? [],
     cambia: etiquetas.cambia?.join(" ") ?? "",
-    prosa: lineas.slice(0, lineas.findIndex((linea) => linea.startsWith("@")))
-      .filter((linea) => linea.trim() !== "").length,
+    prosa: lineas.findIndex((linea) => linea.startsWith("@")),
   };
   if (cabecera.salida.length === 0) throw new Error(`${script}: la cabecera no tiene @salida`);
   if (!cabecera.ejecutar.startsWith("deno run ") || !cabecera.ejecutar.endsWith(` ${script}`)) {

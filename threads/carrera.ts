@@ -3,14 +3,11 @@
  *
  * Primero el ejemplo del capítulo: task1 y task2 imprimen 5 líneas cada una, y sus líneas
  * pueden mezclarse. Después la carrera con números: dos threads suman 1 a un contador
- * compartido, 500 veces cada uno. Sumar 1 (`contador += 1` en Python) son tres pasos:
- * leer el valor, sumarle 1 y escribirlo. Si el otro thread escribe entre el leer y el
- * escribir de este, este escribe encima un valor viejo y la suma del otro se pierde.
- *
- * Entre leer y escribir pasan nanosegundos, así que el sistema casi nunca cambia de thread
- * justo ahí (con un solo núcleo, algunas ejecuciones no perderían nada). `sleep(0)` cede el
- * turno en ese punto, como si el sistema cambiara de thread justo entre los dos pasos: así
- * la carrera se ve en cada ejecución, con un núcleo o con varios. lock.ts la arregla.
+ * compartido, 500 veces cada uno. Sumar 1 (`contador += 1` en Python) es leer, sumar y
+ * escribir: si el otro thread escribe en medio, este escribe encima un valor viejo y la suma
+ * del otro se pierde. `sleep(0)` cede el turno justo ahí, como si el sistema cambiara de
+ * thread entre los dos pasos: la carrera se ve siempre, con un núcleo o con varios. lock.ts
+ * la arregla.
  *
  * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
  *

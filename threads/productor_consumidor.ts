@@ -5,13 +5,9 @@
  * cuenta: `huecos` (cuántos huecos libres quedan) y `elementos` (cuántos hay para sacar). Con
  * el búfer lleno, el productor se duerme en `huecos.acquire()` hasta que el consumidor saca
  * uno; con el búfer vacío, el consumidor se duerme en `elementos.acquire()` hasta que el
- * productor pone otro. El Lock protege las posiciones del búfer mientras se tocan.
- *
- * El consumidor comprueba que recibe cada elemento una sola vez y en orden (1, 2, 3...), y
- * el programa principal comprueba los totales. Con 20 elementos o menos se ve cada paso (cada
- * thread lo imprime antes de avisar al otro, así que el orden de las líneas es el real).
- * Opciones: --elementos N (10), --capacidad K (3) y --lento productor|consumidor (uno de los
- * dos se para 1 ms antes de cada elemento: así se ve el búfer vacío o lleno).
+ * productor pone otro. El Lock protege las posiciones del búfer mientras se tocan. El
+ * consumidor comprueba que recibe cada elemento una vez y en orden; con `--lento consumidor`
+ * (o productor) se ve el búfer lleno (o vacío).
  *
  * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
  *

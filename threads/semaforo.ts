@@ -5,12 +5,9 @@
  * cuenta plazas libres y deja pasar a tantos como plazas tenga: `acquire()` ocupa una (si no
  * queda ninguna, el thread espera dormido) y `release()` la devuelve y despierta a uno que
  * espera. Las 5 tareas arrancan a la vez, pero solo 2 entran; cada una pasa 50 ms dentro y,
- * al salir, deja su plaza a otra.
- *
- * Cada tarea anota cuántas hay dentro (`dentro`) y lo imprime con el Lock cogido: así cada
- * línea sale en el orden en que cambió la cuenta, y los números cuentan una historia que
- * cuadra (sube 1 al entrar, baja 1 al salir, nunca pasa de 2). El semáforo se crea en el
- * programa principal (depende de --plazas), así que se pasa a cada thread en `args`.
+ * al salir, deja su plaza a otra. Cada tarea anota cuántas hay dentro (`dentro`) y lo
+ * imprime con el Lock cogido: cada línea sale en el orden en que cambió la cuenta (sube 1 al
+ * entrar, baja 1 al salir, nunca pasa de 2).
  *
  * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
  *
@@ -62,7 +59,7 @@ if (import.meta.main) {
     plazas: entero(2, 1, 50, "plazas del semáforo"),
   });
 
-  const semaforo = new Semaphore(plazas);
+  const semaforo = new Semaphore(plazas); // depende de --plazas: va a cada thread en `args`
   const threads = [];
   for (let n = 1; n <= tareas; n++) {
     threads.push(new Thread({ target: task, args: [n, semaforo] }));
