@@ -4,9 +4,10 @@
  * con la comprobación que hace el test de cada ejemplo).
  *
  * Formato (un comentario /** ... *\/ al principio del script):
- *   primera línea   qué muestra el ejemplo
+ *   primera línea   qué muestra el ejemplo (una sola línea, y después una vacía)
  *   @python         el ejemplo de Python que porta (apartado y funciones)
  *   @ejecutar       la orden exacta para ejecutarlo: deno run <permisos> <carpeta>/<script>.ts
+ *   @copiar         qué copiar con él a la carpeta de clase: los módulos de su carpeta que importa
  *   @junto_a        (solo servidores) el script que se ejecuta con él: sockets/cliente.ts
  *   @entrada        (solo clientes) las líneas que se teclean, una por línea
  *   @salida         una ejecución real, pegada tal cual (^C donde se pulsa Ctrl+C)
@@ -31,6 +32,7 @@ export interface Cabecera {
   python: string;
   ejecutar: string;
   juntoA?: string;
+  copiar?: string;
   entrada: string[];
   salida: string[];
   cambia: string;
@@ -74,11 +76,13 @@ export function leerCabecera(script: string): Cabecera {
     python: una("python"),
     ejecutar: una("ejecutar"),
     juntoA: etiquetas.junto_a?.[0],
+    copiar: etiquetas.copiar?.[0],
     entrada: etiquetas.entrada ?? [],
     salida: etiquetas.salida ?? [],
     cambia: etiquetas.cambia?.join(" ") ?? "",
     prosa: lineas.findIndex((linea) => linea.startsWith("@")),
   };
+  if (lineas[1] !== "") throw new Error(`${script}: el título debe caber en la primera línea`);
   if (cabecera.salida.length === 0) throw new Error(`${script}: la cabecera no tiene @salida`);
   if (!cabecera.ejecutar.startsWith("deno run ") || !cabecera.ejecutar.endsWith(` ${script}`)) {
     throw new Error(`${script}: @ejecutar debe ser "deno run <permisos> ${script}"`);

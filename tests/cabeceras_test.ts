@@ -3,7 +3,13 @@
 // el test de cada ejemplo ejecuta su cabecera (`ejecutarCabecera`, una vez en toda la suite) y
 // le aplica su regla. Aquí, además, se prueba que esa comprobación falla cuando debe.
 import assert from "node:assert/strict";
-import { EJEMPLOS, ficherosDe, modulos, scriptsDeEjemplo } from "../herramientas/ejemplos.ts";
+import {
+  EJEMPLOS,
+  ficherosDe,
+  modulos,
+  modulosDe,
+  scriptsDeEjemplo,
+} from "../herramientas/ejemplos.ts";
 import {
   compararSalida,
   ejecutarCabecera,
@@ -118,6 +124,22 @@ Deno.test("herramientas: las usan los tests, y ellas no importan nada de tests/ 
   assert.deepEqual(alReves, [], "una herramienta importa de tests/ o de bench/");
 });
 
+Deno.test("cabeceras: @copiar dice justo los módulos de su carpeta que el script importa", () => {
+  const lista = (nombres: string[]) =>
+    nombres.length === 1 ? nombres[0] : `${nombres.slice(0, -1).join(", ")} y ${nombres.at(-1)}`;
+  const mal = scripts.flatMap((script) => {
+    const nombres = modulosDe(script).map((modulo) => modulo.replace(/^.*\//, ""));
+    const esperado = nombres.length === 0
+      ? undefined
+      : `también ${lista(nombres)}, a su lado: ${
+        nombres.length > 1 ? "los" : "lo"
+      } importa de allí`;
+    const { copiar } = leerCabecera(script);
+    return copiar === esperado ? [] : [`${script}: @copiar ${esperado} (dice: ${copiar})`];
+  });
+  assert.deepEqual(mal, []);
+});
+
 Deno.test("cabeceras: lo primero que se proyecta es código (prosa corta, README corto)", () => {
   const largas = scripts.map(leerCabecera).filter(({ prosa }) => prosa > PROSA_MAXIMA)
     .map(({ script, prosa }) => `${script}: ${prosa} líneas de prosa antes de la primera @`);
@@ -126,7 +148,7 @@ Deno.test("cabeceras: lo primero que se proyecta es código (prosa corta, README
   assert.deepEqual(
     [...largas, ...celdas],
     [],
-    `Como mucho ${PROSA_MAXIMA} líneas con texto antes de la primera @ (el detalle, al README ` +
+    `Como mucho ${PROSA_MAXIMA} líneas antes de la primera @ (el detalle, al README ` +
       `o junto al código) y ${MIRAR_MAXIMO} caracteres en «Qué mirar»`,
   );
 });

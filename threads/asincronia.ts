@@ -10,6 +10,7 @@
  *
  * @python Apartado 2 «Threads», más allá: concurrencia sin threads, como asyncio (tareas que se turnan en cada await)
  * @ejecutar deno run threads/asincronia.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Tarea 1
  *   Tarea 2

@@ -1,6 +1,5 @@
 /**
- * Barrier: los threads trabajan por fases, y nadie empieza la siguiente hasta que todos
- * acaban la actual.
+ * Barrier: los threads trabajan por fases, y nadie empieza una hasta que todos acaban la anterior.
  *
  * Cada trabajador tarda distinto en cada fase (al azar) y al acabarla espera en
  * `barrera.wait()`. Cuando llega el último, la Barrier ejecuta su acción (`faseCompleta`,
@@ -9,6 +8,7 @@
  *
  * @python Apartado 2 «Threads», más allá del capítulo: threading.Barrier(parties, action) y wait()
  * @ejecutar deno run --allow-read threads/barrera.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Trabajador 3 acaba la fase 1 y espera
  *   Trabajador 2 acaba la fase 1 y espera

@@ -9,10 +9,9 @@
  * thread entre los dos pasos: la carrera se ve siempre, con un núcleo o con varios. lock.ts
  * la arregla.
  *
- * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
- *
  * @python Apartado 2 «Threads», tercer ejemplo: task1, task2 sin Lock (condición de carrera)
  * @ejecutar deno run --allow-read threads/carrera.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Tarea 1
  *   Tarea 1

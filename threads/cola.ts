@@ -8,10 +8,9 @@
  * `await cola.join()` a que estén todos hechos y pone un `null` por consumidor (el `None` de
  * Python: «no hay más»). Opciones: --pedidos N (10), --consumidores N (2).
  *
- * Para copiarlo a otra carpeta, copia también threading.ts y queue.ts a su lado: los importa.
- *
  * @python Apartado 2 «Threads», más allá del capítulo: queue.Queue (put, get, task_done, join) en el productor y el consumidor
  * @ejecutar deno run --allow-read threads/cola.ts
+ * @copiar también queue.ts, threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Productor: pone el pedido 1 (sopa)
  *   Productor: pone el pedido 2 (paella)
@@ -60,7 +59,8 @@ export function productor(pedidos: number) {
     console.log(`Productor: pone el pedido ${numero} (${pedido.plato})`);
     cola.put(pedido);
   }
-  console.log(`Productor: ${pedidos} pedidos puestos; encontró la cola llena ${llena} veces`);
+  const veces = llena === 1 ? "vez" : "veces";
+  console.log(`Productor: ${pedidos} pedidos puestos; encontró la cola llena ${llena} ${veces}`);
 }
 
 export function consumidor() {

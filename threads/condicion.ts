@@ -7,10 +7,9 @@
  * saldo: por eso va dentro de un `while` y no de un `if` (junto al código, por qué). Sin
  * Condition, un cliente sin saldo miraría el saldo una y otra vez, gastando CPU.
  *
- * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
- *
  * @python Apartado 2 «Threads», más allá del capítulo: threading.Condition, wait() en un while, notify_all()
  * @ejecutar deno run --allow-read threads/condicion.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Ingreso de 40 (saldo: 40)
  *   Cliente 2 retira 30 (esperas: 1; saldo: 10)

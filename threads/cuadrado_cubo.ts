@@ -7,10 +7,9 @@
  * módulo, como hace el `multiprocessing` de Python. `join()` espera a que el thread termine
  * (con `await`); por eso "Fin del programa" sale siempre el último.
  *
- * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
- *
  * @python Apartado 2 «Threads», primer ejemplo: printSquare, printCube, Thread(target, args), start(), join()
  * @ejecutar deno run --allow-read threads/cuadrado_cubo.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Cubo: 1000
  *   Cuadrado: 100

@@ -8,6 +8,7 @@
  *
  * @python Apartado 2 «Threads», más allá del capítulo: threading.Event, set() y wait()
  * @ejecutar deno run --allow-read threads/evento.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Corredor 2 en la línea de salida
  *   Corredor 3 en la línea de salida

@@ -8,10 +8,9 @@
  * escritores (inanición): la última línea dice cuánto esperó el que más (con `--lectores 12`,
  * bastante más que con 4). Cada lector lee durante 20 ms: coinciden también en un núcleo.
  *
- * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
- *
  * @python Apartado 2 «Threads», más allá del capítulo: Lock y Semaphore en el problema de los lectores y los escritores
  * @ejecutar deno run --allow-read threads/lectores_escritores.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Lector 2 lee 0 (lectores dentro: 1)
  *   Lector 1 lee 0 (lectores dentro: 2)

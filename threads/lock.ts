@@ -8,10 +8,9 @@
  * Lock, da exacto siempre. Cómo está hecho el Lock (Atomics sobre memoria compartida):
  * threading.ts.
  *
- * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
- *
  * @python Apartado 2 «Threads», cuarto ejemplo: Lock(), lock.acquire(), lock.release()
  * @ejecutar deno run --allow-read threads/lock.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Tarea 1
  *   Tarea 1

@@ -6,10 +6,9 @@
  * tres pids son el mismo: los threads (workers) son hilos de un único proceso, no procesos
  * nuevos.
  *
- * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
- *
  * @python Apartado 2 «Threads», segundo ejemplo: task1, task2, current_thread().name, getpid(), Thread(name=...)
  * @ejecutar deno run --allow-read threads/nombres_pid.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Programa principal - Thread MainThread
  *   pid del proceso del programa principal: 11519

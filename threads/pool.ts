@@ -9,10 +9,9 @@
  * `for primos in pool.map(contarPrimos, datos):`; aquí `await using` y `for await`. La
  * función viaja por su nombre (lleva `export`). Cómo está hecho: concurrent_futures.ts.
  *
- * Para copiarlo, copia también threading.ts, queue.ts y concurrent_futures.ts a su lado.
- *
  * @python Apartado 2 «Threads», más allá del capítulo: concurrent.futures.ThreadPoolExecutor y pool.map
  * @ejecutar deno run --allow-read threads/pool.ts
+ * @copiar también concurrent_futures.ts, queue.ts, threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   ThreadPoolExecutor-0_0: hay 2262 primos por debajo de 20000
  *   ThreadPoolExecutor-0_1: hay 33860 primos por debajo de 400000

@@ -10,6 +10,7 @@
  *
  * @python Apartado 2 «Threads», primer párrafo: multiprocesamiento (procesos) frente a multihilo (threads), getpid()
  * @ejecutar deno run --allow-read --allow-run threads/procesos_hilos.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Contar los primos menores que 4000000 (núcleos de este equipo: 2)
  *   1 hilo, el principal (pid 9233): 283146 primos en 676 ms
@@ -133,20 +134,21 @@ if (import.meta.main) {
   );
   // Un hijo no muere con su padre: si nos paran (Ctrl+C, SIGTERM) mientras cuentan, los
   // terminamos nosotros antes de salir.
-  let parando = false;
-  const parar = (senal: "SIGINT" | "SIGTERM") => async () => {
-    parando = true; // los hijos mueren porque los paramos nosotros: no hay que avisar de ello
-    console.error(`\nParado (${senal}): termino también los 2 procesos hijos.`);
-    for (const proceso of procesos) {
-      try {
-        proceso.kill("SIGTERM");
-      } catch {
-        // ya había terminado
+  // Una sola parada, aunque la señal llegue dos veces (`deno task` reenvía el Ctrl+C).
+  let parada: Promise<never> | undefined;
+  const parar = (senal: "SIGINT" | "SIGTERM") => () =>
+    parada ??= (async () => {
+      console.error(`\nParado (${senal}): termino también los 2 procesos hijos.`);
+      for (const proceso of procesos) {
+        try {
+          proceso.kill("SIGTERM");
+        } catch {
+          // ya había terminado
+        }
       }
-    }
-    await Promise.all(procesos.map((proceso) => proceso.status));
-    Deno.exit(senal === "SIGINT" ? 130 : 143);
-  };
+      await Promise.all(procesos.map((proceso) => proceso.status));
+      Deno.exit(senal === "SIGINT" ? 130 : 143);
+    })();
   const alParar = { SIGINT: parar("SIGINT"), SIGTERM: parar("SIGTERM") } as const;
   for (const senal of ["SIGINT", "SIGTERM"] as const) {
     if (Deno.build.os !== "windows" || senal === "SIGINT") {
@@ -159,7 +161,10 @@ if (import.meta.main) {
   // pasa, terminamos al otro y lo decimos, en vez de sumar lo que no escribió.
   const salidas = await Promise.all(procesos.map(async (proceso) => {
     const salida = await proceso.output();
-    if (!salida.success && !parando) {
+    // Ctrl+C en la terminal llega también a los hijos: uno puede morir antes de que nos llegue.
+    if (salida.signal === "SIGINT") await alParar.SIGINT();
+    if (parada) await parada; // los paramos nosotros: no hay que avisar de que murió uno
+    if (!salida.success) {
       for (const otro of procesos) {
         try {
           otro.kill("SIGTERM");

@@ -9,10 +9,9 @@
  * consumidor comprueba que recibe cada elemento una vez y en orden; con `--lento consumidor`
  * (o productor) se ve el búfer lleno (o vacío).
  *
- * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
- *
  * @python Apartado 2 «Threads», más allá del capítulo: Thread, Semaphore y Lock en el problema del productor y el consumidor
  * @ejecutar deno run --allow-read threads/productor_consumidor.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Productor: pone 1
  *   Productor: pone 2

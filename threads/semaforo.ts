@@ -9,10 +9,9 @@
  * imprime con el Lock cogido: cada línea sale en el orden en que cambió la cuenta (sube 1 al
  * entrar, baja 1 al salir, nunca pasa de 2).
  *
- * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
- *
  * @python Apartado 2 «Threads», los semáforos que menciona: Semaphore(2), acquire(), release()
  * @ejecutar deno run --allow-read threads/semaforo.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Tarea 4 entra (dentro: 1)
  *   Tarea 2 entra (dentro: 2)

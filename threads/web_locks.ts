@@ -9,10 +9,9 @@
  * `+= 1`, el Lock; para una sección crítica que hace `await` (un fichero, la red), Web Locks.
  * `cambios` cuenta las veces que el cerrojo pasó de uno a otro: los tres se turnan de verdad.
  *
- * Para copiarlo a otra carpeta, copia también threading.ts a su lado: lo importa de allí.
- *
  * @python Apartado 2 «Threads», más allá del capítulo: el Lock del cuarto ejemplo con el cerrojo del runtime (Web Locks)
  * @ejecutar deno run --allow-read threads/web_locks.ts
+ * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Contador: 30000 (esperado 30000)
  *   El cerrojo pasó de uno a otro 4017 veces
