@@ -239,7 +239,18 @@ Deno.test("Thread: nombres como en Python, un target que devuelve una promesa se
 const malUso = ["run", "--allow-read", "tests/fixtures/mal_uso.ts"];
 
 Deno.test("Thread: lo que no acaba el programa en Python tampoco aquí: el error de un thread, Deno.exit() en un thread, un daemon", async () => {
-  const { code, stdout, stderr } = await ejecutar(malUso);
+  const [{ code, stdout, stderr }, daemons] = await Promise.all([
+    ejecutar(malUso),
+    // Daemons que ya ejecutan su función (durmiendo, esperando un Event, un Lock): sin
+    // cortarlos, el programa no acabaría nunca (a los 10 s, SIGKILL).
+    ejecutar(["run", "--allow-read", "tests/fixtures/daemons_en_marcha.ts"], undefined, {
+      limiteMs: 10_000,
+    }),
+  ]);
+  assert.deepEqual(
+    [daemons.code, daemons.stdout, daemons.stderr],
+    [0, "Fin con 3 daemons en marcha\n", ""],
+  );
   assert.equal(code, 0, stderr);
   assert.equal(
     stdout,

@@ -154,8 +154,9 @@ export function comprobarTimeout(timeout: unknown) {
 
 /** `get_ident()` de este hilo: 1 el principal; cada Thread, el suyo (2, 3...) desde start(). */
 let ident = 1;
-/** En un worker: si su thread es daemon. */
+/** En un worker: si su thread es daemon, y cuántos cortes de daemons había al arrancarlo. */
 let esDaemon = false;
+let corteAlEmpezar = 0;
 
 /** `threading.get_ident()`: el número de este thread (1 es el principal). */
 export function get_ident(): number {
@@ -177,6 +178,8 @@ interface Orden {
   ident: number;
   daemon: boolean;
   hilos: Int32Array;
+  /** Cuántas veces se habían cortado los daemons al arrancarlo (`hilos[CORTES]`). */
+  corte: number;
   /** Solo un Timer: los segundos que espera y su aviso de cancel(). */
   retraso: { segundos: number; cancelado: Int32Array } | null;
   registro: Entrada[];
@@ -196,8 +199,14 @@ interface Respuesta {
 let creados = 0;
 /** Los threads en marcha, para `enumerate()`, `active_count()` y los daemon. */
 const vivos = new Map<Thread, () => void>(); // cada uno, con lo que lo cierra
-/** Cuántos threads hay en marcha, en memoria compartida: `active_count()` desde un thread. */
-let hilos: Int32Array = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * En memoria compartida, para todos los threads: [0] cuántos hay en marcha (`active_count()`
+ * desde un thread), [1] cuántas veces el principal ha cortado sus daemons, [2] cuántos daemons
+ * ejecutan su función ahora.
+ */
+let hilos: Int32Array = new Int32Array(new SharedArrayBuffer(12));
+const CORTES = 1;
+const DAEMONS = 2;
 
 /** Los idents dados: el principal es 1. */
 let identsDados = 1;
@@ -287,7 +296,19 @@ function vigilarElFinal() {
 function acabarDaemonsSiToca() {
   if (!principalAcabado) return;
   if ([...vivos.keys()].some((t) => !t.daemon)) return;
-  for (const cerrar of vivos.values()) cerrar();
+  const daemons = [...vivos.values()];
+  vivos.clear();
+  if (daemons.length === 0) return;
+  // `terminate()` no para a un worker que no suelta el hilo (un bucle con sleep, un wait):
+  // cada daemon mira este aviso cuando duerme (`dormir`) y se acaba él mismo.
+  Atomics.add(hilos, CORTES, 1);
+  for (const cerrar of daemons) cerrar();
+  // Un daemon que calcula sin dormir nunca lo mira: si en 1 s sigue alguno, como Python, el
+  // programa acaba sin esperarlo. (Un reloj que no retiene al programa si no hay nada más.)
+  const reloj = setTimeout(() => {
+    if (Atomics.load(hilos, DAEMONS) > 0 && vivos.size === 0) Deno.exit();
+  }, 1000);
+  Deno.unrefTimer(reloj);
 }
 
 /**
@@ -389,6 +410,7 @@ export class Thread {
       args,
       ident: this.#ident,
       hilos,
+      corte: Atomics.load(hilos, CORTES),
       daemon: this.#daemon,
       retraso: this.retraso,
       traza: traza?.paraElThread(traza.nuevoThread(this.name)),
@@ -735,7 +757,16 @@ const paraDormir = new Int32Array(new SharedArrayBuffer(4));
 
 /** `Atomics.wait`; con --traza, en el principal, por traza.ts: así atiende Ctrl+C bloqueado. */
 function dormir(m: Int32Array, i: number, valor: number, ms = Infinity) {
-  return traza && !enUnWorker ? traza.dormir(m, i, valor, ms) : Atomics.wait(m, i, valor, ms);
+  if (traza && !enUnWorker) return traza.dormir(m, i, valor, ms);
+  if (!esDaemon) return Atomics.wait(m, i, valor, ms);
+  // Un daemon duerme a trozos de 50 ms y, antes de cada uno, mira si el principal lo ha cortado.
+  const limite = performance.now() + ms;
+  for (;;) {
+    if (Atomics.load(hilos, CORTES) !== corteAlEmpezar) Deno.exit(); // acaba este thread
+    const queda = limite - performance.now();
+    const resultado = Atomics.wait(m, i, valor, Math.max(0, Math.min(queda, 50)));
+    if (resultado !== "timed-out" || queda <= 50) return resultado;
+  }
 }
 
 /**
@@ -1475,9 +1506,11 @@ if (enUnWorker) {
     postMessage(mensaje: Respuesta): void;
   };
   let respondido = false;
+  let corriendo = false; // un daemon, desde que empieza hasta que responde
   const responder = (respuesta: Respuesta) => {
     if (respondido) return;
     respondido = true;
+    if (esDaemon && corriendo) Atomics.sub(hilos, DAEMONS, 1);
     worker.postMessage(respuesta);
   };
   // `Deno.exit()` en un thread (el `sys.exit()` de Python) acaba solo ese thread: que el
@@ -1490,6 +1523,7 @@ if (enUnWorker) {
     worker.onmessage = null;
     ident = orden.ident;
     esDaemon = orden.daemon;
+    corteAlEmpezar = orden.corte;
     hilos = orden.hilos;
     registro.push(...orden.registro);
     if (orden.traza) traza = (await import("./traza.ts")).trazaDelThread(orden.traza);
@@ -1503,6 +1537,11 @@ if (enUnWorker) {
     }
     // Siempre a la barrera: los demás threads del grupo cuentan con este.
     barreraDeSalida(orden.barrera, orden.total);
+    if (esDaemon) {
+      if (Atomics.load(hilos, CORTES) !== corteAlEmpezar) return responder({}); // ya cortado
+      corriendo = true;
+      Atomics.add(hilos, DAEMONS, 1);
+    }
     if (error === null && typeof tarea !== "function") {
       responder({
         fatal: true,
@@ -1516,7 +1555,7 @@ if (enUnWorker) {
       if (orden.retraso) {
         // Un Timer: espera sus segundos, salvo que cancel() lo despierte antes.
         const { segundos, cancelado } = orden.retraso;
-        Atomics.wait(cancelado, 0, 0, segundos * 1000);
+        dormir(cancelado, 0, 0, segundos * 1000);
         if (Atomics.load(cancelado, 0)) return responder({});
       }
       traza?.anotar("empieza");
