@@ -423,7 +423,8 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
     [() => sleep(-1), /^ValueError: sleep\(\): los segundos son un número mayor o igual que 0/],
     [
       () => hilo(sumarUno, new Map([[1, sumarUno]])).start(),
-      /^ValueError: args del thread .*: no se pueden copiar a otro thread/,
+      // La frase de queue.ts y del pool, no la de structuredClone («... could not be cloned»)
+      /^ValueError: args del thread .*: llevan un valor \(o algo dentro de él\) que no puede viajar a otro thread: viajan datos \(números, textos, objetos, arrays\.\.\.\), no funciones\.$/,
     ],
     [() => hilo(sumarUno, new Lock()).join(), /^RuntimeError: join\(\) del thread/],
   ];

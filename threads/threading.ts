@@ -370,11 +370,10 @@ export class Thread {
     const args = empaquetar(this.#args, this.name) as unknown[];
     try {
       structuredClone(args); // lo que postMessage no sabría copiar (una función dentro de un Map...)
-    } catch (error) {
+    } catch {
       throw new ValueError(
-        `args del thread ${this.name}: no se pueden copiar a otro thread (${
-          (error as Error).message
-        }).`,
+        `args del thread ${this.name}: llevan un valor (o algo dentro de él) que no puede ` +
+          "viajar a otro thread: viajan datos (números, textos, objetos, arrays...), no funciones.",
       );
     }
 
