@@ -110,6 +110,20 @@ Deno.test("queue: task_done y join: join vuelve cuando cada elemento tiene su ta
   await join;
   assert.ok(vuelto);
   assert.throws(() => q.task_done(), ValueError);
+  // Sin await (el `q.join()` de Python), el programa no espera: un aviso que lo dice.
+  const avisos: string[] = [];
+  const escribir = console.error;
+  console.error = (texto: string) => avisos.push(texto);
+  try {
+    q.join();
+    for (let i = 0; i < 3; i++) await null; // las microtareas en las que `await` pediría then
+  } finally {
+    console.error = escribir;
+  }
+  assert.deepEqual(avisos, [
+    "Aviso: q.join() sin await no espera a que se procesen los elementos de la cola: el " +
+    "programa sigue sin esperar (en Python, join() espera). Escribe «await q.join()».",
+  ]);
 });
 
 Deno.test("queue: viaja lo que viaja en args (copiado): textos, números exactos, objetos, arrays, Map, Set, Date...", () => {

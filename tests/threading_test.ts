@@ -345,6 +345,26 @@ Deno.test("Thread: join(timeout) vuelve al acabarse el tiempo con el thread vivo
   await t.join(0); // ya terminado: vuelve enseguida
   await t.join(-1); // negativo: como 0, igual que en Python
   await t.join(); // y sin timeout, como siempre
+  // Sin await (el `t.join()` de Python), el programa no espera: un aviso, una vez. Con
+  // await, then o Promise.all, ninguno.
+  const avisos: string[] = [];
+  const escribir = console.error;
+  console.error = (texto: string) => avisos.push(texto);
+  try {
+    await Promise.all([t.join(), t.join(0)]);
+    await t.join().then(() => {});
+    const sinAwait = t.join();
+    for (let i = 0; i < 3; i++) await null; // las microtareas en las que `await` pediría then
+    t.join(); // el segundo, sin otro aviso
+    for (let i = 0; i < 3; i++) await null;
+    assert.deepEqual(avisos, [
+      `Aviso: t.join() sin await no espera al thread ${t.name}: el programa sigue sin ` +
+      "esperar (en Python, join() espera). Escribe «await t.join()».",
+    ]);
+    await sinAwait;
+  } finally {
+    console.error = escribir;
+  }
   assert.throws(
     () => hilo(dormirYSumar, 0).join(1),
     /^RuntimeError: join\(\) del thread .* antes de start\(\)/,

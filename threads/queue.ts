@@ -56,6 +56,7 @@ import {
   active_count,
   Compartido,
   comprobarTimeout,
+  conAwait,
   Condition,
   Lock,
   reconstruir,
@@ -411,7 +412,11 @@ export class Queue<T = unknown> extends Compartido {
    * Espera a que cada elemento puesto tenga su `task_done()` (en Python `q.join()`; aquí
    * `await q.join()`, como `await t.join()`).
    */
-  async join(): Promise<void> {
+  join(): Promise<void> {
+    return conAwait(this.#join(), "q.join()", "a que se procesen los elementos de la cola");
+  }
+
+  async #join(): Promise<void> {
     // `Atomics.waitAsync` sola no mantiene vivo el programa: un temporizador sí, mientras se espera.
     const vivo = setTimeout(() => {}, 2 ** 31 - 1);
     try {

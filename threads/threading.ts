@@ -436,7 +436,7 @@ export class Thread {
     if (!this.#fin) {
       throw new RuntimeError(`join() del thread ${this.name} antes de start(): arráncalo antes.`);
     }
-    if (timeout === null) return this.#fin;
+    if (timeout === null) return conAwait(this.#fin, "t.join()", `al thread ${this.name}`);
     timeout = Math.max(timeout, 0); // negativo: como 0, igual que en Python
     comprobarTimeout(timeout);
     // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
@@ -445,7 +445,8 @@ export class Thread {
     const plazo = new Promise<void>((resolve) => {
       reloj = setTimeout(resolve, timeout * 1000);
     });
-    return Promise.race([this.#fin, plazo]).finally(() => clearTimeout(reloj));
+    const fin = Promise.race([this.#fin, plazo]).finally(() => clearTimeout(reloj));
+    return conAwait(fin, "t.join()", `al thread ${this.name}`);
   }
 
   /** ¿Está en marcha? (arrancado y sin terminar) */
@@ -470,6 +471,47 @@ export class Thread {
     }
     this.#daemon = daemon;
   }
+}
+
+/**
+ * La promesa de `join()`: apunta si alguien la espera (`await`, `then`, `Promise.all`...).
+ * En Python `t.join()` espera; aquí, sin `await`, el programa sigue sin esperar y lo que lee
+ * después del thread (un Value, un total) aún no está. No puede saberse al llamar, pero sí
+ * enseguida: `await` pide `then` en la microtarea siguiente. Si nadie lo ha pedido, un aviso.
+ */
+class Espera extends Promise<void> {
+  static override get [Symbol.species]() {
+    return Promise; // lo que devuelve `then` es una promesa normal
+  }
+  esperada = false;
+  override then<A = void, B = never>(
+    bien?: ((valor: void) => A | PromiseLike<A>) | null,
+    mal?: ((error: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.esperada = true;
+    return super.then(bien, mal);
+  }
+}
+
+let avisadoSinAwait = false;
+
+/**
+ * `promesa` como una `Espera` y, si en dos microtareas nadie la espera, una vez por programa:
+ * «Aviso: t.join() sin await no espera al thread ...». Exportada para `Queue.join()` (queue.ts).
+ */
+export function conAwait(promesa: Promise<void>, llamada: string, aQuien: string): Promise<void> {
+  const espera = new Espera((resolver, rechazar) => promesa.then(resolver, rechazar));
+  queueMicrotask(() =>
+    queueMicrotask(() => {
+      if (espera.esperada || avisadoSinAwait) return;
+      avisadoSinAwait = true;
+      console.error(
+        `Aviso: ${llamada} sin await no espera ${aQuien}: el programa sigue sin esperar ` +
+          `(en Python, join() espera). Escribe «await ${llamada}».`,
+      );
+    })
+  );
+  return espera;
 }
 
 /** Lo que `current_thread()` da dentro de un thread: su nombre, su número y si es daemon. */
