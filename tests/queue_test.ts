@@ -69,6 +69,15 @@ Deno.test("queue: los errores de uso, una frase (timeout negativo, task_done de 
   assert.throws(() => q.get(true, NaN), {
     message: "el timeout es un número de segundos, no «NaN».",
   });
+  // El `put(x, block=False)` / `get(timeout=0.5)` de Python, con un objeto.
+  assert.throws(() => q.put(1, { block: false } as never), {
+    message: "put() no tiene argumentos con nombre (JavaScript no los tiene): escribe los " +
+      "valores en orden, put(item, false), el put(item, block=False) de Python.",
+  });
+  assert.throws(() => q.get({ timeout: 0.5 } as never), {
+    message: "get() no tiene argumentos con nombre (JavaScript no los tiene): escribe los " +
+      "valores en orden, get(true, 0.5), el get(timeout=0.5) de Python.",
+  });
   assert.throws(() => new Queue(2.5), {
     message: "el maxsize de una Queue debe ser un número entero (no «2.5»).",
   });

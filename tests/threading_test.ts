@@ -390,6 +390,19 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
       /^ValueError: acquire\(false, timeout\): sin esperar no hay timeout/,
     ],
     [() => l.acquire(true, -2), /^ValueError: el timeout no puede ser negativo \(no «-2»\)\.$/],
+    // El `acquire(timeout=0.5)` de Python con un objeto: esperaría sin límite (o da NaN).
+    [
+      () => l.acquire({ timeout: 0.5 } as never),
+      /^ValueError: acquire\(\) no tiene argumentos con nombre \(JavaScript no los tiene\): escribe los valores en orden, acquire\(true, 0\.5\), el acquire\(timeout=0\.5\) de Python\.$/,
+    ],
+    [
+      () => new Semaphore(0).acquire({ blocking: false } as never),
+      /^ValueError: acquire\(\) no tiene .*: escribe los valores en orden, acquire\(false\), el acquire\(blocking=False\) de Python\.$/,
+    ],
+    [
+      () => new Event().wait({ timeout: 0.5 } as never),
+      /^ValueError: el timeout va sin nombre, solo los segundos: escribe 0\.5, no \{ timeout: 0\.5 \} \(JavaScript no tiene argumentos con nombre\)\.$/,
+    ],
     [
       () => l.acquire(true, TIMEOUT_MAX * 2),
       /^ValueError: el timeout debe ser como mucho TIMEOUT_MAX/,

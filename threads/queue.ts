@@ -61,6 +61,7 @@ import {
   Lock,
   reconstruir,
   RuntimeError,
+  sinNombres,
   tomarParte,
   traza,
   ValueError,
@@ -304,6 +305,7 @@ export class Queue<T = unknown> extends Compartido {
    * nada (`block` false: lanza Full enseguida).
    */
   put(item: T, block = true, timeout: number | null = null): void {
+    sinNombres("put", block, ["block", "timeout"], [true, null], ["item"]);
     traza?.callar(); // con --traza: «pone «x» en la cola», sin el Lock ni la Condition de dentro
     try {
       this.#put(item, block, timeout);
@@ -349,6 +351,7 @@ export class Queue<T = unknown> extends Compartido {
    * uno: siempre, como mucho `timeout` segundos (después lanza Empty) o nada (`block` false).
    */
   get(block = true, timeout: number | null = null): T {
+    sinNombres("get", block, ["block", "timeout"], [true, null]);
     traza?.callar(); // con --traza: «saca «x» de la cola», sin el Lock ni la Condition de dentro
     try {
       return this.#get(block, timeout);

@@ -135,10 +135,20 @@ export class ValueError extends Error {
 export const TIMEOUT_MAX = (2 ** 31 - 1) / 1000;
 
 /**
- * Un timeout como los de Python: segundos, de 0 a `TIMEOUT_MAX`. (Un Lock acepta además
- * -1, «sin límite», y lo comprueba él.)
+ * Un timeout como los de Python: segundos, de 0 a `TIMEOUT_MAX`; con `negativoEsCero`, uno
+ * negativo vale como 0 (Python hace así en `wait` y `join`). (Un Lock acepta además -1,
+ * «sin límite», y lo comprueba él.)
  */
-export function comprobarTimeout(timeout: unknown) {
+export function comprobarTimeout(timeout: unknown, negativoEsCero = false) {
+  if (timeout !== null && typeof timeout === "object" && !Array.isArray(timeout)) {
+    // El `wait(timeout=0.5)` de Python escrito `wait({ timeout: 0.5 })`.
+    const valor = Object.values(timeout)[0] ?? 0.5;
+    throw new ValueError(
+      `el timeout va sin nombre, solo los segundos: escribe ${Deno.inspect(valor)}, no ` +
+        `${Deno.inspect(timeout)} (JavaScript no tiene argumentos con nombre).`,
+    );
+  }
+  if (negativoEsCero && typeof timeout === "number" && timeout < 0) return;
   if (typeof timeout !== "number" || Number.isNaN(timeout)) {
     throw new ValueError(`el timeout es un número de segundos, no «${String(timeout)}».`);
   }
@@ -150,6 +160,33 @@ export function comprobarTimeout(timeout: unknown) {
       `el timeout debe ser como mucho TIMEOUT_MAX, ${TIMEOUT_MAX} s (no «${timeout}»).`,
     );
   }
+}
+
+/**
+ * JavaScript no tiene argumentos con nombre: el `acquire(timeout=0.5)` de Python escrito
+ * `acquire({ timeout: 0.5 })` llega como un objeto en el sitio de `blocking` (y, como es
+ * «verdadero», esperaría sin límite). Se dice cómo se escribe: los valores, en orden.
+ */
+export function sinNombres(
+  metodo: string,
+  valor: unknown,
+  parametros: string[],
+  defectos: unknown[],
+  delante: string[] = [],
+) {
+  if (valor === null || typeof valor !== "object") return;
+  const dados = valor as Record<string, unknown>;
+  const usados = parametros.filter((p) => p in dados).map((p) => parametros.indexOf(p));
+  const hasta = usados.length ? Math.max(...usados) + 1 : 1;
+  const enOrden = parametros.slice(0, hasta).map((p, i) => p in dados ? dados[p] : defectos[i]);
+  const py = (v: unknown) =>
+    v === true ? "True" : v === false ? "False" : v === null ? "None" : Deno.inspect(v);
+  const js = [...delante, ...enOrden.map((v) => Deno.inspect(v))].join(", ");
+  const python = [...delante, ...Object.entries(dados).map(([k, v]) => `${k}=${py(v)}`)];
+  throw new ValueError(
+    `${metodo}() no tiene argumentos con nombre (JavaScript no los tiene): escribe los ` +
+      `valores en orden, ${metodo}(${js}), el ${metodo}(${python.join(", ")}) de Python.`,
+  );
 }
 
 /** `get_ident()` de este hilo: 1 el principal; cada Thread, el suyo (2, 3...) desde start(). */
@@ -437,8 +474,8 @@ export class Thread {
       throw new RuntimeError(`join() del thread ${this.name} antes de start(): arráncalo antes.`);
     }
     if (timeout === null) return conAwait(this.#fin, "t.join()", `al thread ${this.name}`);
-    timeout = Math.max(timeout, 0); // negativo: como 0, igual que en Python
-    comprobarTimeout(timeout);
+    comprobarTimeout(timeout, true); // negativo: como 0, igual que en Python
+    timeout = Math.max(timeout, 0);
     // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
     // temporizador se quita después, si no, el programa esperaría a que sonara para acabar.
     let reloj: ReturnType<typeof setTimeout> | undefined;
@@ -857,6 +894,7 @@ export class Lock extends Compartido {
    * (segundos) espera como mucho eso. Devuelve si lo ha cogido.
    */
   acquire(blocking = true, timeout = -1): boolean {
+    if (typeof blocking === "object") sinNombres("acquire", blocking, ACQUIRE, [true, -1]);
     if (timeout !== -1) comprobarEspera(blocking, timeout);
     // 1. Libre: lo cogemos con una sola operación que nadie puede partir (0 -> 1).
     if (Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) !== LIBRE) {
@@ -949,6 +987,9 @@ export class Lock extends Compartido {
   }
 }
 
+/** Los parámetros de `acquire`, para `sinNombres`. */
+const ACQUIRE = ["blocking", "timeout"];
+
 /** Un `timeout` de `acquire` de un Lock: sin esperar no hay timeout; si no, de 0 a TIMEOUT_MAX. */
 function comprobarEspera(blocking: boolean, timeout: number) {
   if (!blocking) {
@@ -966,6 +1007,7 @@ function comprobarEspera(blocking: boolean, timeout: number) {
  */
 export class RLock extends Lock {
   override acquire(blocking = true, timeout = -1): boolean {
+    if (typeof blocking === "object") sinNombres("acquire", blocking, ACQUIRE, [true, -1]);
     if (timeout !== -1) comprobarEspera(blocking, timeout);
     if (this._is_owned()) {
       this.m[VECES]++;
@@ -1016,13 +1058,14 @@ export class Semaphore extends Compartido {
 
   /** Ocupa una plaza. Con `blocking` false o con `timeout` (segundos) devuelve si la ha ocupado. */
   acquire(blocking = true, timeout: number | null = null): boolean {
+    if (typeof blocking === "object") sinNombres("acquire", blocking, ACQUIRE, [true, null]);
     if (timeout !== null) {
       if (!blocking) {
         throw new ValueError(
           "acquire(false, timeout): sin esperar no hay timeout; quita uno de los dos.",
         );
       }
-      comprobarTimeout(Math.max(timeout, 0)); // negativo: como 0, igual que en Python
+      comprobarTimeout(timeout, true); // negativo: como 0, igual que en Python
     }
     const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
     for (let vuelta = 0;; vuelta++) {
@@ -1143,7 +1186,7 @@ export class Condition extends Compartido {
    */
   wait(timeout: number | null = null): boolean {
     this.#conElLock("wait");
-    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0)); // negativo: como 0
+    if (timeout !== null) comprobarTimeout(timeout, true); // negativo: como 0
     const turno = this.m[1]++; // con el lock cogido: nadie más saca turno a la vez
     traza?.anotar("espera_aviso", this);
     const guardado = this.lock._release_save(); // un RLock, del todo
@@ -1242,7 +1285,7 @@ export class Event extends Compartido {
 
   /** Espera a que la suban (o `timeout` segundos). Devuelve si está subida. */
   wait(timeout: number | null = null): boolean {
-    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0));
+    if (timeout !== null) comprobarTimeout(timeout, true);
     const subidas = Atomics.load(this.m, 1);
     if (this.is_set()) {
       traza?.anotar("despierta", this, 1); // ya estaba puesto: sigue
@@ -1335,7 +1378,7 @@ export class Barrier extends Compartido {
    */
   wait(timeout: number | null = null): number {
     if (timeout === null && this.m[PLAZO] >= 0) timeout = this.m[PLAZO] / 1000;
-    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0));
+    if (timeout !== null) comprobarTimeout(timeout, true);
     traza?.callar();
     try {
       return this.#esperar(timeout);
