@@ -390,6 +390,14 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
       /^ValueError: acquire\(false, timeout\): sin esperar no hay timeout/,
     ],
     [() => l.acquire(true, -2), /^ValueError: el timeout no puede ser negativo \(no «-2»\)\.$/],
+    [
+      // El `class MiThread(Thread): def run(self)` de Python
+      () =>
+        new (class MiThread extends Thread {
+          run() {}
+        })({ target: sumarUno }),
+      /^ValueError: MiThread extends Thread con run\(\): aquí un thread ejecuta una función exportada, que busca por su nombre \(un método no viaja\): escribe «export function tarea\(\.\.\.\) \{\.\.\.\}» y «new Thread\(\{ target: tarea, args: \[\.\.\.\] \}\)»\.$/,
+    ],
     // El `acquire(timeout=0.5)` de Python con un objeto: esperaría sin límite (o da NaN).
     [
       () => l.acquire({ timeout: 0.5 } as never),

@@ -376,6 +376,14 @@ export class Thread {
   constructor(
     opciones: { target: Tarea; args?: unknown[]; name?: string; daemon?: boolean; modulo?: string },
   ) {
+    if ("run" in new.target.prototype) {
+      // `class MiThread(Thread): def run(self)` de Python: un método no viaja a otro thread.
+      throw new ValueError(
+        `${new.target.name} extends Thread con run(): aquí un thread ejecuta una función ` +
+          "exportada, que busca por su nombre (un método no viaja): escribe " +
+          "«export function tarea(...) {...}» y «new Thread({ target: tarea, args: [...] })».",
+      );
+    }
     comprobarOpciones("Thread", opciones, ["target", "args", "name", "daemon"], opciones?.target);
     const { target, args = [], name, daemon = false, modulo = Deno.mainModule } = opciones;
     comprobarTarget(target);
