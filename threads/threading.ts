@@ -6,7 +6,7 @@
  * Lo que ofrece, con los nombres de Python (a la derecha, en qué cambia si cambia):
  *
  *   new Thread({ target: tarea, args: [10], name: "t1", daemon: false })   Thread(target=...)
- *   t.start(); await t.join(); t.is_alive()         `await`: join() devuelve una promesa
+ *   t.start(); await t.join(); t.is_alive()         `await`: sin él no espera (un aviso lo dice)
  *   await t.join(0.5); t.ident; t.daemon            esperar como mucho 0,5 s; su número; ¿daemon?
  *   current_thread().name; main_thread(); get_ident()     "MainThread" o el nombre del thread
  *   enumerate(); active_count()                     enumerate() solo desde el principal
@@ -30,6 +30,8 @@
  *   target                       una función `export function`, no una flecha: viaja por su nombre
  *   args                         llegan copiados: datos (o Lock, Value...), no funciones ni clases
  *   kwargs                       no hay: los valores en args, o un objeto (args: [{ n: 2 }])
+ *   acquire(timeout=0.5)         sin nombres, en orden: acquire(true, 0.5); q.get(true, 0.5)
+ *   class T(Thread): def run()   no: un método no viaja; export function y new Thread({ target })
  *   objetos compartidos          Lock, Value, compartido(): de nivel de módulo o en args (punto 2)
  *   let total; const xs = []     de cada thread: el principal no ve sus cambios (usa un Value)
  *   el nivel de módulo           cada thread lo ejecuta otra vez, sin escribir nada
