@@ -173,7 +173,11 @@ Deno.test("concurrent.futures: los usos equivocados, una frase (max_workers 0, t
     });
   }
   const p = pool(1);
-  assert.throws(() => p.submit((x: number) => x, 1), ValueError);
+  assert.throws(() => p.submit((x: number) => x, 1), {
+    name: "ValueError",
+    message: "la tarea de un pool es una función flecha, sin nombre (el thread la busca por su " +
+      "nombre en el módulo): escribe «export function tarea(...)» y pasa tarea.",
+  });
   assert.throws(() => p.submit(doble, (() => 1) as never), {
     message: "los argumentos de la tarea doble llevan la función sin nombre, que no puede " +
       "viajar a un thread: viajan datos (números, textos, objetos, arrays...), no funciones.",

@@ -551,8 +551,13 @@ export class ThreadPoolExecutor {
       throw new RuntimeError("el pool ya está cerrado (shutdown): no acepta más tareas.");
     }
     if (typeof fn !== "function" || !fn.name) {
+      const flecha = typeof fn === "function" &&
+        !/^(async\s*)?function\b/.test(Function.prototype.toString.call(fn));
       throw new ValueError(
-        "la tarea de un pool debe ser una función con nombre y exportada: " +
+        (flecha
+          ? "la tarea de un pool es una función flecha, sin nombre (el thread la busca por su " +
+            "nombre en el módulo): "
+          : "la tarea de un pool debe ser una función con nombre y exportada: ") +
           "escribe «export function tarea(...)» y pasa tarea.",
       );
     }
