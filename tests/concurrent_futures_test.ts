@@ -173,7 +173,11 @@ Deno.test("concurrent.futures: los usos equivocados, una frase (max_workers 0, t
     });
   }
   const p = pool(1);
-  assert.throws(() => p.submit((x: number) => x, 1), ValueError);
+  assert.throws(() => p.submit((x: number) => x, 1), {
+    name: "ValueError",
+    message: "la tarea de un pool es una función flecha, sin nombre (el thread la busca por su " +
+      "nombre en el módulo): escribe «export function tarea(...)» y pasa tarea.",
+  });
   assert.throws(() => p.submit(doble, (() => 1) as never), {
     message: "los argumentos de la tarea doble llevan la función sin nombre, que no puede " +
       "viajar a un thread: viajan datos (números, textos, objetos, arrays...), no funciones.",
@@ -184,6 +188,24 @@ Deno.test("concurrent.futures: los usos equivocados, una frase (max_workers 0, t
       "noExportada» en el fichero del programa para que sus threads puedan usarla.",
   });
   await assert.rejects(p.submit(doble, 1).result(-1), ValueError);
+  // El `for r in pool.map(...)` de Python sin await, o un await delante: cómo se escribe.
+  const conAwait = {
+    name: "RuntimeError",
+    message: "pool.map() da sus resultados según llegan, con await: escribe «for await " +
+      "(const r of pool.map(...))» (o, en una lista, «await Array.fromAsync(pool.map(...))»).",
+  };
+  assert.throws(() => [...(p.map(doble, [1]) as unknown as Iterable<number>)], conAwait);
+  await assert.rejects(async () => await p.map(doble, [2]), conAwait);
+  assert.throws(() => [...(as_completed([]) as unknown as Iterable<Future>)], {
+    name: "RuntimeError",
+    message: "as_completed() da cada Future según acaba, con await: escribe " +
+      "«for await (const f of as_completed(fs))».",
+  });
+  assert.deepEqual(await Array.fromAsync(p.map(doble, [3, 4])), [6, 8]);
+  assert.throws(() => p.map(doble, 5 as never), {
+    name: "ValueError",
+    message: "map() necesita listas de datos tras la función (no «5»).",
+  });
   await p.shutdown();
   assert.throws(() => p.submit(doble, 1), {
     name: "RuntimeError",

@@ -69,6 +69,15 @@ Deno.test("queue: los errores de uso, una frase (timeout negativo, task_done de 
   assert.throws(() => q.get(true, NaN), {
     message: "el timeout es un número de segundos, no «NaN».",
   });
+  // El `put(x, block=False)` / `get(timeout=0.5)` de Python, con un objeto.
+  assert.throws(() => q.put(1, { block: false } as never), {
+    message: "put() no tiene argumentos con nombre (JavaScript no los tiene): escribe los " +
+      "valores en orden, put(item, false), el put(item, block=False) de Python.",
+  });
+  assert.throws(() => q.get({ timeout: 0.5 } as never), {
+    message: "get() no tiene argumentos con nombre (JavaScript no los tiene): escribe los " +
+      "valores en orden, get(true, 0.5), el get(timeout=0.5) de Python.",
+  });
   assert.throws(() => new Queue(2.5), {
     message: "el maxsize de una Queue debe ser un número entero (no «2.5»).",
   });
@@ -110,6 +119,20 @@ Deno.test("queue: task_done y join: join vuelve cuando cada elemento tiene su ta
   await join;
   assert.ok(vuelto);
   assert.throws(() => q.task_done(), ValueError);
+  // Sin await (el `q.join()` de Python), el programa no espera: un aviso que lo dice.
+  const avisos: string[] = [];
+  const escribir = console.error;
+  console.error = (texto: string) => avisos.push(texto);
+  try {
+    q.join();
+    for (let i = 0; i < 3; i++) await null; // las microtareas en las que `await` pediría then
+  } finally {
+    console.error = escribir;
+  }
+  assert.deepEqual(avisos, [
+    "Aviso: q.join() sin await no espera a que se procesen los elementos de la cola: el " +
+    "programa sigue sin esperar (en Python, join() espera). Escribe «await q.join()».",
+  ]);
 });
 
 Deno.test("queue: viaja lo que viaja en args (copiado): textos, números exactos, objetos, arrays, Map, Set, Date...", () => {

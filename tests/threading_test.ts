@@ -239,7 +239,18 @@ Deno.test("Thread: nombres como en Python, un target que devuelve una promesa se
 const malUso = ["run", "--allow-read", "tests/fixtures/mal_uso.ts"];
 
 Deno.test("Thread: lo que no acaba el programa en Python tampoco aquí: el error de un thread, Deno.exit() en un thread, un daemon", async () => {
-  const { code, stdout, stderr } = await ejecutar(malUso);
+  const [{ code, stdout, stderr }, daemons] = await Promise.all([
+    ejecutar(malUso),
+    // Daemons que ya ejecutan su función (durmiendo, esperando un Event, un Lock): sin
+    // cortarlos, el programa no acabaría nunca (a los 10 s, SIGKILL).
+    ejecutar(["run", "--allow-read", "tests/fixtures/daemons_en_marcha.ts"], undefined, {
+      limiteMs: 10_000,
+    }),
+  ]);
+  assert.deepEqual(
+    [daemons.code, daemons.stdout, daemons.stderr],
+    [0, "Fin con 3 daemons en marcha\n", ""],
+  );
   assert.equal(code, 0, stderr);
   assert.equal(
     stdout,
@@ -334,6 +345,26 @@ Deno.test("Thread: join(timeout) vuelve al acabarse el tiempo con el thread vivo
   await t.join(0); // ya terminado: vuelve enseguida
   await t.join(-1); // negativo: como 0, igual que en Python
   await t.join(); // y sin timeout, como siempre
+  // Sin await (el `t.join()` de Python), el programa no espera: un aviso, una vez. Con
+  // await, then o Promise.all, ninguno.
+  const avisos: string[] = [];
+  const escribir = console.error;
+  console.error = (texto: string) => avisos.push(texto);
+  try {
+    await Promise.all([t.join(), t.join(0)]);
+    await t.join().then(() => {});
+    const sinAwait = t.join();
+    for (let i = 0; i < 3; i++) await null; // las microtareas en las que `await` pediría then
+    t.join(); // el segundo, sin otro aviso
+    for (let i = 0; i < 3; i++) await null;
+    assert.deepEqual(avisos, [
+      `Aviso: t.join() sin await no espera al thread ${t.name}: el programa sigue sin ` +
+      "esperar (en Python, join() espera). Escribe «await t.join()».",
+    ]);
+    await sinAwait;
+  } finally {
+    console.error = escribir;
+  }
   assert.throws(
     () => hilo(dormirYSumar, 0).join(1),
     /^RuntimeError: join\(\) del thread .* antes de start\(\)/,
@@ -359,6 +390,27 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
       /^ValueError: acquire\(false, timeout\): sin esperar no hay timeout/,
     ],
     [() => l.acquire(true, -2), /^ValueError: el timeout no puede ser negativo \(no «-2»\)\.$/],
+    [
+      // El `class MiThread(Thread): def run(self)` de Python
+      () =>
+        new (class MiThread extends Thread {
+          run() {}
+        })({ target: sumarUno }),
+      /^ValueError: MiThread extends Thread con run\(\): aquí un thread ejecuta una función exportada, que busca por su nombre \(un método no viaja\): escribe «export function tarea\(\.\.\.\) \{\.\.\.\}» y «new Thread\(\{ target: tarea, args: \[\.\.\.\] \}\)»\.$/,
+    ],
+    // El `acquire(timeout=0.5)` de Python con un objeto: esperaría sin límite (o da NaN).
+    [
+      () => l.acquire({ timeout: 0.5 } as never),
+      /^ValueError: acquire\(\) no tiene argumentos con nombre \(JavaScript no los tiene\): escribe los valores en orden, acquire\(true, 0\.5\), el acquire\(timeout=0\.5\) de Python\.$/,
+    ],
+    [
+      () => new Semaphore(0).acquire({ blocking: false } as never),
+      /^ValueError: acquire\(\) no tiene .*: escribe los valores en orden, acquire\(false\), el acquire\(blocking=False\) de Python\.$/,
+    ],
+    [
+      () => new Event().wait({ timeout: 0.5 } as never),
+      /^ValueError: el timeout va sin nombre, solo los segundos: escribe 0\.5, no \{ timeout: 0\.5 \} \(JavaScript no tiene argumentos con nombre\)\.$/,
+    ],
     [
       () => l.acquire(true, TIMEOUT_MAX * 2),
       /^ValueError: el timeout debe ser como mucho TIMEOUT_MAX/,
@@ -412,7 +464,8 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
     [() => sleep(-1), /^ValueError: sleep\(\): los segundos son un número mayor o igual que 0/],
     [
       () => hilo(sumarUno, new Map([[1, sumarUno]])).start(),
-      /^ValueError: args del thread .*: no se pueden copiar a otro thread/,
+      // La frase de queue.ts y del pool, no la de structuredClone («... could not be cloned»)
+      /^ValueError: args del thread .*: llevan un valor \(o algo dentro de él\) que no puede viajar a otro thread: viajan datos \(números, textos, objetos, arrays\.\.\.\), no funciones\.$/,
     ],
     [() => hilo(sumarUno, new Lock()).join(), /^RuntimeError: join\(\) del thread/],
   ];

@@ -266,9 +266,20 @@ function mensajeDe(error: unknown): string {
  * `as_completed(fs, timeout)`: cada Future de `fs` en cuanto acaba (primero los ya acabados).
  * Con `timeout` (segundos, desde la llamada), si no han acabado todos, TimeoutError.
  */
-export async function* as_completed<T>(
+export function as_completed<T>(
   fs: Iterable<Future<T>>,
   timeout: number | null = null,
+): AsyncGenerator<Future<T>> {
+  return conForAwait(
+    conforme(fs, timeout),
+    "as_completed() da cada Future según acaba, con await: escribe " +
+      "«for await (const f of as_completed(fs))».",
+  );
+}
+
+async function* conforme<T>(
+  fs: Iterable<Future<T>>,
+  timeout: number | null,
 ): AsyncGenerator<Future<T>> {
   if (timeout !== null) comprobarTimeout(timeout);
   const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
@@ -295,6 +306,21 @@ export async function* as_completed<T>(
     pendientes.delete(f);
     yield f;
   }
+}
+
+/**
+ * Lo que da sus resultados con `for await` (`as_completed`, `map`): el `for x in ...` de
+ * Python escrito como `for (const x of ...)`, o un `await` delante, no da un TypeError con
+ * traza ni un objeto que no es la lista: da la frase que dice cómo se escribe.
+ */
+function conForAwait<T>(resultados: AsyncGenerator<T>, frase: string): AsyncGenerator<T> {
+  const falla = () => {
+    throw new RuntimeError(frase);
+  };
+  return Object.assign(resultados, {
+    [Symbol.iterator]: falla,
+    then: (_: unknown, rechazar: (error: unknown) => void) => rechazar(new RuntimeError(frase)),
+  });
 }
 
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
@@ -525,8 +551,13 @@ export class ThreadPoolExecutor {
       throw new RuntimeError("el pool ya está cerrado (shutdown): no acepta más tareas.");
     }
     if (typeof fn !== "function" || !fn.name) {
+      const flecha = typeof fn === "function" &&
+        !/^(async\s*)?function\b/.test(Function.prototype.toString.call(fn));
       throw new ValueError(
-        "la tarea de un pool debe ser una función con nombre y exportada: " +
+        (flecha
+          ? "la tarea de un pool es una función flecha, sin nombre (el thread la busca por su " +
+            "nombre en el módulo): "
+          : "la tarea de un pool debe ser una función con nombre y exportada: ") +
           "escribe «export function tarea(...)» y pasa tarea.",
       );
     }
@@ -567,7 +598,10 @@ export class ThreadPoolExecutor {
   ): AsyncGenerator<Awaited<R>> {
     let timeout: number | null = null;
     const ultimo = iterables.at(-1);
-    if (ultimo && !(Symbol.iterator in ultimo) && "timeout" in ultimo) {
+    if (
+      ultimo !== null && typeof ultimo === "object" && !(Symbol.iterator in ultimo) &&
+      "timeout" in ultimo
+    ) {
       timeout = ultimo.timeout;
       iterables.pop();
     }
@@ -586,13 +620,18 @@ export class ThreadPoolExecutor {
       (_, k) => this.submit(fn as (...a: unknown[]) => R, ...listas.map((l) => l[k])),
     );
     const limite = timeout === null ? null : performance.now() + timeout * 1000;
-    return (async function* () {
-      for (const f of futures) {
-        yield await f.result(
-          limite === null ? null : Math.max(limite - performance.now(), 0) / 1000,
-        );
-      }
-    })();
+    return conForAwait(
+      (async function* () {
+        for (const f of futures) {
+          yield await f.result(
+            limite === null ? null : Math.max(limite - performance.now(), 0) / 1000,
+          );
+        }
+      })(),
+      "pool.map() da sus resultados según llegan, con await: escribe " +
+        "«for await (const r of pool.map(...))» (o, en una lista, " +
+        "«await Array.fromAsync(pool.map(...))»).",
+    );
   }
 
   /**

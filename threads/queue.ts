@@ -56,10 +56,12 @@ import {
   active_count,
   Compartido,
   comprobarTimeout,
+  conAwait,
   Condition,
   Lock,
   reconstruir,
   RuntimeError,
+  sinNombres,
   tomarParte,
   traza,
   ValueError,
@@ -303,6 +305,7 @@ export class Queue<T = unknown> extends Compartido {
    * nada (`block` false: lanza Full enseguida).
    */
   put(item: T, block = true, timeout: number | null = null): void {
+    sinNombres("put", block, ["block", "timeout"], [true, null], ["item"]);
     traza?.callar(); // con --traza: «pone «x» en la cola», sin el Lock ni la Condition de dentro
     try {
       this.#put(item, block, timeout);
@@ -348,6 +351,7 @@ export class Queue<T = unknown> extends Compartido {
    * uno: siempre, como mucho `timeout` segundos (después lanza Empty) o nada (`block` false).
    */
   get(block = true, timeout: number | null = null): T {
+    sinNombres("get", block, ["block", "timeout"], [true, null]);
     traza?.callar(); // con --traza: «saca «x» de la cola», sin el Lock ni la Condition de dentro
     try {
       return this.#get(block, timeout);
@@ -411,7 +415,11 @@ export class Queue<T = unknown> extends Compartido {
    * Espera a que cada elemento puesto tenga su `task_done()` (en Python `q.join()`; aquí
    * `await q.join()`, como `await t.join()`).
    */
-  async join(): Promise<void> {
+  join(): Promise<void> {
+    return conAwait(this.#join(), "q.join()", "a que se procesen los elementos de la cola");
+  }
+
+  async #join(): Promise<void> {
     // `Atomics.waitAsync` sola no mantiene vivo el programa: un temporizador sí, mientras se espera.
     const vivo = setTimeout(() => {}, 2 ** 31 - 1);
     try {

@@ -6,7 +6,7 @@
  * Lo que ofrece, con los nombres de Python (a la derecha, en qué cambia si cambia):
  *
  *   new Thread({ target: tarea, args: [10], name: "t1", daemon: false })   Thread(target=...)
- *   t.start(); await t.join(); t.is_alive()         `await`: join() devuelve una promesa
+ *   t.start(); await t.join(); t.is_alive()         `await`: sin él no espera (un aviso lo dice)
  *   await t.join(0.5); t.ident; t.daemon            esperar como mucho 0,5 s; su número; ¿daemon?
  *   current_thread().name; main_thread(); get_ident()     "MainThread" o el nombre del thread
  *   enumerate(); active_count()                     enumerate() solo desde el principal
@@ -30,6 +30,8 @@
  *   target                       una función `export function`, no una flecha: viaja por su nombre
  *   args                         llegan copiados: datos (o Lock, Value...), no funciones ni clases
  *   kwargs                       no hay: los valores en args, o un objeto (args: [{ n: 2 }])
+ *   acquire(timeout=0.5)         sin nombres, en orden: acquire(true, 0.5); q.get(true, 0.5)
+ *   class T(Thread): def run()   no: un método no viaja; export function y new Thread({ target })
  *   objetos compartidos          Lock, Value, compartido(): de nivel de módulo o en args (punto 2)
  *   let total; const xs = []     de cada thread: el principal no ve sus cambios (usa un Value)
  *   el nivel de módulo           cada thread lo ejecuta otra vez, sin escribir nada
@@ -135,10 +137,20 @@ export class ValueError extends Error {
 export const TIMEOUT_MAX = (2 ** 31 - 1) / 1000;
 
 /**
- * Un timeout como los de Python: segundos, de 0 a `TIMEOUT_MAX`. (Un Lock acepta además
- * -1, «sin límite», y lo comprueba él.)
+ * Un timeout como los de Python: segundos, de 0 a `TIMEOUT_MAX`; con `negativoEsCero`, uno
+ * negativo vale como 0 (Python hace así en `wait` y `join`). (Un Lock acepta además -1,
+ * «sin límite», y lo comprueba él.)
  */
-export function comprobarTimeout(timeout: unknown) {
+export function comprobarTimeout(timeout: unknown, negativoEsCero = false) {
+  if (timeout !== null && typeof timeout === "object" && !Array.isArray(timeout)) {
+    // El `wait(timeout=0.5)` de Python escrito `wait({ timeout: 0.5 })`.
+    const valor = Object.values(timeout)[0] ?? 0.5;
+    throw new ValueError(
+      `el timeout va sin nombre, solo los segundos: escribe ${Deno.inspect(valor)}, no ` +
+        `${Deno.inspect(timeout)} (JavaScript no tiene argumentos con nombre).`,
+    );
+  }
+  if (negativoEsCero && typeof timeout === "number" && timeout < 0) return;
   if (typeof timeout !== "number" || Number.isNaN(timeout)) {
     throw new ValueError(`el timeout es un número de segundos, no «${String(timeout)}».`);
   }
@@ -152,10 +164,38 @@ export function comprobarTimeout(timeout: unknown) {
   }
 }
 
+/**
+ * JavaScript no tiene argumentos con nombre: el `acquire(timeout=0.5)` de Python escrito
+ * `acquire({ timeout: 0.5 })` llega como un objeto en el sitio de `blocking` (y, como es
+ * «verdadero», esperaría sin límite). Se dice cómo se escribe: los valores, en orden.
+ */
+export function sinNombres(
+  metodo: string,
+  valor: unknown,
+  parametros: string[],
+  defectos: unknown[],
+  delante: string[] = [],
+) {
+  if (valor === null || typeof valor !== "object") return;
+  const dados = valor as Record<string, unknown>;
+  const usados = parametros.filter((p) => p in dados).map((p) => parametros.indexOf(p));
+  const hasta = usados.length ? Math.max(...usados) + 1 : 1;
+  const enOrden = parametros.slice(0, hasta).map((p, i) => p in dados ? dados[p] : defectos[i]);
+  const py = (v: unknown) =>
+    v === true ? "True" : v === false ? "False" : v === null ? "None" : Deno.inspect(v);
+  const js = [...delante, ...enOrden.map((v) => Deno.inspect(v))].join(", ");
+  const python = [...delante, ...Object.entries(dados).map(([k, v]) => `${k}=${py(v)}`)];
+  throw new ValueError(
+    `${metodo}() no tiene argumentos con nombre (JavaScript no los tiene): escribe los ` +
+      `valores en orden, ${metodo}(${js}), el ${metodo}(${python.join(", ")}) de Python.`,
+  );
+}
+
 /** `get_ident()` de este hilo: 1 el principal; cada Thread, el suyo (2, 3...) desde start(). */
 let ident = 1;
-/** En un worker: si su thread es daemon. */
+/** En un worker: si su thread es daemon, y cuántos cortes de daemons había al arrancarlo. */
 let esDaemon = false;
+let corteAlEmpezar = 0;
 
 /** `threading.get_ident()`: el número de este thread (1 es el principal). */
 export function get_ident(): number {
@@ -177,6 +217,8 @@ interface Orden {
   ident: number;
   daemon: boolean;
   hilos: Int32Array;
+  /** Cuántas veces se habían cortado los daemons al arrancarlo (`hilos[CORTES]`). */
+  corte: number;
   /** Solo un Timer: los segundos que espera y su aviso de cancel(). */
   retraso: { segundos: number; cancelado: Int32Array } | null;
   registro: Entrada[];
@@ -196,8 +238,14 @@ interface Respuesta {
 let creados = 0;
 /** Los threads en marcha, para `enumerate()`, `active_count()` y los daemon. */
 const vivos = new Map<Thread, () => void>(); // cada uno, con lo que lo cierra
-/** Cuántos threads hay en marcha, en memoria compartida: `active_count()` desde un thread. */
-let hilos: Int32Array = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * En memoria compartida, para todos los threads: [0] cuántos hay en marcha (`active_count()`
+ * desde un thread), [1] cuántas veces el principal ha cortado sus daemons, [2] cuántos daemons
+ * ejecutan su función ahora.
+ */
+let hilos: Int32Array = new Int32Array(new SharedArrayBuffer(12));
+const CORTES = 1;
+const DAEMONS = 2;
 
 /** Los idents dados: el principal es 1. */
 let identsDados = 1;
@@ -287,7 +335,19 @@ function vigilarElFinal() {
 function acabarDaemonsSiToca() {
   if (!principalAcabado) return;
   if ([...vivos.keys()].some((t) => !t.daemon)) return;
-  for (const cerrar of vivos.values()) cerrar();
+  const daemons = [...vivos.values()];
+  vivos.clear();
+  if (daemons.length === 0) return;
+  // `terminate()` no para a un worker que no suelta el hilo (un bucle con sleep, un wait):
+  // cada daemon mira este aviso cuando duerme (`dormir`) y se acaba él mismo.
+  Atomics.add(hilos, CORTES, 1);
+  for (const cerrar of daemons) cerrar();
+  // Un daemon que calcula sin dormir nunca lo mira: si en 1 s sigue alguno, como Python, el
+  // programa acaba sin esperarlo. (Un reloj que no retiene al programa si no hay nada más.)
+  const reloj = setTimeout(() => {
+    if (Atomics.load(hilos, DAEMONS) > 0 && vivos.size === 0) Deno.exit();
+  }, 1000);
+  Deno.unrefTimer(reloj);
 }
 
 /**
@@ -318,6 +378,14 @@ export class Thread {
   constructor(
     opciones: { target: Tarea; args?: unknown[]; name?: string; daemon?: boolean; modulo?: string },
   ) {
+    if ("run" in new.target.prototype) {
+      // `class MiThread(Thread): def run(self)` de Python: un método no viaja a otro thread.
+      throw new ValueError(
+        `${new.target.name} extends Thread con run(): aquí un thread ejecuta una función ` +
+          "exportada, que busca por su nombre (un método no viaja): escribe " +
+          "«export function tarea(...) {...}» y «new Thread({ target: tarea, args: [...] })».",
+      );
+    }
     comprobarOpciones("Thread", opciones, ["target", "args", "name", "daemon"], opciones?.target);
     const { target, args = [], name, daemon = false, modulo = Deno.mainModule } = opciones;
     comprobarTarget(target);
@@ -349,11 +417,10 @@ export class Thread {
     const args = empaquetar(this.#args, this.name) as unknown[];
     try {
       structuredClone(args); // lo que postMessage no sabría copiar (una función dentro de un Map...)
-    } catch (error) {
+    } catch {
       throw new ValueError(
-        `args del thread ${this.name}: no se pueden copiar a otro thread (${
-          (error as Error).message
-        }).`,
+        `args del thread ${this.name}: llevan un valor (o algo dentro de él) que no puede ` +
+          "viajar a otro thread: viajan datos (números, textos, objetos, arrays...), no funciones.",
       );
     }
 
@@ -389,6 +456,7 @@ export class Thread {
       args,
       ident: this.#ident,
       hilos,
+      corte: Atomics.load(hilos, CORTES),
       daemon: this.#daemon,
       retraso: this.retraso,
       traza: traza?.paraElThread(traza.nuevoThread(this.name)),
@@ -415,16 +483,17 @@ export class Thread {
     if (!this.#fin) {
       throw new RuntimeError(`join() del thread ${this.name} antes de start(): arráncalo antes.`);
     }
-    if (timeout === null) return this.#fin;
-    timeout = Math.max(timeout, 0); // negativo: como 0, igual que en Python
-    comprobarTimeout(timeout);
+    if (timeout === null) return conAwait(this.#fin, "t.join()", `al thread ${this.name}`);
+    comprobarTimeout(timeout, true); // negativo: como 0, igual que en Python
+    timeout = Math.max(timeout, 0);
     // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
     // temporizador se quita después, si no, el programa esperaría a que sonara para acabar.
     let reloj: ReturnType<typeof setTimeout> | undefined;
     const plazo = new Promise<void>((resolve) => {
       reloj = setTimeout(resolve, timeout * 1000);
     });
-    return Promise.race([this.#fin, plazo]).finally(() => clearTimeout(reloj));
+    const fin = Promise.race([this.#fin, plazo]).finally(() => clearTimeout(reloj));
+    return conAwait(fin, "t.join()", `al thread ${this.name}`);
   }
 
   /** ¿Está en marcha? (arrancado y sin terminar) */
@@ -449,6 +518,47 @@ export class Thread {
     }
     this.#daemon = daemon;
   }
+}
+
+/**
+ * La promesa de `join()`: apunta si alguien la espera (`await`, `then`, `Promise.all`...).
+ * En Python `t.join()` espera; aquí, sin `await`, el programa sigue sin esperar y lo que lee
+ * después del thread (un Value, un total) aún no está. No puede saberse al llamar, pero sí
+ * enseguida: `await` pide `then` en la microtarea siguiente. Si nadie lo ha pedido, un aviso.
+ */
+class Espera extends Promise<void> {
+  static override get [Symbol.species]() {
+    return Promise; // lo que devuelve `then` es una promesa normal
+  }
+  esperada = false;
+  override then<A = void, B = never>(
+    bien?: ((valor: void) => A | PromiseLike<A>) | null,
+    mal?: ((error: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.esperada = true;
+    return super.then(bien, mal);
+  }
+}
+
+let avisadoSinAwait = false;
+
+/**
+ * `promesa` como una `Espera` y, si en dos microtareas nadie la espera, una vez por programa:
+ * «Aviso: t.join() sin await no espera al thread ...». Exportada para `Queue.join()` (queue.ts).
+ */
+export function conAwait(promesa: Promise<void>, llamada: string, aQuien: string): Promise<void> {
+  const espera = new Espera((resolver, rechazar) => promesa.then(resolver, rechazar));
+  queueMicrotask(() =>
+    queueMicrotask(() => {
+      if (espera.esperada || avisadoSinAwait) return;
+      avisadoSinAwait = true;
+      console.error(
+        `Aviso: ${llamada} sin await no espera ${aQuien}: el programa sigue sin esperar ` +
+          `(en Python, join() espera). Escribe «await ${llamada}».`,
+      );
+    })
+  );
+  return espera;
 }
 
 /** Lo que `current_thread()` da dentro de un thread: su nombre, su número y si es daemon. */
@@ -735,7 +845,16 @@ const paraDormir = new Int32Array(new SharedArrayBuffer(4));
 
 /** `Atomics.wait`; con --traza, en el principal, por traza.ts: así atiende Ctrl+C bloqueado. */
 function dormir(m: Int32Array, i: number, valor: number, ms = Infinity) {
-  return traza && !enUnWorker ? traza.dormir(m, i, valor, ms) : Atomics.wait(m, i, valor, ms);
+  if (traza && !enUnWorker) return traza.dormir(m, i, valor, ms);
+  if (!esDaemon) return Atomics.wait(m, i, valor, ms);
+  // Un daemon duerme a trozos de 50 ms y, antes de cada uno, mira si el principal lo ha cortado.
+  const limite = performance.now() + ms;
+  for (;;) {
+    if (Atomics.load(hilos, CORTES) !== corteAlEmpezar) Deno.exit(); // acaba este thread
+    const queda = limite - performance.now();
+    const resultado = Atomics.wait(m, i, valor, Math.max(0, Math.min(queda, 50)));
+    if (resultado !== "timed-out" || queda <= 50) return resultado;
+  }
 }
 
 /**
@@ -785,6 +904,7 @@ export class Lock extends Compartido {
    * (segundos) espera como mucho eso. Devuelve si lo ha cogido.
    */
   acquire(blocking = true, timeout = -1): boolean {
+    if (typeof blocking === "object") sinNombres("acquire", blocking, ACQUIRE, [true, -1]);
     if (timeout !== -1) comprobarEspera(blocking, timeout);
     // 1. Libre: lo cogemos con una sola operación que nadie puede partir (0 -> 1).
     if (Atomics.compareExchange(this.m, 0, LIBRE, COGIDO) !== LIBRE) {
@@ -877,6 +997,9 @@ export class Lock extends Compartido {
   }
 }
 
+/** Los parámetros de `acquire`, para `sinNombres`. */
+const ACQUIRE = ["blocking", "timeout"];
+
 /** Un `timeout` de `acquire` de un Lock: sin esperar no hay timeout; si no, de 0 a TIMEOUT_MAX. */
 function comprobarEspera(blocking: boolean, timeout: number) {
   if (!blocking) {
@@ -894,6 +1017,7 @@ function comprobarEspera(blocking: boolean, timeout: number) {
  */
 export class RLock extends Lock {
   override acquire(blocking = true, timeout = -1): boolean {
+    if (typeof blocking === "object") sinNombres("acquire", blocking, ACQUIRE, [true, -1]);
     if (timeout !== -1) comprobarEspera(blocking, timeout);
     if (this._is_owned()) {
       this.m[VECES]++;
@@ -944,13 +1068,14 @@ export class Semaphore extends Compartido {
 
   /** Ocupa una plaza. Con `blocking` false o con `timeout` (segundos) devuelve si la ha ocupado. */
   acquire(blocking = true, timeout: number | null = null): boolean {
+    if (typeof blocking === "object") sinNombres("acquire", blocking, ACQUIRE, [true, null]);
     if (timeout !== null) {
       if (!blocking) {
         throw new ValueError(
           "acquire(false, timeout): sin esperar no hay timeout; quita uno de los dos.",
         );
       }
-      comprobarTimeout(Math.max(timeout, 0)); // negativo: como 0, igual que en Python
+      comprobarTimeout(timeout, true); // negativo: como 0, igual que en Python
     }
     const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
     for (let vuelta = 0;; vuelta++) {
@@ -1071,7 +1196,7 @@ export class Condition extends Compartido {
    */
   wait(timeout: number | null = null): boolean {
     this.#conElLock("wait");
-    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0)); // negativo: como 0
+    if (timeout !== null) comprobarTimeout(timeout, true); // negativo: como 0
     const turno = this.m[1]++; // con el lock cogido: nadie más saca turno a la vez
     traza?.anotar("espera_aviso", this);
     const guardado = this.lock._release_save(); // un RLock, del todo
@@ -1170,7 +1295,7 @@ export class Event extends Compartido {
 
   /** Espera a que la suban (o `timeout` segundos). Devuelve si está subida. */
   wait(timeout: number | null = null): boolean {
-    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0));
+    if (timeout !== null) comprobarTimeout(timeout, true);
     const subidas = Atomics.load(this.m, 1);
     if (this.is_set()) {
       traza?.anotar("despierta", this, 1); // ya estaba puesto: sigue
@@ -1263,7 +1388,7 @@ export class Barrier extends Compartido {
    */
   wait(timeout: number | null = null): number {
     if (timeout === null && this.m[PLAZO] >= 0) timeout = this.m[PLAZO] / 1000;
-    if (timeout !== null) comprobarTimeout(Math.max(timeout, 0));
+    if (timeout !== null) comprobarTimeout(timeout, true);
     traza?.callar();
     try {
       return this.#esperar(timeout);
@@ -1475,9 +1600,11 @@ if (enUnWorker) {
     postMessage(mensaje: Respuesta): void;
   };
   let respondido = false;
+  let corriendo = false; // un daemon, desde que empieza hasta que responde
   const responder = (respuesta: Respuesta) => {
     if (respondido) return;
     respondido = true;
+    if (esDaemon && corriendo) Atomics.sub(hilos, DAEMONS, 1);
     worker.postMessage(respuesta);
   };
   // `Deno.exit()` en un thread (el `sys.exit()` de Python) acaba solo ese thread: que el
@@ -1490,6 +1617,7 @@ if (enUnWorker) {
     worker.onmessage = null;
     ident = orden.ident;
     esDaemon = orden.daemon;
+    corteAlEmpezar = orden.corte;
     hilos = orden.hilos;
     registro.push(...orden.registro);
     if (orden.traza) traza = (await import("./traza.ts")).trazaDelThread(orden.traza);
@@ -1503,6 +1631,11 @@ if (enUnWorker) {
     }
     // Siempre a la barrera: los demás threads del grupo cuentan con este.
     barreraDeSalida(orden.barrera, orden.total);
+    if (esDaemon) {
+      if (Atomics.load(hilos, CORTES) !== corteAlEmpezar) return responder({}); // ya cortado
+      corriendo = true;
+      Atomics.add(hilos, DAEMONS, 1);
+    }
     if (error === null && typeof tarea !== "function") {
       responder({
         fatal: true,
@@ -1516,7 +1649,7 @@ if (enUnWorker) {
       if (orden.retraso) {
         // Un Timer: espera sus segundos, salvo que cancel() lo despierte antes.
         const { segundos, cancelado } = orden.retraso;
-        Atomics.wait(cancelado, 0, 0, segundos * 1000);
+        dormir(cancelado, 0, 0, segundos * 1000);
         if (Atomics.load(cancelado, 0)) return responder({});
       }
       traza?.anotar("empieza");
