@@ -20,6 +20,7 @@ import {
   devuelveUnaFuncion,
   doble,
   dormir,
+  esperar,
   falla,
   ficha,
   salir,
@@ -104,7 +105,9 @@ Deno.test("concurrent.futures: el error de una tarea lo lanza result() y el map 
 
 Deno.test("concurrent.futures: timeout en result, exception, as_completed y map: TimeoutError tras ese tiempo", async () => {
   await using p = pool();
-  const lenta = p.submit(dormir, 0.3);
+  const carpeta = await Deno.makeTempDir();
+  const salida = `${carpeta}/ya`; // la tarea lenta acaba cuando el test crea este fichero
+  const lenta = p.submit(esperar, salida);
   for (const espera of [() => lenta.result(0.1), () => lenta.exception(0.1)]) {
     const inicio = performance.now();
     await assert.rejects(espera(), TimeoutError);
@@ -114,9 +117,12 @@ Deno.test("concurrent.futures: timeout en result, exception, as_completed y map:
     for await (const _ of as_completed([lenta], 0.05));
   }, TimeoutError);
   await assert.rejects(async () => {
-    for await (const _ of p.map(dormir, [0.3], { timeout: 0.05 }));
+    for await (const _ of p.map(esperar, [salida], { timeout: 0.05 }));
   }, TimeoutError);
-  assert.equal(await lenta.result(), 0.3);
+  await Deno.writeTextFile(salida, "");
+  assert.equal(await lenta.result(), "listo");
+  await p.shutdown(); // también la tarea del map, que quizá empieza ahora: el fichero sigue ahí
+  await Deno.remove(carpeta, { recursive: true });
 });
 
 Deno.test("concurrent.futures: as_completed da cada Future al acabar (los ya acabados, primero); con threads", async () => {

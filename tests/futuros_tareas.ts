@@ -22,6 +22,22 @@ export function dormir(segundos: number, valor: unknown = segundos) {
   return valor;
 }
 
+/**
+ * Espera a que exista el fichero `ruta` (lo crea el test cuando quiere): una tarea lenta que
+ * no depende del reloj. Un Event no vale: no puede ir en los argumentos de una tarea.
+ */
+export function esperar(ruta: string) {
+  for (let vez = 0; vez < 3000; vez++) { // 30 s como mucho
+    try {
+      Deno.statSync(ruta);
+      return "listo";
+    } catch {
+      sleep(0.01);
+    }
+  }
+  return "nadie creó el fichero";
+}
+
 export async function asincrona(x: number) {
   await new Promise((listo) => setTimeout(listo, 10));
   return x + 1;
