@@ -1016,14 +1016,56 @@ const escapar = (texto: string) =>
 const FILAS_PAGINA = 4000; // sucesos que se dibujan en la página como mucho
 const ALTO = 26; // px por fila
 const MARGEN = 90; // px de la columna del paso y el tiempo
+const SOBRESALE = 20; // px a la derecha del último carril, para lo que sobresale
+
+/**
+ * En el navegador, al abrir la página: cada texto de los carriles que no cabe hasta el borde
+ * (el del último carril, una marca ⚠ larga) se estrecha un poco y, si aun así no cabe, se
+ * acorta con «…» (el texto entero está en su tooltip). Una marca a la derecha de su suceso
+ * se aparta del texto. `data-sobresalen` cuenta los que, aun así, se salen (0).
+ */
+const AJUSTAR = `
+const caber = (t, sitio) => {
+  if (t.getComputedTextLength() <= sitio) return;
+  const texto = t.textContent;
+  let n = texto.length;
+  while (n > 3 && t.getComputedTextLength() * 0.8 > sitio) t.textContent = texto.slice(0, --n) + "…";
+  if (t.getComputedTextLength() > sitio) {
+    t.setAttribute("textLength", sitio);
+    t.setAttribute("lengthAdjust", "spacingAndGlyphs");
+  }
+};
+let sobresalen = 0;
+for (const svg of document.querySelectorAll(".carriles svg")) {
+  const borde = svg.width.baseVal.value - 4;
+  for (const g of svg.querySelectorAll("g.suceso")) {
+    const texto = g.querySelector("text.etiqueta");
+    const x = texto.x.baseVal[0].value;
+    caber(texto, borde - x);
+    const marca = g.querySelector("text.marca");
+    if (marca && marca.getAttribute("text-anchor") === "start") {
+      const desde = Math.max(marca.x.baseVal[0].value, texto.getBBox().x + texto.getBBox().width + 16);
+      marca.setAttribute("x", desde);
+      caber(marca, borde - desde);
+    } else if (marca) caber(marca, marca.x.baseVal[0].value - ${MARGEN} - 4);
+    for (const t of [texto, marca]) {
+      const caja = t ? t.getBBox() : null;
+      if (caja && (caja.x < ${MARGEN} || caja.x + caja.width > borde + 4)) sobresalen++;
+    }
+  }
+}
+document.body.dataset.sobresalen = sobresalen;
+`;
 
 /**
  * La página: un fichero HTML con todo dentro (SVG y CSS), que se abre sin red. Arriba, el
  * momento que importa (el mismo trozo que en la terminal); debajo, la ejecución entera.
  */
 export function pagina(a: Analisis): string {
-  // Caben en una ventana de 1024 px sin barra horizontal: 6 carriles de 140 px (y 2, de 400).
-  const columna = Math.min(400, Math.max(140, Math.floor(840 / a.nombres.length)));
+  // Caben en una ventana de 1024 px sin barra horizontal (menos los márgenes de 16 px y una
+  // barra vertical de 15): 6 carriles de 144 px, 5 de 173 (y 2, de 400).
+  const util = 1024 - 32 - 15 - MARGEN - SOBRESALE;
+  const columna = Math.min(400, Math.max(140, Math.floor(util / a.nombres.length)));
   const [desde, hasta] = trozo(a, FILAS_PAGINA);
   const [desdeT, hastaT] = trozo(a, 20); // lo que cabe en la primera pantalla
   const entera = desdeT === 0 && hastaT === a.sucesos.length;
@@ -1055,9 +1097,8 @@ export function pagina(a: Analisis): string {
   .leyenda span { display: inline-block; margin-right: 18px; }
   .cabecera { position: sticky; top: 0; background: #fff; display: flex;
     padding-left: ${MARGEN}px; border-bottom: 2px solid #000; z-index: 1; }
-  .carril { flex: none; font-weight: bold; font-size: 20px; padding: 6px 4px;
-    border-left: 2px solid #000; box-sizing: border-box; overflow: hidden; white-space: nowrap;
-    text-overflow: ellipsis; }
+  .carril { flex: none; font-weight: bold; font-size: 19px; line-height: 1.2; padding: 6px 4px;
+    border-left: 2px solid #000; box-sizing: border-box; overflow-wrap: anywhere; }
   svg text { font: 16px system-ui, sans-serif; fill: #000; }
   svg text.paso { fill: #555; font-size: 14px; }
   .guia { stroke: #bbb; stroke-width: 1; }
@@ -1067,6 +1108,8 @@ export function pagina(a: Analisis): string {
   .fila-pisa { fill: ${COLOR.pisa}; fill-opacity: 0.2; }
   .suceso.pisa text { font-weight: bold; }
   svg text.marca { fill: #000; font-weight: bold; }
+  /* Un halo blanco: el texto que pasa por encima de la barra de otro carril se sigue leyendo. */
+  svg text.etiqueta { paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; }
   .ciclo text { font: bold 18px system-ui, sans-serif; }
 </style>
 </head>
@@ -1099,7 +1142,7 @@ ${filas(a, desdeT, hastaT, columna, "trozo")}
   }
 ${filas(a, desde, hasta, columna, "todo")}
 ${resumen}
-<script>document.body.dataset.ancho = document.documentElement.scrollWidth;</script>
+<script>${AJUSTAR}document.body.dataset.ancho = document.documentElement.scrollWidth;</script>
 </body>
 </html>
 `;
@@ -1108,7 +1151,7 @@ ${resumen}
 /** Los sucesos de `desde` a `hasta` en carriles: una cabecera con los nombres y un SVG. */
 function filas(a: Analisis, desde: number, hasta: number, columna: number, id: string): string {
   const vistos = a.sucesos.slice(desde, hasta);
-  const ancho = MARGEN + columna * a.nombres.length + 20; // + lo que sobresale del último
+  const ancho = MARGEN + columna * a.nombres.length + SOBRESALE;
   const y = (i: number) => 10 + i * ALTO;
   const xDe = (h: number) => MARGEN + h * columna;
 
@@ -1191,7 +1234,10 @@ function filas(a: Analisis, desde: number, hasta: number, columna: number, id: s
       }h12v12h-12z" fill="none" stroke="${COLOR.imprime}" stroke-width="3"/>`
       : `<circle cx="${x0 - 6}" cy="${yc}" r="3" fill="${COLOR.otro}"/>`;
     return `<g class="suceso${marcado(s) ? " pisa" : ""}"><title>${escapar(titulo)}</title>` +
-      `${fondo}${forma}<text x="${x0 + 4}" y="${yc + 5}">${escapar(texto)}</text>${aviso}` +
+      `${fondo}${forma}<text class="etiqueta" x="${x0 + 4}" y="${yc + 5}">${
+        escapar(texto)
+      }</text>` +
+      aviso +
       `<text class="paso" x="8" y="${yc + 5}">paso ${s.paso}</text></g>`;
   });
 
