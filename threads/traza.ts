@@ -411,10 +411,18 @@ export function empezarTraza(script: () => string, limite = LIMITE): Traza {
     );
     Deno.exit(1);
   }
+  let nuevo = false; // ¿lo crea esta ejecución? (si no llega a escribirlo, lo borra al acabar)
   if (fichero !== "") {
-    // Antes de ejecutar nada: que la carpeta exista y se pueda escribir (queda vacío hasta el final).
+    // Antes de ejecutar nada: que la carpeta exista y se pueda escribir. Sin vaciarlo: si el
+    // programa acaba en un error de uso o en -h, la traza de la vez anterior sigue ahí.
     try {
-      Deno.writeTextFileSync(fichero, "");
+      try {
+        Deno.openSync(fichero, { write: true, createNew: true }).close();
+        nuevo = true;
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+        Deno.openSync(fichero, { write: true }).close();
+      }
     } catch (error) {
       const carpeta = fichero.includes("/") ? fichero.slice(0, fichero.lastIndexOf("/")) : ".";
       console.error(
@@ -428,7 +436,12 @@ export function empezarTraza(script: () => string, limite = LIMITE): Traza {
   const traza = new Traza(libroNuevo(limite), 0).anotarLoImpreso();
   traza.fichero = fichero;
   traza.anotar("empieza");
-  globalThis.addEventListener("unload", () => terminar(traza));
+  globalThis.addEventListener("unload", () => {
+    if (terminar(traza) || !nuevo) return;
+    try {
+      Deno.removeSync(fichero); // no deja un fichero vacío
+    } catch { /* ya no está: nada que borrar */ }
+  });
   // Ctrl+C: la traza de lo anotado hasta ahora, y el código de Ctrl+C (130).
   const alInterrumpir = () => {
     Atomics.store(traza.libro.control, INTERRUMPIDO, 1);
@@ -440,17 +453,17 @@ export function empezarTraza(script: () => string, limite = LIMITE): Traza {
   return traza;
 }
 
-/** Al acabar el programa: el diagrama en la terminal, o el fichero pedido. */
-function terminar(traza: Traza) {
+/** Al acabar el programa: el diagrama en la terminal, o el fichero pedido (true si lo escribe). */
+function terminar(traza: Traza): boolean {
   // Un error de uso (código 2) o -h: no ha corrido ningún thread, no hay nada que dibujar.
-  if (Deno.exitCode === 2 || Deno.args.some((a) => a === "-h" || a === "--help")) return;
+  if (Deno.exitCode === 2 || Deno.args.some((a) => a === "-h" || a === "--help")) return false;
   if (traza.nombres.length === 1) {
     // Un programa sin threads (asincronia.ts): se dice, no se calla.
     traza.log(
       "\n--traza dibuja threads, y este programa no ha arrancado ninguno (sus tareas async " +
         "se turnan en un solo hilo): no hay traza que dibujar.",
     );
-    return;
+    return false;
   }
   const interrumpido = Atomics.load(traza.libro.control, INTERRUMPIDO) === 1;
   traza.anotar(interrumpido ? "interrumpido" : "termina");
@@ -459,14 +472,14 @@ function terminar(traza: Traza) {
   if (interrumpido) log("\nInterrumpido con Ctrl+C: la traza de lo que pasó hasta entonces.");
   if (traza.fichero === "") {
     log("\n" + diagrama(analisis).join("\n"));
-    return;
+    return true;
   }
   const contenido = traza.fichero.endsWith(".json") ? chromeTrace(analisis) : pagina(analisis);
   try {
     Deno.writeTextFileSync(traza.fichero, contenido);
   } catch (error) {
     console.error(`No se pudo escribir ${traza.fichero}: ${(error as Error).message}`);
-    return;
+    return false;
   }
   log(`\nSumas perdidas en la traza: ${analisis.perdidas}`);
   if (analisis.ciclo) log(frasesDelCiclo(analisis).join("\n"));
@@ -476,6 +489,7 @@ function terminar(traza: Traza) {
       traza.fichero.endsWith(".json") ? "ábrela en ui.perfetto.dev" : "ábrela en el navegador"
     }.`,
   );
+  return true;
 }
 
 // =======================================================================================
