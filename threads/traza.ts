@@ -1043,7 +1043,9 @@ const caber = (t, sitio) => {
   if (t.getComputedTextLength() <= sitio) return;
   const texto = t.textContent;
   let n = texto.length;
-  while (n > 3 && t.getComputedTextLength() * 0.8 > sitio) t.textContent = texto.slice(0, --n) + "…";
+  while (n > 3 && t.getComputedTextLength() * 0.8 > sitio) {
+    t.textContent = texto.slice(0, --n) + "…";
+  }
   if (t.getComputedTextLength() > sitio) {
     t.setAttribute("textLength", sitio);
     t.setAttribute("lengthAdjust", "spacingAndGlyphs");
@@ -1058,7 +1060,8 @@ for (const svg of document.querySelectorAll(".carriles svg")) {
     caber(texto, borde - x);
     const marca = g.querySelector("text.marca");
     if (marca && marca.getAttribute("text-anchor") === "start") {
-      const desde = Math.max(marca.x.baseVal[0].value, texto.getBBox().x + texto.getBBox().width + 16);
+      const caja = texto.getBBox();
+      const desde = Math.max(marca.x.baseVal[0].value, caja.x + caja.width + 16);
       marca.setAttribute("x", desde);
       caber(marca, borde - desde);
     } else if (marca) caber(marca, marca.x.baseVal[0].value - ${MARGEN} - 4);
