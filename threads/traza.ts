@@ -481,7 +481,7 @@ function terminar(traza: Traza): boolean {
     console.error(`No se pudo escribir ${traza.fichero}: ${(error as Error).message}`);
     return false;
   }
-  log(`\nSumas perdidas en la traza: ${analisis.perdidas}`);
+  if (analisis.escribe) log(`\nSumas perdidas en la traza: ${analisis.perdidas}`);
   if (analisis.ciclo) log(frasesDelCiclo(analisis).join("\n"));
   if (analisis.descartados) log(fraseDescartados(analisis));
   log(
@@ -537,6 +537,8 @@ export interface Analisis {
   nombres: string[];
   objetos: Map<number, { tipo: string; nombre: string }>;
   perdidas: number;
+  /** Si algún thread escribe un Value: sin escrituras no hay sumas que perder, ni se dicen. */
+  escribe: boolean;
   descartados: number;
   limite: number;
   /** El interbloqueo: [thread, objeto que espera] en círculo (cada objeto lo tiene el siguiente). */
@@ -638,6 +640,7 @@ export function analizar(
     nombres,
     objetos,
     perdidas,
+    escribe: escrituras.size > 0,
     descartados: Math.max(0, total - limite),
     limite,
     ciclo,
@@ -945,14 +948,18 @@ export function diagrama(a: Analisis, ancho = ANCHO, filas = FILAS): string[] {
   }
   lineas.push(...totales(a));
   // Lo que el alumno quiere saber de cada Lock y Semaphore, en toda la traza (no solo el trozo).
-  const aLaVez = [...a.maxDentro].filter(([o]) =>
+  const cerrojos = [...a.maxDentro].filter(([o]) =>
     /Lock|Semaphore/.test(a.objetos.get(o)?.tipo ?? "")
-  )
-    .map(([o, n]) => `${n} con ${nombreDe(a, o)}`);
+  );
+  // Cinco o más con la misma cuenta (los 5 tenedores, 1 cada uno): una frase, no cinco.
+  const [primero] = cerrojos;
+  const aLaVez = cerrojos.length >= 5 && cerrojos.every(([, n]) => n === primero[1])
+    ? [`${primero[1]} con cada uno de los ${cerrojos.length} ${a.objetos.get(primero[0])!.tipo}`]
+    : cerrojos.map(([o, n]) => `${n} con ${nombreDe(a, o)}`);
   if (aLaVez.length) lineas.push(...partir(`Como mucho a la vez: ${aLaVez.join(", ")}`, ancho, 3));
   if (a.ciclo) lineas.push(...frasesDelCiclo(a));
   if (a.descartados) lineas.push(fraseDescartados(a));
-  lineas.push(`Sumas perdidas en la traza: ${a.perdidas}`);
+  if (a.escribe) lineas.push(`Sumas perdidas en la traza: ${a.perdidas}`);
   return lineas;
 }
 
@@ -1097,7 +1104,9 @@ export function pagina(a: Analisis): string {
     : a.ciclo
     ? "el final: el interbloqueo"
     : "la primera espera";
-  const resumen = `<p class="resumen${a.perdidas ? " mal" : ""}">Sumas perdidas: ${a.perdidas}</p>`;
+  const resumen = a.escribe
+    ? `<p class="resumen${a.perdidas ? " mal" : ""}">Sumas perdidas: ${a.perdidas}</p>`
+    : "";
 
   return `<!DOCTYPE html>
 <html lang="es">
