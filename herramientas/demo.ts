@@ -8,7 +8,8 @@
  * ejemplo falla (termina con un código distinto de 0, o no termina), la visita lo dice y
  * acaba con código 1. Que la salida sea la que promete la cabecera lo comprueban los tests
  * (tests/cabeceras_test.ts), con estas mismas funciones. Con scripts detrás, solo esos:
- * `deno task demo threads/lock.ts sockets/servidor.ts`; un cliente, con su servidor.
+ * `deno task demo threads/lock.ts sockets/servidor.ts` (o `lock servidor`); un cliente, con
+ * su servidor.
  *
  * Ejecutar: deno run --allow-run --allow-read herramientas/demo.ts (o `deno task demo`)
  */
@@ -18,12 +19,16 @@ import { EJEMPLOS, scriptsDeEjemplo } from "./ejemplos.ts";
 
 /**
  * Lo que se ejecuta para un argumento: el ejemplo tal cual; un cliente, a través del primer
- * servidor que lo lleva en su `@junto_a` (solo no tiene con quién hablar); y si no existe,
- * un error con los que se parecen (`lock` → `threads/lock.ts`).
+ * servidor que lo lleva en su `@junto_a` (solo no tiene con quién hablar); un nombre suelto,
+ * como en `deno task lock`, el único ejemplo que se llama así (`lock` → `threads/lock.ts`); y
+ * si no existe, un error con los que se parecen (`carre` → `threads/carrera.ts`).
  */
 export function queEjecutar(arg: string): string {
-  const ruta = arg.replaceAll("\\", "/").replace(/^\.\//, "");
   const scripts = scriptsDeEjemplo();
+  const nombre = (script: string) => script.replace(/^.*\//, "").replace(/\.ts$/, "");
+  let ruta = arg.replaceAll("\\", "/").replace(/^\.\//, "");
+  const conEseNombre = scripts.filter((script) => nombre(script) === ruta.replace(/\.ts$/, ""));
+  if (!ruta.includes("/") && conEseNombre.length === 1) ruta = conEseNombre[0];
   if (scripts.includes(ruta)) {
     const servidor = EJEMPLOS.find((ejemplo) => leerCabecera(ejemplo).juntoA === ruta);
     return servidor ?? ruta;
@@ -34,7 +39,6 @@ export function queEjecutar(arg: string): string {
     // no existe: se buscan los parecidos
   }
   const buscado = ruta.replace(/^.*\//, "").replace(/\.ts$/, "").toLowerCase();
-  const nombre = (script: string) => script.replace(/^.*\//, "").replace(/\.ts$/, "");
   const iguales = scripts.filter((script) => nombre(script) === buscado);
   const parecidos = iguales.length > 0
     ? iguales

@@ -202,11 +202,12 @@ Deno.test("cabeceras: la comprobación de una cabecera falla cuando debe, y dice
   });
 });
 
-Deno.test("visita guiada: un cliente se ejecuta con su servidor; un nombre suelto, qué ejemplo se quiso decir", async () => {
+Deno.test("visita guiada: un cliente se ejecuta con su servidor; un nombre suelto, su ejemplo; uno a medias, qué ejemplo se quiso decir", async () => {
   const demo = ["run", "--allow-run", "--allow-read", "herramientas/demo.ts"];
-  const [cliente, lock] = await Promise.all([
+  const [cliente, lock, carre] = await Promise.all([
     ejecutar([...demo, "sockets/cliente.ts"]),
     ejecutar([...demo, "lock"]),
+    ejecutar([...demo, "carre"]),
   ]);
   assert.equal(cliente.code, 0, cliente.stdout + cliente.stderr);
   const ordenes = cliente.lineas.filter((linea) => linea.startsWith("$ "));
@@ -214,11 +215,13 @@ Deno.test("visita guiada: un cliente se ejecuta con su servidor; un nombre suelt
     "$ deno run --allow-net --allow-sys=networkInterfaces sockets/servidor.ts --host 127.0.0.1 --port #",
     "$ deno run --allow-net sockets/cliente.ts --port #",
   ]);
-  assert.equal(lock.code, 2);
-  assert.equal(lock.stdout, "");
+  assert.equal(lock.code, 0, lock.stdout + lock.stderr);
+  assert.ok(lock.lineas.includes("$ deno run --allow-read threads/lock.ts"), lock.stdout);
+  assert.equal(carre.code, 2);
+  assert.equal(carre.stdout, "");
   assert.match(
-    lock.stderr,
-    /^No hay ningún ejemplo «lock»\. ¿Quisiste decir threads\/lock\.ts\?\n/,
+    carre.stderr,
+    /^No hay ningún ejemplo «carre»\. ¿Quisiste decir threads\/carrera\.ts\?\n/,
   );
 });
 
