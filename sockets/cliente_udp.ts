@@ -99,7 +99,7 @@ function sendto(client: dgram.Socket, bytes: Uint8Array, port: number, address: 
         print(`(${bytes.length} bytes no caben en un datagrama UDP: como mucho 65507)`);
         return enviado(false);
       }
-      terminar(`No se pudo enviar a ${direccion(address, port)}: ${error.message}`);
+      terminar(porQueNoConecta(error, address, port, "servidor_udp.ts")); // sin ruta, casi siempre
     });
   });
 }
@@ -131,11 +131,10 @@ async function recvfrom(message: string, ms: number): Promise<string | null> {
       print(`(eco que llegó tarde: ${visible(data)})`);
     }
     if (Date.now() >= limite) return null;
-    let temporizador: ReturnType<typeof setTimeout> | undefined;
-    await new Promise<void>((seguir) => {
-      despertar = seguir;
-      temporizador = setTimeout(seguir, limite - Date.now());
-    });
+    const { promise, resolve: seguir } = Promise.withResolvers<void>();
+    despertar = seguir;
+    const temporizador = setTimeout(seguir, limite - Date.now());
+    await promise;
     clearTimeout(temporizador);
   }
 }

@@ -340,6 +340,7 @@ export const OPCIONES_DEL_CLIENTE = {
  */
 export function opcionesDelServidor(): { host: string; port: number } {
   const opciones = leerOpciones(OPCIONES_DEL_SERVIDOR, "--allow-net --allow-sys=networkInterfaces");
+  opciones.host = sinCorchetes(opciones.host);
   comprobarHost(OPCIONES_DEL_SERVIDOR, opciones.host, opciones.port);
   comprobarPermiso("escuchar en", opciones.host, opciones.port);
   return opciones;
@@ -348,9 +349,18 @@ export function opcionesDelServidor(): { host: string; port: number } {
 /** --host y --port de un cliente, y el permiso para `que` ("conectar con", "enviar a"). */
 export function opcionesDelCliente(que: string): { host: string; port: number } {
   const opciones = leerOpciones(OPCIONES_DEL_CLIENTE);
+  opciones.host = sinCorchetes(opciones.host);
   comprobarHost(OPCIONES_DEL_CLIENTE, opciones.host, opciones.port);
   comprobarPermiso(que, opciones.host, opciones.port);
   return opciones;
+}
+
+/**
+ * `[::1]` es la dirección ::1: los corchetes solo separan una IPv6 de su puerto ([::1]:9999).
+ * Sin ellos, `[::]` sería un nombre que no existe, o un servidor solo para este equipo.
+ */
+export function sinCorchetes(host: string): string {
+  return host.replace(/^\[([^\[\]]*)\]$/, "$1");
 }
 
 /**
@@ -664,7 +674,11 @@ export function porQueNoConecta(
       "el servidor del profesor? ¿Es ese el puerto que dice al arrancar (--port)?" +
       soloIPv4(host);
   }
-  if (error instanceof Deno.errors.NetworkUnreachable || /unreachable|os error 101/i.test(texto)) {
+  // Un datagrama hacia una red sin ruta (ENETUNREACH): Deno no lo conoce y dice «send UNKNOWN».
+  if (
+    error instanceof Deno.errors.NetworkUnreachable ||
+    /unreachable|os error 101|send UNKNOWN/i.test(texto)
+  ) {
     return `No hay camino hasta la red de ${host}: este equipo no está en esa red. Conéctate a ` +
       "la red de la clase (la misma wifi o el mismo cable) y revisa la dirección.";
   }

@@ -291,7 +291,10 @@ for (
 
 test("clase: sin --allow-sys, el servidor arranca igual y dice cómo buscar la dirección a mano", async () => {
   const clase = await red();
-  const servidor = await servidorDelProfesor(clase, "sockets/servidor.ts");
+  // En todas las interfaces también escrito como IPv6 y entre corchetes: [::] es ::.
+  const servidor = await servidorDelProfesor(clase, "sockets/servidor.ts", {
+    opciones: ["--host", "[::]"],
+  });
   const { code, stderr } = await aTiempo(servidor.parar("SIGINT"), PLAZO_MS, "^C");
   assert.equal(code, 0, stderr);
   assert.match(stderr, /--host <dirección>\n/);
@@ -343,9 +346,18 @@ test("clase: Ctrl+C mientras cliente.ts espera a un equipo que no contesta se de
   assert.ok(!tieneTraza(intento.stderr), intento.stderr);
 });
 
-test("clase: un alumno dice «cerrar» en cliente_udp.ts y servidor_udp.ts sigue sirviendo al siguiente", async () => {
+test("clase: un alumno dice «cerrar» en cliente_udp.ts y servidor_udp.ts sigue sirviendo al siguiente; hacia una red sin ruta, su frase", async () => {
   const clase = await red();
+  // Mientras arranca el servidor, otro alumno escribe a una red a la que no llega: el envío
+  // falla al momento (ENETUNREACH, que Deno da como «send UNKNOWN»), y lo dice en su frase.
+  const sinRuta = alumnoSeConecta(clase, "sockets/cliente_udp.ts", "hola\n", {
+    n: 2,
+    host: OTRA_RED,
+  });
   const servidor = await servidorDelProfesor(clase, "sockets/servidor_udp.ts");
+  const { code: codigo, stderr: error } = await sinRuta;
+  assert.equal(codigo, 1, error);
+  assert.match(error, FRASES[OTRA_RED]);
   for (const n of [1, 2]) {
     const cliente = await alumnoSeConecta(clase, "sockets/cliente_udp.ts", `soy ${n}\ncerrar\n`, {
       n,

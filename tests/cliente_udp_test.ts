@@ -73,7 +73,7 @@ Deno.test("cliente_udp: con servidor_udp.ts, cada mensaje y su eco; «cerrar» d
   }
 });
 
-Deno.test("cliente_udp: --host 0.0.0.0, 127.0.0.2 (el eco vuelve desde 127.0.0.1) y ::1 funcionan", async () => {
+Deno.test("cliente_udp: --host 0.0.0.0, 127.0.0.2 (el eco vuelve desde 127.0.0.1) y [::1] funcionan", async () => {
   // Un servidor que escucha en 127.0.0.2 y responde desde 127.0.0.1, con el mismo puerto: lo
   // que hace uno en 0.0.0.0 cuando se le escribe a 127.0.0.2.
   const respuesta = dgram.createSocket("udp4");
@@ -98,7 +98,7 @@ Deno.test("cliente_udp: --host 0.0.0.0, 127.0.0.2 (el eco vuelve desde 127.0.0.1
     const casos = [
       ["0.0.0.0", port],
       ["127.0.0.2", port],
-      ["::1", v6.address().port],
+      ["[::1]", v6.address().port], // ::1, entre corchetes como se escribe con el puerto
     ] as const;
     for (const [host, puerto] of casos) {
       const { code, lineas, stderr } = await ejecutar(

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { ejecutar, EnMarcha, puertoDe, raiz } from "./ayuda.ts";
 import { analizarOpciones, bandera, direccion, entero, texto, visible } from "../sockets/red.ts";
-import { esVirtual, fraseDelHost, rutaDesde } from "../sockets/red.ts";
+import { esVirtual, fraseDelHost, rutaDesde, sinCorchetes } from "../sockets/red.ts";
 
 Deno.test("red: visible() escapa los caracteres de control y los invisibles, y nada más", () => {
   assert.equal(visible("a\nb\r\tc\x1b[2J\x07\x9b\u2028"), "a\\nb\\r\\tc\\x1b[2J\\x07\\x9b\\u2028");
@@ -47,11 +47,15 @@ Deno.test("red: una frase por cada error de opciones, las de todo el proyecto", 
   });
 });
 
-Deno.test("red: direccion() pone una IPv6 entre corchetes", () => {
+Deno.test("red: direccion() pone una IPv6 entre corchetes; --host [::1] es ::1", () => {
   assert.equal(direccion("127.0.0.1", 9999), "127.0.0.1:9999");
   assert.equal(direccion("::1", 9999), "[::1]:9999");
   assert.equal(direccion("::", 80), "[::]:80");
   assert.equal(direccion("[::1]", 80), "[::1]:80");
+  assert.deepEqual(
+    ["[::1]", "[::]", "::1", "10.0.0.1", "[::1]:80"].map(sinCorchetes),
+    ["::1", "::", "::1", "10.0.0.1", "[::1]:80"],
+  );
 });
 
 Deno.test("red: un --host mal escrito, una frase que dice cómo se escribe (clientes y servidores)", () => {
