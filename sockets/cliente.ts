@@ -13,6 +13,7 @@
  *
  * @python Apartado 1 «Sockets», ejemplo de cliente: socket(), connect(("localhost", 9999)), input(), send(), close()
  * @ejecutar deno run --allow-net sockets/cliente.ts
+ * @copiar también red.ts, a su lado: lo importa de allí
  * @entrada
  *   hola
  *   cerrar

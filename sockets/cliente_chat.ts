@@ -13,6 +13,7 @@
  * input() + send() -> dos funciones async en marcha a la vez.
  * @python Apartado 1 «Sockets», más allá: el cliente de un chat, que envía y recibe a la vez
  * @ejecutar deno run --allow-net sockets/cliente_chat.ts
+ * @copiar también red.ts, a su lado: lo importa de allí
  * @entrada
  *   Ana
  *   hola a todos

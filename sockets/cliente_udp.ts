@@ -8,11 +8,11 @@
  * muestra como tal. «cerrar» (o Ctrl+D) se despide del servidor y termina.
  *
  * Python -> Deno: socket(AF_INET, SOCK_DGRAM) -> dgram.createSocket("udp4"); sendto() ->
- * client.send(bytes, port, address); recvfrom() con settimeout(1) -> recvfrom(), abajo, que
- * espera el evento "message" como mucho un segundo. Lo de siempre está en red.ts.
+ * client.send(bytes, port, address); recvfrom() con settimeout(1) -> recvfrom(), abajo.
  *
  * @python Apartado 1 «Sockets», más allá: el ejemplo de cliente con UDP, socket(AF_INET, SOCK_DGRAM), input(), sendto(), recvfrom()
  * @ejecutar deno run --allow-net sockets/cliente_udp.ts
+ * @copiar también red.ts, a su lado: lo importa de allí
  * @entrada
  *   hola
  *   cerrar

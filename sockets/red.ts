@@ -589,15 +589,30 @@ export function sinSaltoFinal(texto: string): string {
   return texto.replace(/\r?\n$/, "");
 }
 
+/** Cuándo llegó el primer Ctrl+C (o SIGTERM); `undefined` si aún no ha llegado ninguno. */
+let primerCtrlC: number | undefined;
+
+/**
+ * true si ya llegó un Ctrl+C antes. Un segundo Ctrl+C, pasado un segundo, sale ya; dentro de
+ * ese segundo es el mismo: con `deno task`, una pulsación llega dos veces (la terminal y el
+ * reenvío de la tarea), y salir en la segunda cortaría la despedida.
+ */
+function otraVez(): boolean {
+  if (primerCtrlC === undefined) {
+    primerCtrlC = performance.now();
+    return false;
+  }
+  if (performance.now() - primerCtrlC > 1000) Deno.exit(0);
+  return true;
+}
+
 /**
  * Ctrl+C (SIGINT) o SIGTERM (fuera de Windows, que no tiene): `cerrar()` se despide y
- * termina con 0. Un segundo Ctrl+C sale ya, sin esperar más.
+ * termina con 0. Un segundo Ctrl+C (pasado un segundo) sale ya, sin esperar más.
  */
 export function alPulsarCtrlC(cerrar: () => void) {
-  let pulsado = false;
   const alRecibir = () => {
-    if (pulsado) Deno.exit(0);
-    pulsado = true;
+    if (otraVez()) return;
     if (Deno.stdout.isTerminal()) print(""); // la terminal ya escribió ^C: pasamos de línea
     cerrar();
   };
@@ -612,13 +627,11 @@ export function alPulsarCtrlC(cerrar: () => void) {
 /**
  * Ctrl+C en un cliente, haga lo que haga (teclear, conectar, esperar un eco): se despide en
  * una línea y termina con 0, sin traza. Antes, `antes()` (enviar «cerrar»), si lo hay, como
- * mucho medio segundo. Un segundo Ctrl+C termina ya.
+ * mucho medio segundo. Un segundo Ctrl+C (pasado un segundo) termina ya.
  */
 export function despedirseConCtrlC(despedida: string, antes = (): unknown => undefined) {
-  let pulsado = false;
   Deno.addSignalListener("SIGINT", async () => {
-    if (pulsado) Deno.exit(0);
-    pulsado = true;
+    if (otraVez()) return;
     if (Deno.stdout.isTerminal()) print(""); // la terminal ya escribió ^C: pasamos de línea
     const medioSegundo = new Promise((seguir) => setTimeout(seguir, 500));
     await Promise.race([Promise.resolve().then(antes).catch(() => {}), medioSegundo]);

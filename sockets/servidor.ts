@@ -13,6 +13,7 @@
  *
  * @python Apartado 1 «Sockets», ejemplo de servidor: socket(), bind(("", 9999)), listen(1), accept(), recv(1024), send(), close()
  * @ejecutar deno run --allow-net --allow-sys=networkInterfaces sockets/servidor.ts
+ * @copiar también red.ts, a su lado: lo importa de allí
  * @junto_a sockets/cliente.ts
  * @salida
  *   Servidor escuchando en 0.0.0.0:9999
@@ -29,9 +30,10 @@ if (import.meta.main) {
   const { host, port } = opcionesDelServidor();
 
   const server = escuchar(host, port);
+  let conCliente = false;
   alPulsarCtrlC(() => {
     print("Cerrando el servidor.");
-    print("Taluego, cliente!");
+    if (conCliente) print("Taluego, cliente!"); // sin cliente, no hay de quién despedirse
     Deno.exit(0);
   });
   print(`Servidor escuchando en ${direccion(server.addr.hostname, server.addr.port)}`);
@@ -39,6 +41,7 @@ if (import.meta.main) {
 
   const serverConnection = await aceptar(server);
   if (serverConnection === null) Deno.exit(0); // cerrado antes de que llegara nadie
+  conCliente = true;
   const addresses = serverConnection.remoteAddr;
   serverConnection.setNoDelay(true); // cada eco sale ya, sin esperar a juntar más bytes
   avisarDeLosQueEsperan(server); // otro cliente esperaría sin que lo sepamos: lo decimos

@@ -12,6 +12,7 @@
  *
  * @python Apartado 1 «Sockets», ejemplo de servidor, para muchos clientes (un thread por cliente en Python)
  * @ejecutar deno run --allow-net --allow-sys=networkInterfaces sockets/servidor_multicliente.ts
+ * @copiar también red.ts, a su lado: lo importa de allí
  * @junto_a sockets/cliente.ts
  * @salida
  *   Servidor escuchando en 0.0.0.0:9999

@@ -13,6 +13,7 @@
  *
  * @python Apartado 1 «Sockets», más allá: el ejemplo de servidor con UDP, socket(AF_INET, SOCK_DGRAM), bind(), recvfrom(1024), sendto()
  * @ejecutar deno run --allow-net --allow-sys=networkInterfaces sockets/servidor_udp.ts
+ * @copiar también red.ts, a su lado: lo importa de allí
  * @junto_a sockets/cliente_udp.ts
  * @salida
  *   Servidor UDP escuchando en 0.0.0.0:9999

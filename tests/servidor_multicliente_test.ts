@@ -310,3 +310,28 @@ Deno.test({
     assert.match(avisos[0], /^Demasiadas conexiones abiertas: .*ulimit -n 4096\)\.$/);
   },
 });
+
+Deno.test({
+  name:
+    "multicliente: Ctrl+C con `deno task` llega dos veces (la terminal y la tarea): la despedida sale entera",
+  ignore: enWindows,
+  async fn() {
+    const { servidor, port } = await arrancarServidor(SCRIPT);
+    const conexion = await Deno.connect({ hostname: "127.0.0.1", port });
+    await idaYVuelta(conexion, "hola");
+    servidor.senal("SIGINT");
+    let linea;
+    while ((linea = await servidor.linea()) !== null && !linea.startsWith("Cerrando")) {
+      // hasta que empieza a cerrar
+    }
+    servidor.senal("SIGINT"); // el reenvío de `deno task`, mientras se despide
+    const { code, lineas, stderr } = await servidor.fin();
+    conexion.close();
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(lineas.slice(-3), [
+      "Cerrando el servidor y 1 conexión abierta.",
+      "Taluego, cliente 1!",
+      "Taluego, clientes!",
+    ]);
+  },
+});
