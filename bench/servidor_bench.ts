@@ -3,6 +3,12 @@
 // Ejecutar (Linux, con cc y python3; sin ellos, se mide lo que se pueda y se dice qué falta):
 //   deno run --allow-run --allow-read --allow-net bench/servidor_bench.ts
 //   ... bench/servidor_bench.ts --rondas 5 --mensajes 30000 --clientes 200 --por-cliente 100
+//   ... bench/servidor_bench.ts --solo muchos --servidores deno,mínimo      solo 200 clientes
+// Antes y después de un cambio, en la misma ejecución (la columna «antes», con su red.ts al
+// lado; la razón deno/mínimo de cada ronda es la que importa):
+//   mkdir -p /tmp/antes && git archive HEAD sockets | tar -x -C /tmp/antes
+//   ... bench/servidor_bench.ts --solo muchos --rondas 9 --servidores deno,antes,mínimo \
+//         --antes-multi /tmp/antes/sockets/servidor_multicliente.ts
 //
 // 1. Un cliente, mensajes de 16 bytes de ida y vuelta: sockets/servidor.ts, el servidor de
 //    Python del capítulo (bench/referencias/servidor.py) y uno de C (bench/referencias/eco.c).
@@ -12,7 +18,8 @@
 // La carga la genera un programa de C con epoll (bench/referencias/carga.c), mucho más ligero
 // que los servidores: así se mide el servidor y no el cliente. Con taskset, el servidor va en
 // el núcleo 1 y la carga en el 0. Las rondas alternan los servidores, para que un rato de
-// máquina ocupada no caiga entero sobre uno. La salida de cada servidor va a /dev/null.
+// máquina ocupada no caiga entero sobre uno, y cada ronda empieza por uno distinto. La salida
+// de cada servidor va a /dev/null; sus avisos (stderr) solo se muestran si la carga falla.
 //
 // La columna «mínimo» es el suelo de Deno: bench/referencias/eco_minimo.ts, el eco más corto
 // posible (read() y write(), sin imprimir ni decodificar). Lo que separa «deno» de «mínimo» es
@@ -32,9 +39,14 @@ const { values } = parseArgs({
     "por-cliente": { type: "string", default: "100" },
     deno: { type: "string", default: "sockets/servidor.ts" },
     "deno-multi": { type: "string", default: "sockets/servidor_multicliente.ts" },
+    antes: { type: "string" }, // otra versión de --deno, en la columna «antes»
+    "antes-multi": { type: "string" }, // otra versión de --deno-multi, en la columna «antes»
+    solo: { type: "string" }, // «uno» o «muchos»: solo esa comparación
+    servidores: { type: "string" }, // las columnas, separadas por comas (deno,antes,mínimo...)
   },
 });
 const rondas = Number(values.rondas);
+const columnas = values.servidores?.split(",");
 
 /** ¿Existe esta orden? */
 function hay(orden: string, ...args: string[]): boolean {
@@ -94,8 +106,9 @@ async function medir(servidor: string[], clientes: number, porCliente: number): 
     cwd: raiz,
     stdin: "null",
     stdout: "null",
-    stderr: "inherit",
+    stderr: "piped", // sus avisos no se mezclan con la tabla
   }).spawn();
+  const avisos = new Response(proceso.stderr).text();
   try {
     const [ordenCarga, argsCarga] = en(0, [
       `${carpeta}/carga`,
@@ -107,7 +120,14 @@ async function medir(servidor: string[], clientes: number, porCliente: number): 
       args: argsCarga,
       stderr: "inherit",
     }).output();
-    if (!success) throw new Error(`la carga falló contra ${servidor.join(" ")}`);
+    if (!success) {
+      try {
+        proceso.kill("SIGTERM");
+      } catch {
+        // ya había terminado
+      }
+      throw new Error(`la carga falló contra ${servidor.join(" ")}:\n${await avisos}`);
+    }
     const [porSegundo, mediana, p99] = new TextDecoder().decode(stdout).trim().split(" ").map(
       Number,
     );
@@ -119,6 +139,7 @@ async function medir(servidor: string[], clientes: number, porCliente: number): 
       // ya había terminado
     }
     await proceso.status;
+    await avisos;
   }
 }
 
@@ -129,33 +150,72 @@ function carga(): string {
   return new TextDecoder().decode(stdout).match(/load average: (.*)/)?.[1] ?? "desconocida";
 }
 
-/** Mide cada servidor `rondas` veces, alternándolos, y muestra cada ronda y las razones. */
+/** La mediana de unos números. */
+function mediana(numeros: number[]): number {
+  const orden = [...numeros].sort((a, b) => a - b);
+  const mitad = Math.floor(orden.length / 2);
+  return orden.length % 2 ? orden[mitad] : (orden[mitad - 1] + orden[mitad]) / 2;
+}
+
+/**
+ * Mide cada servidor `rondas` veces, alternándolos (cada ronda empieza por uno distinto), y
+ * muestra cada ronda con sus razones; al final, la mediana de cada columna y su recorrido
+ * (mínimo-máximo).
+ */
 async function comparar(
   titulo: string,
-  servidores: Record<string, string[]>,
+  todos: Record<string, string[]>,
   clientes: number,
   porCliente: number,
 ) {
+  const servidores = Object.fromEntries(
+    Object.entries(todos).filter(([nombre]) => !columnas || columnas.includes(nombre)),
+  );
   console.log(`\n${titulo} (carga de la máquina al empezar: ${carga()})`);
   const nombres = Object.keys(servidores);
-  const columnas = nombres.map((n) => n.padStart(24)).join("");
-  const razones = [["deno", "python"], ["deno", "C"], ["mínimo", "python"], ["mínimo", "C"]]
-    .filter(([a, b]) => a in servidores && b in servidores);
-  console.log(`  ronda  ${columnas}${razones.map(([a, b]) => `  ${a}/${b}`).join("")}`);
+  const cabecera = nombres.map((n) => n.padStart(24)).join("");
+  const razones = [
+    ["deno", "mínimo"],
+    ["antes", "mínimo"],
+    ["deno", "antes"],
+    ["deno", "python"],
+    ["deno", "C"],
+    ["mínimo", "python"],
+    ["mínimo", "C"],
+  ].filter(([a, b]) => a in servidores && b in servidores);
+  const ancho = (a: string, b: string) => a.length + b.length + 3;
+  console.log(`  ronda  ${cabecera}${razones.map(([a, b]) => `  ${a}/${b}`).join("")}`);
   const medidas: Record<string, Medida[]> = Object.fromEntries(nombres.map((n) => [n, []]));
+  const cocientes: number[][] = razones.map(() => []);
   for (let ronda = 1; ronda <= rondas; ronda++) {
-    const fila: string[] = [];
-    for (const nombre of nombres) {
-      const m = await medir(servidores[nombre], clientes, porCliente);
-      medidas[nombre].push(m);
-      fila.push(`${m.porSegundo} msg/s ${m.mediana.toFixed(0).padStart(4)} µs`.padStart(24));
+    const turno = nombres.map((_, i) => nombres[(i + ronda - 1) % nombres.length]);
+    for (const nombre of turno) {
+      medidas[nombre].push(await medir(servidores[nombre], clientes, porCliente));
     }
+    const fila = nombres.map((nombre) => {
+      const m = medidas[nombre].at(-1)!;
+      return `${m.porSegundo} msg/s ${m.mediana.toFixed(0).padStart(4)} µs`.padStart(24);
+    });
     const ultima = (nombre: string) => medidas[nombre].at(-1)!.porSegundo;
-    const cocientes = razones.map(([a, b]) =>
-      (ultima(a) / ultima(b)).toFixed(2).padStart(a.length + b.length + 3)
-    );
-    console.log(`  ${String(ronda).padStart(5)}  ${fila.join("")}${cocientes.join("")}`);
+    const deEsta = razones.map(([a, b], i) => {
+      cocientes[i].push(ultima(a) / ultima(b));
+      return cocientes[i].at(-1)!.toFixed(2).padStart(ancho(a, b));
+    });
+    console.log(`  ${String(ronda).padStart(5)}  ${fila.join("")}${deEsta.join("")}`);
   }
+  const recorrido = (numeros: number[], decimales: number) =>
+    `${Math.min(...numeros).toFixed(decimales)}-${Math.max(...numeros).toFixed(decimales)}`;
+  const porSegundo = (nombre: string) => medidas[nombre].map((m) => m.porSegundo);
+  console.log(
+    `  mediana${
+      nombres.map((n) => `${mediana(porSegundo(n)).toFixed(0)} msg/s`.padStart(24)).join("")
+    }` +
+      razones.map(([a, b], i) => mediana(cocientes[i]).toFixed(2).padStart(ancho(a, b))).join(""),
+  );
+  console.log(
+    `  recorr.${nombres.map((n) => recorrido(porSegundo(n), 0).padStart(24)).join("")}` +
+      razones.map(([a, b], i) => `  ${recorrido(cocientes[i], 2)}`.padStart(ancho(a, b))).join(""),
+  );
   console.log(`  (carga de la máquina al acabar: ${carga()}; µs: mediana de la ida y vuelta)`);
 }
 
@@ -164,33 +224,36 @@ const delPython = (script: string) => ["python3", `${referencias}/${script}`, "P
 
 // El suelo: el eco más corto que se puede escribir en Deno (sin imprimir ni decodificar).
 const minimo = [...deno(`${referencias}/eco_minimo.ts`), "PUERTO"];
-const unCliente: Record<string, string[]> = {
-  deno: [...deno(values.deno), "--host", "127.0.0.1", "--port", "PUERTO"],
-  "mínimo": minimo,
-};
+const nuestro = (script: string) => [...deno(script), "--host", "127.0.0.1", "--port", "PUERTO"];
+const unCliente: Record<string, string[]> = { deno: nuestro(values.deno) };
+if (values.antes) unCliente.antes = nuestro(values.antes);
+unCliente["mínimo"] = minimo;
 if (python) unCliente.python = delPython("servidor.py");
 unCliente.C = [`${carpeta}/eco`, "PUERTO"];
 // Python escribe su print() de golpe cuando la salida no es una terminal; con -u, línea a
 // línea, como console.log: la diferencia es lo que cuesta imprimir cada mensaje.
 if (python) unCliente["python -u"] = ["python3", "-u", ...delPython("servidor.py").slice(1)];
-await comparar(
-  `Un cliente, ${values.mensajes} mensajes de 16 bytes`,
-  unCliente,
-  1,
-  Number(values.mensajes),
-);
+if (values.solo !== "muchos") {
+  await comparar(
+    `Un cliente, ${values.mensajes} mensajes de 16 bytes`,
+    unCliente,
+    1,
+    Number(values.mensajes),
+  );
+}
 
-const muchos: Record<string, string[]> = {
-  deno: [...deno(values["deno-multi"]), "--host", "127.0.0.1", "--port", "PUERTO"],
-  "mínimo": [...minimo, "muchos"],
-};
+const muchos: Record<string, string[]> = { deno: nuestro(values["deno-multi"]) };
+if (values["antes-multi"]) muchos.antes = nuestro(values["antes-multi"]);
+muchos["mínimo"] = [...minimo, "muchos"];
 if (python) muchos.python = delPython("servidor_hilos.py");
 muchos.C = [`${carpeta}/eco`, "PUERTO", "epoll"];
-await comparar(
-  `${values.clientes} clientes a la vez x ${values["por-cliente"]} mensajes de 16 bytes`,
-  muchos,
-  Number(values.clientes),
-  Number(values["por-cliente"]),
-);
+if (values.solo !== "uno") {
+  await comparar(
+    `${values.clientes} clientes a la vez x ${values["por-cliente"]} mensajes de 16 bytes`,
+    muchos,
+    Number(values.clientes),
+    Number(values["por-cliente"]),
+  );
+}
 
 new Deno.Command("rm", { args: ["-rf", carpeta] }).outputSync();
