@@ -69,17 +69,19 @@ export function terminar(frase: string): never {
  * debe mover el cursor, borrar la terminal ni inventarse una línea del registro.
  */
 export function visible(texto: string): string {
-  const nombres: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-  const codigo = (c: string) => {
-    const hex = c.charCodeAt(0).toString(16);
-    return c > "\xff" ? `\\u${hex.padStart(4, "0")}` : `\\x${hex.padStart(2, "0")}`;
-  };
-  return texto.replace(
-    // \x00-\x1f y \x7f-\x9f; los separadores de línea de Unicode; y los invisibles que dan la
-    // vuelta al texto o lo esconden (\u202e escribe lo que sigue de derecha a izquierda).
-    /[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/gu,
-    (c) => nombres[c] ?? codigo(c),
-  );
+  if (!CONTROL.test(texto)) return texto; // lo normal: nada que cambiar, y sale más barato
+  return texto.replace(new RegExp(CONTROL, "gu"), (c) => NOMBRES[c] ?? codigo(c));
+}
+
+/** \x00-\x1f y \x7f-\x9f; los separadores de línea de Unicode; y los invisibles que dan la
+ * vuelta al texto o lo esconden (\u202e escribe lo que sigue de derecha a izquierda). */
+const CONTROL = /[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/u;
+const NOMBRES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** Un carácter de control por su código: \x1b, \u202e. */
+function codigo(c: string): string {
+  const hex = c.charCodeAt(0).toString(16);
+  return c > "\xff" ? `\\u${hex.padStart(4, "0")}` : `\\x${hex.padStart(2, "0")}`;
 }
 
 // =======================================================================================
@@ -579,14 +581,13 @@ export function seFue(error: unknown): boolean {
  * clientes, el servidor atiende un cuarto menos de mensajes por segundo.)
  */
 export async function sendall(conexion: Deno.Conn, bytes: Uint8Array) {
-  for (let enviados = 0; enviados < bytes.length;) {
-    enviados += await conexion.write(bytes.subarray(enviados));
-  }
+  let enviados = await conexion.write(bytes); // lo normal: todos de una vez
+  while (enviados < bytes.length) enviados += await conexion.write(bytes.subarray(enviados));
 }
 
 /** Quita el salto de línea final que añaden `nc` o `telnet` (\n o \r\n). */
 export function sinSaltoFinal(texto: string): string {
-  return texto.replace(/\r?\n$/, "");
+  return texto.endsWith("\n") ? texto.replace(/\r?\n$/, "") : texto;
 }
 
 /** Cuándo llegó el primer Ctrl+C (o SIGTERM); `undefined` si aún no ha llegado ninguno. */

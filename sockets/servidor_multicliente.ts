@@ -73,7 +73,7 @@ async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
     while (true) {
       const leidos = await serverConnection.read(receivedInBytes);
       if (leidos === null) break; // el cliente cerró la conexión
-      ultimoMensaje = performance.now(); // para Ctrl+C: saber cuándo callan todos
+      if (cerrando) ultimoMensaje = performance.now(); // tras Ctrl+C: ¿callan ya todos?
 
       const bytes = receivedInBytes.subarray(0, leidos);
       received = sinSaltoFinal(decoder.decode(bytes, { stream: true }));
