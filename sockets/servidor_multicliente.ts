@@ -67,6 +67,7 @@ async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
   // con mensajes cortos, más trabajo para el recolector de basura y ecos más lentos.)
   const receivedInBytes = new Uint8Array(16 * 1024);
   const decoder = new TextDecoder();
+  let aMedias = false; // ¿acabó la lectura anterior a mitad de una letra?
   let received = "";
 
   try {
@@ -76,7 +77,15 @@ async function atenderCliente(serverConnection: Deno.TcpConn, numero: number) {
       if (cerrando) ultimoMensaje = performance.now(); // tras Ctrl+C: ¿callan ya todos?
 
       const bytes = receivedInBytes.subarray(0, leidos);
-      received = sinSaltoFinal(decoder.decode(bytes, { stream: true }));
+      // Una letra de varios bytes (ñ, é) puede llegar partida entre dos lecturas: con
+      // { stream: true }, decode() guarda la mitad para la siguiente. Solo hace falta si un
+      // trozo acaba fuera de ASCII (byte ≥ 0x80): sin él, decode() cuesta menos.
+      const fueraDeAscii = bytes[leidos - 1] >= 0x80;
+      const texto = aMedias || fueraDeAscii
+        ? decoder.decode(bytes, { stream: true })
+        : decoder.decode(bytes);
+      aMedias = fueraDeAscii;
+      received = sinSaltoFinal(texto);
 
       if (received === "cerrar") {
         break;
