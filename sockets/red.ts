@@ -69,12 +69,12 @@ export function terminar(frase: string): never {
  * debe mover el cursor, borrar la terminal ni inventarse una línea del registro.
  */
 export function visible(texto: string): string {
-  if (!CONTROL.test(texto)) return texto; // lo normal: nada que cambiar, y sale más barato
+  if (!CONTROL.test(texto)) return texto; // lo normal: nada que cambiar, y así cuesta menos
   return texto.replace(new RegExp(CONTROL, "gu"), (c) => NOMBRES[c] ?? codigo(c));
 }
 
-/** \x00-\x1f y \x7f-\x9f; los separadores de línea de Unicode; y los invisibles que dan la
- * vuelta al texto o lo esconden (\u202e escribe lo que sigue de derecha a izquierda). */
+// \x00-\x1f y \x7f-\x9f; los separadores de línea de Unicode; y los invisibles que dan la
+// vuelta al texto o lo esconden (\u202e escribe lo que sigue de derecha a izquierda).
 const CONTROL = /[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/u;
 const NOMBRES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
