@@ -22,7 +22,7 @@ function comprobar(lineas: string[], pedidos: number, consumidores: number) {
     const pone = linea.match(/^Productor: pone el pedido (\d+) \((\w+)\)$/);
     const saca = linea.match(/^(Consumidor \d+): saca el pedido (\d+) \((\w+)\)$/);
     const resumen = linea.match(
-      /^Productor: (\d+) pedidos puestos; encontró la cola llena (\d+) veces$/,
+      /^Productor: (\d+) pedidos puestos; la cola estaba llena en (\d+) de ellos$/,
     );
     if (resumen) {
       assert.equal(Number(resumen[1]), pedidos, linea);

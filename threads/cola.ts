@@ -29,7 +29,7 @@
  *   Consumidor 2: saca el pedido 7 (paella)
  *   Consumidor 2: saca el pedido 8 (tortilla)
  *   Productor: pone el pedido 10 (fabada)
- *   Productor: 10 pedidos puestos; encontró la cola llena 3 veces
+ *   Productor: 10 pedidos puestos; la cola estaba llena en 3 de ellos
  *   Consumidor 2: saca el pedido 9 (gazpacho)
  *   Consumidor 2: saca el pedido 10 (fabada)
  *   Consumidor 1: saca el pedido 2 (paella)
@@ -59,8 +59,7 @@ export function productor(pedidos: number) {
     console.log(`Productor: pone el pedido ${numero} (${pedido.plato})`);
     cola.put(pedido);
   }
-  const veces = llena === 1 ? "vez" : "veces";
-  console.log(`Productor: ${pedidos} pedidos puestos; encontró la cola llena ${llena} ${veces}`);
+  console.log(`Productor: ${pedidos} pedidos puestos; la cola estaba llena en ${llena} de ellos`);
 }
 
 export function consumidor() {
