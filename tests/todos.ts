@@ -22,23 +22,19 @@ export const ficherosDeTest: string[] = [...Deno.readDirSync(new URL(".", import
  * solo igualmente.
  */
 const PESOS: Record<string, number> = {
-  traza_test: 10,
-  clase_test: 10,
-  errores_test: 9,
-  servidor_chat_test: 9,
-  servidor_multicliente_test: 6.5,
-  threading_test: 5.3,
-  servidor_test: 4.3,
-  cliente_test: 4,
-  concurrent_futures_test: 3.7,
-  evento_test: 3,
-  web_locks_test: 3.4,
-  procesos_hilos_test: 3.1,
-  queue_test: 3.1,
-  lectores_escritores_test: 3,
-  filosofos_test: 2.7,
-  cliente_udp_test: 2.5,
-  cabeceras_test: 2.5,
+  clase_test: 9.6,
+  servidor_chat_test: 7.7,
+  servidor_multicliente_test: 6.6,
+  traza_test: 4.8,
+  threading_test: 4.4,
+  cliente_test: 4.1,
+  errores_test: 4.1,
+  servidor_test: 3.6,
+  concurrent_futures_test: 3.4,
+  cliente_udp_test: 3.0,
+  cabeceras_test: 2.7,
+  queue_test: 2.6,
+  procesos_hilos_test: 2.4,
 };
 const PESO_NUEVO = 2;
 
