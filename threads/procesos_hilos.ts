@@ -18,7 +18,7 @@
  *   2 procesos (pid 9259 y 9260) en marcha...
  *   2 procesos: 283146 primos en 474 ms, el 70 % del tiempo de 1 hilo
  *   Con 2 núcleos libres, repartir en 2 baja a algo más del 50 %: arrancar también cuesta.
- *   Más del 100 % es más lento que 1 hilo: otros programas ocupaban los núcleos, así que las 2 partes se turnaron en uno y además pagaron el arranque.
+ *   Si un tiempo pasa del 100 %, fue más lento que 1 hilo: otros programas ocupaban los núcleos, las 2 partes se turnaron en uno y además pagaron el arranque.
  *   Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.
  * @cambia Los pids y los tiempos cambian en cada ejecución (y cuánto más rápido, según lo libres que estén los núcleos); los primos, no.
  */
@@ -193,8 +193,8 @@ if (import.meta.main) {
       "Con 2 núcleos libres, repartir en 2 baja a algo más del 50 %: arrancar también cuesta.",
     );
     console.log(
-      "Más del 100 % es más lento que 1 hilo: otros programas ocupaban los núcleos, así que " +
-        "las 2 partes se turnaron en uno y además pagaron el arranque.",
+      "Si un tiempo pasa del 100 %, fue más lento que 1 hilo: otros programas ocupaban los " +
+        "núcleos, las 2 partes se turnaron en uno y además pagaron el arranque.",
     );
   }
 

@@ -64,6 +64,7 @@ const SIGUIENTE = 0; // control[0]: el número del próximo suceso
 const CERROJO = 1; // control[1]: el cerrojo de leer/escribir un Value y anotarlo
 const LETRAS = 2; // control[2]: letras de texto usadas
 const INTERRUMPIDO = 3; // control[3]: 1 tras Ctrl+C (el principal lo mira si está bloqueado)
+const IMPRENTA = 4; // control[4]: el cerrojo de anotar e imprimir una línea, las dos cosas juntas
 
 /** Sucesos que caben en el libro: con más, se cuentan pero no se guardan. */
 export const LIMITE = 200_000;
@@ -83,7 +84,7 @@ export interface Libro {
 export function libroNuevo(limite = LIMITE): Libro {
   const sab = (bytes: number) => new SharedArrayBuffer(bytes);
   return {
-    control: new Int32Array(sab(4 * 4)),
+    control: new Int32Array(sab(4 * 5)),
     sucesos: new Int32Array(sab(4 * CAMPOS * limite)),
     numeros: new Float64Array(sab(8 * 3 * limite)),
     texto: new Uint16Array(sab(2 * TEXTO)),
@@ -115,12 +116,20 @@ export class Traza {
     this.hilo = hilo;
   }
 
-  /** Desde ahora, cada línea impresa con console.log se anota antes de imprimirla. */
+  /**
+   * Desde ahora, cada línea impresa con console.log se anota y se imprime sin que otro thread
+   * se cuele entre las dos cosas: la traza y la salida dicen el mismo orden.
+   */
   anotarLoImpreso(): this {
     const log = this.#log;
     console.log = (...datos: unknown[]) => {
-      this.imprime(datos.map((d) => typeof d === "string" ? d : Deno.inspect(d)).join(" "));
-      log(...datos);
+      this.#cerrar(IMPRENTA);
+      try {
+        this.imprime(datos.map((d) => typeof d === "string" ? d : Deno.inspect(d)).join(" "));
+        log(...datos);
+      } finally {
+        this.#abrir(IMPRENTA);
+      }
     };
     return this;
   }
@@ -287,17 +296,17 @@ export class Traza {
   }
 
   // El cerrojo pequeño: 0 libre, 1 cogido, 2 cogido y alguien duerme (como el Lock).
-  #cerrar() {
+  #cerrar(cual = CERROJO) {
     const { control } = this.libro;
-    if (Atomics.compareExchange(control, CERROJO, 0, 1) === 0) return;
-    while (Atomics.exchange(control, CERROJO, 2) !== 0) Atomics.wait(control, CERROJO, 2);
+    if (Atomics.compareExchange(control, cual, 0, 1) === 0) return;
+    while (Atomics.exchange(control, cual, 2) !== 0) Atomics.wait(control, cual, 2);
   }
 
-  #abrir() {
+  #abrir(cual = CERROJO) {
     const { control } = this.libro;
-    if (Atomics.sub(control, CERROJO, 1) !== 1) {
-      Atomics.store(control, CERROJO, 0);
-      Atomics.notify(control, CERROJO, 1);
+    if (Atomics.sub(control, cual, 1) !== 1) {
+      Atomics.store(control, cual, 0);
+      Atomics.notify(control, cual, 1);
     }
   }
 }
@@ -325,7 +334,8 @@ function nombreDeVariable(pila: string): { nombre: string | undefined; codigo?: 
     const codigo = lineas?.[Number(sitio[2]) - 1] ?? "";
     return {
       nombre: codigo.match(/(?:const|let|var)\s+(\w+)\s*(?::[^=]+)?=/)?.[1] ??
-        codigo.match(/(\w+)\s*=\s*new\s/)?.[1],
+        codigo.match(/(\w+)\s*=\s*new\s/)?.[1] ??
+        codigo.match(/(\w+)\s*:\s*new\s/)?.[1], // en un objeto: `huecos: new Semaphore(3)`
       codigo: lineas?.join("\n"),
     };
   }
