@@ -65,10 +65,8 @@ export function leerCabecera(script: string): Cabecera {
   }
   const una = (nombre: string) => {
     const valor = etiquetas[nombre];
-    if (valor?.length !== 1) {
-      throw new Error(`${script}: la cabecera necesita una línea @${nombre}`);
-    }
-    return valor[0];
+    if (!valor?.length) throw new Error(`${script}: la cabecera necesita una línea @${nombre}`);
+    return valor.join(" "); // partida en varias líneas para que quepa en 100 columnas
   };
   const cabecera: Cabecera = {
     script,
@@ -76,7 +74,7 @@ export function leerCabecera(script: string): Cabecera {
     python: una("python"),
     ejecutar: una("ejecutar"),
     juntoA: etiquetas.junto_a?.[0],
-    copiar: etiquetas.copiar?.[0],
+    copiar: etiquetas.copiar?.join(" "),
     entrada: etiquetas.entrada ?? [],
     salida: etiquetas.salida ?? [],
     cambia: etiquetas.cambia?.join(" ") ?? "",

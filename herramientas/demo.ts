@@ -50,6 +50,24 @@ export function queEjecutar(arg: string): string {
   );
 }
 
+/**
+ * `inicio` y `texto`, partido por los espacios en líneas de 100 columnas (o las de la terminal,
+ * si son menos); las que siguen, con `sangria` delante.
+ */
+function enColumnas(inicio: string, texto: string, sangria: string): string {
+  let ancho = 100;
+  try {
+    ancho = Math.min(ancho, Deno.consoleSize().columns);
+  } catch { /* no es una terminal: 100 */ }
+  const lineas = [inicio.trimEnd()];
+  for (const palabra of texto.split(" ")) {
+    const actual = lineas.at(-1)!;
+    if (actual.trim() && actual.length + 1 + palabra.length > ancho) lineas.push(sangria + palabra);
+    else lineas[lineas.length - 1] = actual.trim() ? `${actual} ${palabra}` : actual + palabra;
+  }
+  return lineas.join("\n");
+}
+
 /** Muestra una ejecución como en una terminal: la orden, lo tecleado y lo que escribe. */
 function mostrar(ejecucion: Ejecucion) {
   console.log(`\n$ ${ejecucion.orden}`);
@@ -81,12 +99,14 @@ if (import.meta.main) {
     try {
       const cabecera = leerCabecera(script);
       console.log(`\n=== ${numero + 1}. ${cabecera.titulo}`);
-      console.log(`    Python: ${cabecera.python}`);
+      console.log(enColumnas("    Python: ", cabecera.python, "            "));
       for (const ejecucion of await ejecutarEjemplo(script)) {
         mostrar(ejecucion);
         if (ejecucion.problema) fallidos.push(ejecucion.cabecera.script);
       }
-      if (cabecera.cambia) console.log(`\n  De una vez a otra cambia: ${cabecera.cambia}`);
+      if (cabecera.cambia) {
+        console.log("\n" + enColumnas("  De una vez a otra cambia: ", cabecera.cambia, "    "));
+      }
     } catch (error) {
       const noExiste = error instanceof Deno.errors.NotFound;
       console.log(`\n=== ${numero + 1}. ${script}`);

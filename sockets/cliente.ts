@@ -11,7 +11,8 @@
  * fallo); input() -> input(); send() -> writer.write(), que envía todos los bytes; recv() ->
  * client.read(). Lo de siempre está en red.ts.
  *
- * @python Apartado 1 «Sockets», ejemplo de cliente: socket(), connect(("localhost", 9999)), input(), send(), close()
+ * @python Apartado 1 «Sockets», ejemplo de cliente: socket(), connect(("localhost", 9999)),
+ *   input(), send(), close()
  * @ejecutar deno run --allow-net sockets/cliente.ts
  * @copiar también red.ts, a su lado: lo importa de allí
  * @entrada

@@ -10,7 +10,7 @@
  * Python -> Deno: socket(AF_INET, SOCK_DGRAM) -> dgram.createSocket("udp4"); sendto() ->
  * client.send(bytes, port, address); recvfrom() con settimeout(1) -> recvfrom(), abajo.
  *
- * @python Apartado 1 «Sockets», más allá: el ejemplo de cliente con UDP, socket(AF_INET, SOCK_DGRAM), input(), sendto(), recvfrom()
+ * @python Apartado 1 «Sockets», más allá: el cliente con UDP, SOCK_DGRAM, sendto(), recvfrom()
  * @ejecutar deno run --allow-net sockets/cliente_udp.ts
  * @copiar también red.ts, a su lado: lo importa de allí
  * @entrada

@@ -11,7 +11,8 @@
  * salta a los clientes que se cortan antes de entrar; recv(1024) -> read(receivedInBytes),
  * null cuando el cliente cierra; send() -> sendall(). Lo de siempre está en red.ts.
  *
- * @python Apartado 1 «Sockets», ejemplo de servidor: socket(), bind(("", 9999)), listen(1), accept(), recv(1024), send(), close()
+ * @python Apartado 1 «Sockets», ejemplo de servidor: socket(), bind(("", 9999)), listen(1),
+ *   accept(), recv(1024), send(), close()
  * @ejecutar deno run --allow-net --allow-sys=networkInterfaces sockets/servidor.ts
  * @copiar también red.ts, a su lado: lo importa de allí
  * @junto_a sockets/cliente.ts

@@ -11,7 +11,8 @@
  *
  * Python -> Deno: socket() + bind() + listen() -> Deno.listen(); accept() -> aceptar(); un
  * thread por cliente -> una tarea asíncrona; send() a cada uno -> `enviar()` a su cola.
- * @python Apartado 1 «Sockets», más allá: un chat, el servidor del capítulo para muchos clientes que se hablan entre sí
+ * @python Apartado 1 «Sockets», más allá: un chat, el servidor del capítulo para muchos clientes
+ *   que se hablan entre sí
  * @ejecutar deno run --allow-net --allow-sys=networkInterfaces sockets/servidor_chat.ts
  * @copiar también red.ts, a su lado: lo importa de allí
  * @junto_a sockets/cliente_chat.ts

@@ -10,7 +10,8 @@
  * normalidad y sale con 0; un segundo Ctrl+C sale ya. Como servidor.ts, avisa al arrancar
  * de la orden que teclean los alumnos en sus equipos.
  *
- * @python Apartado 1 «Sockets», ejemplo de servidor, para muchos clientes (un thread por cliente en Python)
+ * @python Apartado 1 «Sockets», ejemplo de servidor, para muchos clientes (un thread por cliente en
+ *   Python)
  * @ejecutar deno run --allow-net --allow-sys=networkInterfaces sockets/servidor_multicliente.ts
  * @copiar también red.ts, a su lado: lo importa de allí
  * @junto_a sockets/cliente.ts
@@ -22,7 +23,8 @@
  *   ^C
  *   Cerrando el servidor y 0 conexiones abiertas.
  *   Taluego, clientes!
- * @cambia El puerto de cada cliente, que elige el sistema; con varios clientes, el orden de sus líneas.
+ * @cambia El puerto de cada cliente, que elige el sistema; con varios clientes, el orden de sus
+ *   líneas.
  */
 
 import { alPulsarCtrlC, decirComoConectarse, escuchar, opcionesDelServidor } from "./red.ts";

@@ -11,7 +11,8 @@
  * `node:dgram` es estable en Deno 2 y solo pide --allow-net (`Deno.listenDatagram` aún
  * exige --unstable-net). Lo de siempre está en red.ts.
  *
- * @python Apartado 1 «Sockets», más allá: el ejemplo de servidor con UDP, socket(AF_INET, SOCK_DGRAM), bind(), recvfrom(1024), sendto()
+ * @python Apartado 1 «Sockets», más allá: el ejemplo de servidor con UDP, socket(AF_INET,
+ *   SOCK_DGRAM), bind(), recvfrom(1024), sendto()
  * @ejecutar deno run --allow-net --allow-sys=networkInterfaces sockets/servidor_udp.ts
  * @copiar también red.ts, a su lado: lo importa de allí
  * @junto_a sockets/cliente_udp.ts

@@ -140,6 +140,18 @@ Deno.test("cabeceras: @copiar dice justo los módulos de su carpeta que el scrip
   assert.deepEqual(mal, []);
 });
 
+Deno.test("cabeceras: cada línea cabe en 100 columnas (menos la salida pegada de @salida)", () => {
+  const largas = scripts.flatMap((script) => {
+    const comentario = leer(script).split("\n */")[0].split("\n");
+    let enSalida = false;
+    return comentario.flatMap((linea, i) => {
+      if (/^ \* @/.test(linea)) enSalida = linea.startsWith(" * @salida");
+      return linea.length > 100 && !enSalida ? [`${script}:${i + 1}: ${linea.length}`] : [];
+    });
+  });
+  assert.deepEqual(largas, []);
+});
+
 Deno.test("cabeceras: lo primero que se proyecta es código (prosa corta, README corto)", () => {
   const largas = scripts.map(leerCabecera).filter(({ prosa }) => prosa > PROSA_MAXIMA)
     .map(({ script, prosa }) => `${script}: ${prosa} líneas de prosa antes de la primera @`);

@@ -8,7 +8,8 @@
  * un contador: `contador += 1` entre dos `await` nunca pierde una suma; leer, hacer `await`
  * y escribir pierde la mitad, en cada ejecución. Sin red ni ficheros: sin ningún permiso.
  *
- * @python Apartado 2 «Threads», más allá: concurrencia sin threads, como asyncio (tareas que se turnan en cada await)
+ * @python Apartado 2 «Threads», más allá: concurrencia sin threads, como asyncio (tareas que se
+ *   turnan en cada await)
  * @ejecutar deno run threads/asincronia.ts
  * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
@@ -24,7 +25,8 @@
  *   Contador: 1000 (esperado 2000)
  *   Actualizaciones perdidas: 1000
  *   Fin del programa
- * @cambia Nada: en un solo hilo, los turnos van siempre en el mismo orden (con --veces N, las cuentas).
+ * @cambia Nada: en un solo hilo, los turnos van siempre en el mismo orden (con --veces N, las
+ *   cuentas).
  */
 
 // Python -> JavaScript: `async def` -> `async function`; `asyncio.gather(...)` ->

@@ -23,7 +23,8 @@
  *   Trabajador 2 acaba la fase 3 y espera
  *   == Fase 3 completa: los 3 pasan a la siguiente
  *   Fin: 3 trabajadores, 3 fases completas
- * @cambia El orden de los trabajadores dentro de cada fase; una fase termina siempre antes de que empiece la siguiente.
+ * @cambia El orden de los trabajadores dentro de cada fase; una fase termina siempre antes de que
+ *   empiece la siguiente.
  */
 
 import { Barrier, leerOpciones, sleep, Thread, Value } from "./threading.ts";

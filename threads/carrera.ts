@@ -24,7 +24,8 @@
  *   Tarea 2
  *   Tarea 2
  *   Contador: 500 (esperado 1000)
- * @cambia Las líneas de Tarea 1 y Tarea 2 pueden salir mezcladas o una tarea detrás de otra, en cualquier orden; el contador se queda corto por una cantidad distinta cada vez.
+ * @cambia Las líneas de Tarea 1 y Tarea 2 pueden salir mezcladas o una tarea detrás de otra, en
+ *   cualquier orden; el contador se queda corto por una cantidad distinta cada vez.
  */
 
 import { entero, leerOpciones, sleep, Thread, Value } from "./threading.ts";

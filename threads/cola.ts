@@ -8,7 +8,8 @@
  * `await cola.join()` a que estén todos hechos y pone un `null` por consumidor (el `None` de
  * Python: «no hay más»). Opciones: --pedidos N (10), --consumidores N (2).
  *
- * @python Apartado 2 «Threads», más allá del capítulo: queue.Queue (put, get, task_done, join) en el productor y el consumidor
+ * @python Apartado 2 «Threads», más allá del capítulo: queue.Queue (put, get, task_done, join) en
+ *   el productor y el consumidor
  * @ejecutar deno run --allow-read threads/cola.ts
  * @copiar también queue.ts, threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
@@ -35,7 +36,8 @@
  *   Consumidor 1: saca el pedido 2 (paella)
  *   Hechos todos los pedidos; la cola tiene 0
  *   Hechos: 10 de 10, cada uno una vez (Consumidor 1: 1, Consumidor 2: 9)
- * @cambia Qué consumidor saca cada pedido, cómo se intercalan las líneas y las veces que la cola estuvo llena cambian en cada ejecución; cada pedido sale una vez, después de ponerse.
+ * @cambia Qué consumidor saca cada pedido, cómo se intercalan las líneas y las veces que la cola
+ *   estuvo llena cambian en cada ejecución; cada pedido sale una vez, después de ponerse.
  */
 
 import { current_thread, entero, leerOpciones, terminarConError, Thread } from "./threading.ts";

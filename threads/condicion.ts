@@ -7,7 +7,8 @@
  * saldo: por eso va dentro de un `while` y no de un `if` (junto al código, por qué). Sin
  * Condition, un cliente sin saldo miraría el saldo una y otra vez, gastando CPU.
  *
- * @python Apartado 2 «Threads», más allá del capítulo: threading.Condition, wait() en un while, notify_all()
+ * @python Apartado 2 «Threads», más allá del capítulo: threading.Condition, wait() en un while,
+ *   notify_all()
  * @ejecutar deno run --allow-read threads/condicion.ts
  * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
@@ -20,7 +21,10 @@
  *   Cliente 3 retira 70 (esperas: 4; saldo: 10)
  *   Ingreso de 40 (saldo: 50)
  *   Saldo final: 50 (ingresado 200, retirado 150)
- * @cambia En un equipo tranquilo sale casi siempre igual: un ingreso llega cada 20 ms, de sobra para que los despertados miren el saldo. Con el equipo ocupado, un cliente puede despertar tarde, y cambian qué cliente retira antes, sus esperas y los saldos de en medio; el saldo nunca baja de 0 y el final es siempre 50.
+ * @cambia En un equipo tranquilo sale casi siempre igual: un ingreso llega cada 20 ms, de sobra
+ *   para que los despertados miren el saldo. Con el equipo ocupado, un cliente puede despertar
+ *   tarde, y cambian qué cliente retira antes, sus esperas y los saldos de en medio; el saldo nunca
+ *   baja de 0 y el final es siempre 50.
  */
 
 import { Condition, leerOpciones, sleep, terminarConError, Thread, Value } from "./threading.ts";

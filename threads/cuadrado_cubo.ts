@@ -7,7 +7,8 @@
  * módulo, como hace el `multiprocessing` de Python. `join()` espera a que el thread termine
  * (con `await`); por eso "Fin del programa" sale siempre el último.
  *
- * @python Apartado 2 «Threads», primer ejemplo: printSquare, printCube, Thread(target, args), start(), join()
+ * @python Apartado 2 «Threads», primer ejemplo: printSquare, printCube, Thread(target, args),
+ *   start(), join()
  * @ejecutar deno run --allow-read threads/cuadrado_cubo.ts
  * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida

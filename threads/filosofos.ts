@@ -8,7 +8,8 @@
  * coge un tenedor, dice quién tiene cuál y termina con código 0. Sin la opción, la solución:
  * cada uno coge primero el tenedor de número más bajo, el círculo no se cierra y todos comen.
  *
- * @python Apartado 2 «Threads», más allá del capítulo: la cena de los filósofos (un Lock por tenedor)
+ * @python Apartado 2 «Threads», más allá del capítulo: la cena de los filósofos (un Lock por
+ *   tenedor)
  * @ejecutar deno run --allow-read threads/filosofos.ts
  * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida

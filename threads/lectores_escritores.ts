@@ -8,7 +8,8 @@
  * escritores (inanición): la última línea dice cuánto esperó el que más (con `--lectores 12`,
  * bastante más que con 4). Cada lector lee durante 20 ms: coinciden también en un núcleo.
  *
- * @python Apartado 2 «Threads», más allá del capítulo: Lock y Semaphore en el problema de los lectores y los escritores
+ * @python Apartado 2 «Threads», más allá del capítulo: Lock y Semaphore en el problema de los
+ *   lectores y los escritores
  * @ejecutar deno run --allow-read threads/lectores_escritores.ts
  * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
@@ -32,7 +33,8 @@
  *   Escritor 2 escribe 6 (esperó 24 ms; solo él dentro)
  *   Lo que más esperó un escritor su turno: 24 ms
  *   Lectores a la vez: como mucho 4; escritores con alguien dentro: 0
- * @cambia Quién entra antes, cuántos lectores coinciden y cuánto espera un escritor cambian en cada ejecución; un escritor nunca tiene a nadie dentro.
+ * @cambia Quién entra antes, cuántos lectores coinciden y cuánto espera un escritor cambian en cada
+ *   ejecución; un escritor nunca tiene a nadie dentro.
  */
 
 import { entero, leerOpciones, Lock, Semaphore, sleep, Thread, Value } from "./threading.ts";

@@ -23,7 +23,8 @@
  *   Tarea 2
  *   Tarea 2
  *   Contador: 1000 (esperado 1000)
- * @cambia El bloque de la Tarea 2 puede salir antes que el de la Tarea 1, pero cada bloque sale entero; el contador es siempre exacto.
+ * @cambia El bloque de la Tarea 2 puede salir antes que el de la Tarea 1, pero cada bloque sale
+ *   entero; el contador es siempre exacto.
  */
 
 import { entero, leerOpciones, Lock, sleep, Thread, Value } from "./threading.ts";

@@ -6,7 +6,8 @@
  * tres pids son el mismo: los threads (workers) son hilos de un único proceso, no procesos
  * nuevos.
  *
- * @python Apartado 2 «Threads», segundo ejemplo: task1, task2, current_thread().name, getpid(), Thread(name=...)
+ * @python Apartado 2 «Threads», segundo ejemplo: task1, task2, current_thread().name, getpid(),
+ *   Thread(name=...)
  * @ejecutar deno run --allow-read threads/nombres_pid.ts
  * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
@@ -16,7 +17,8 @@
  *   pid del proceso de la tarea 2: 11519
  *   Tarea 1 - Thread tarea1
  *   pid del proceso de la tarea 1: 11519
- * @cambia El pid cambia en cada ejecución (pero es el mismo en las tres líneas), y las líneas de las dos tareas pueden mezclarse.
+ * @cambia El pid cambia en cada ejecución (pero es el mismo en las tres líneas), y las líneas de
+ *   las dos tareas pueden mezclarse.
  */
 
 import { current_thread, leerOpciones, Thread } from "./threading.ts";

@@ -9,9 +9,11 @@
  * `for primos in pool.map(contarPrimos, datos):`; aquí `await using` y `for await`. La
  * función viaja por su nombre (lleva `export`). Cómo está hecho: concurrent_futures.ts.
  *
- * @python Apartado 2 «Threads», más allá del capítulo: concurrent.futures.ThreadPoolExecutor y pool.map
+ * @python Apartado 2 «Threads», más allá del capítulo: concurrent.futures.ThreadPoolExecutor y
+ *   pool.map
  * @ejecutar deno run --allow-read threads/pool.ts
- * @copiar también concurrent_futures.ts, queue.ts, threading.ts y traza.ts, a su lado: los importa de allí
+ * @copiar también concurrent_futures.ts, queue.ts, threading.ts y traza.ts, a su lado: los importa
+ *   de allí
  * @salida
  *   ThreadPoolExecutor-0_0: hay 2262 primos por debajo de 20000
  *   ThreadPoolExecutor-0_1: hay 33860 primos por debajo de 400000
@@ -30,7 +32,8 @@
  *   Tarea 7: 9592 primos por debajo de 100000
  *   Tarea 8: 669 primos por debajo de 5000
  *   Pool cerrado tras 8 tareas (max_workers: 2)
- * @cambia Qué worker hace cada tarea y en qué orden terminan cambian en cada ejecución (y cuántos workers hay: uno por núcleo); los resultados salen siempre en el orden de las tareas.
+ * @cambia Qué worker hace cada tarea y en qué orden terminan cambian en cada ejecución (y cuántos
+ *   workers hay: uno por núcleo); los resultados salen siempre en el orden de las tareas.
  */
 
 import { ThreadPoolExecutor } from "./concurrent_futures.ts";

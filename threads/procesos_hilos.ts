@@ -8,7 +8,8 @@
  * repartir fue más lento que no repartir. Sin GIL, los workers calculan de verdad a la vez
  * (en Python harían falta procesos). Ctrl+C también termina a los procesos hijos.
  *
- * @python Apartado 2 «Threads», primer párrafo: multiprocesamiento (procesos) frente a multihilo (threads), getpid()
+ * @python Apartado 2 «Threads», primer párrafo: multiprocesamiento (procesos) frente a multihilo
+ *   (threads), getpid()
  * @ejecutar deno run --allow-read --allow-run threads/procesos_hilos.ts
  * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
@@ -20,7 +21,8 @@
  *   Con 2 núcleos libres, repartir en 2 baja a algo más del 50 %: arrancar también cuesta.
  *   Si un tiempo pasa del 100 %, fue más lento que 1 hilo: otros programas ocupaban los núcleos, las 2 partes se turnaron en uno y además pagaron el arranque.
  *   Los workers tienen el pid del programa principal; cada proceso tiene uno nuevo.
- * @cambia Los pids y los tiempos cambian en cada ejecución (y cuánto más rápido, según lo libres que estén los núcleos); los primos, no.
+ * @cambia Los pids y los tiempos cambian en cada ejecución (y cuánto más rápido, según lo libres
+ *   que estén los núcleos); los primos, no.
  */
 
 import {

@@ -9,7 +9,8 @@
  * consumidor comprueba que recibe cada elemento una vez y en orden; con `--lento consumidor`
  * (o productor) se ve el búfer lleno (o vacío).
  *
- * @python Apartado 2 «Threads», más allá del capítulo: Thread, Semaphore y Lock en el problema del productor y el consumidor
+ * @python Apartado 2 «Threads», más allá del capítulo: Thread, Semaphore y Lock en el problema del
+ *   productor y el consumidor
  * @ejecutar deno run --allow-read threads/productor_consumidor.ts
  * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
@@ -35,7 +36,8 @@
  *   Consumidor: saca 10
  *   Consumidos: 10 de 10, cada uno una vez y en orden (capacidad del búfer: 3)
  *   El productor encontró el búfer lleno 2 veces; el consumidor lo encontró vacío 4 veces
- * @cambia Cómo se intercalan las líneas del productor y del consumidor, y las veces que el búfer estuvo lleno o vacío, cambian en cada ejecución; cada elemento sale siempre una vez y en orden.
+ * @cambia Cómo se intercalan las líneas del productor y del consumidor, y las veces que el búfer
+ *   estuvo lleno o vacío, cambian en cada ejecución; cada elemento sale siempre una vez y en orden.
  */
 
 import {

@@ -24,7 +24,8 @@
  *   Tarea 1 sale (dentro: 1)
  *   Tarea 5 sale (dentro: 0)
  *   Como mucho hubo 2 tareas dentro a la vez (plazas: 2)
- * @cambia Qué tareas entran primero y en qué orden salen cambia en cada ejecución; los números de dentro nunca pasan de 2.
+ * @cambia Qué tareas entran primero y en qué orden salen cambia en cada ejecución; los números de
+ *   dentro nunca pasan de 2.
  */
 
 import { entero, leerOpciones, Lock, Semaphore, sleep, Thread, Value } from "./threading.ts";

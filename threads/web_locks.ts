@@ -9,13 +9,15 @@
  * `+= 1`, el Lock; para una sección crítica que hace `await` (un fichero, la red), Web Locks.
  * `cambios` cuenta las veces que el cerrojo pasó de uno a otro: los tres se turnan de verdad.
  *
- * @python Apartado 2 «Threads», más allá del capítulo: el Lock del cuarto ejemplo con el cerrojo del runtime (Web Locks)
+ * @python Apartado 2 «Threads», más allá del capítulo: el Lock del cuarto ejemplo con el cerrojo
+ *   del runtime (Web Locks)
  * @ejecutar deno run --allow-read threads/web_locks.ts
  * @copiar también threading.ts y traza.ts, a su lado: los importa de allí
  * @salida
  *   Contador: 30000 (esperado 30000)
  *   El cerrojo pasó de uno a otro 4017 veces
- * @cambia Las veces que el cerrojo pasa de uno a otro cambian en cada ejecución; el contador es siempre exacto.
+ * @cambia Las veces que el cerrojo pasa de uno a otro cambian en cada ejecución; el contador es
+ *   siempre exacto.
  */
 
 import { entero, leerOpciones, Thread, Value } from "./threading.ts";
