@@ -65,6 +65,7 @@ const CERROJO = 1; // control[1]: el cerrojo de leer/escribir un Value y anotarl
 const LETRAS = 2; // control[2]: letras de texto usadas
 const INTERRUMPIDO = 3; // control[3]: 1 tras Ctrl+C (el principal lo mira si está bloqueado)
 const IMPRENTA = 4; // control[4]: el cerrojo de anotar e imprimir una línea, las dos cosas juntas
+const VIGIA = 5; // control[5]: 1 cuando el vigía de Ctrl+C ya escucha
 
 /** Sucesos que caben en el libro: con más, se cuentan pero no se guardan. */
 export const LIMITE = 200_000;
@@ -84,7 +85,7 @@ export interface Libro {
 export function libroNuevo(limite = LIMITE): Libro {
   const sab = (bytes: number) => new SharedArrayBuffer(bytes);
   return {
-    control: new Int32Array(sab(4 * 5)),
+    control: new Int32Array(sab(4 * 6)),
     sucesos: new Int32Array(sab(4 * CAMPOS * limite)),
     numeros: new Float64Array(sab(8 * 3 * limite)),
     texto: new Uint16Array(sab(2 * TEXTO)),
@@ -240,12 +241,15 @@ export class Traza {
 
   #vigilarCtrlC() {
     if (this.#vigia) return;
-    const codigo = `self.onmessage = ({ data }) => Deno.addSignalListener("SIGINT", () => ` +
-      `Atomics.store(data, ${INTERRUMPIDO}, 1));`;
+    const codigo = `self.onmessage = ({ data }) => { Deno.addSignalListener("SIGINT", () => ` +
+      `Atomics.store(data, ${INTERRUMPIDO}, 1)); Atomics.store(data, ${VIGIA}, 1); ` +
+      `Atomics.notify(data, ${VIGIA}); };`;
     const url = URL.createObjectURL(new Blob([codigo], { type: "application/javascript" }));
     const vigia = new Worker(url, { type: "module", name: "vigía de Ctrl+C (--traza)" });
     vigia.postMessage(this.libro.control);
     this.#vigia = vigia;
+    // Hasta que escuche (2 s como mucho): un Ctrl+C de antes no lo vería nadie, y no acabaría.
+    Atomics.wait(this.libro.control, VIGIA, 0, 2000);
     // Un worker vivo no deja acabar el programa: se cierra cuando acaba su código.
     import(Deno.mainModule).then(() => vigia.terminate(), () => vigia.terminate());
   }
