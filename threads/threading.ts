@@ -540,18 +540,18 @@ class Espera extends Promise<void> {
   }
 }
 
-let avisadoSinAwait = false;
+const avisadosSinAwait = new Set<string>(); // las llamadas ya avisadas: `t.join()`, `q.join()`
 
 /**
- * `promesa` como una `Espera` y, si en dos microtareas nadie la espera, una vez por programa:
+ * `promesa` como una `Espera` y, si en dos microtareas nadie la espera, una vez por llamada:
  * «Aviso: t.join() sin await no espera al thread ...». Exportada para `Queue.join()` (queue.ts).
  */
 export function conAwait(promesa: Promise<void>, llamada: string, aQuien: string): Promise<void> {
   const espera = new Espera((resolver, rechazar) => promesa.then(resolver, rechazar));
   queueMicrotask(() =>
     queueMicrotask(() => {
-      if (espera.esperada || avisadoSinAwait) return;
-      avisadoSinAwait = true;
+      if (espera.esperada || avisadosSinAwait.has(llamada)) return;
+      avisadosSinAwait.add(llamada);
       console.error(
         `Aviso: ${llamada} sin await no espera ${aQuien}: el programa sigue sin esperar ` +
           `(en Python, join() espera). Escribe «await ${llamada}».`,
