@@ -35,7 +35,7 @@
  *   Consumidor: saca 9
  *   Consumidor: saca 10
  *   Consumidos: 10 de 10, cada uno una vez y en orden (capacidad del búfer: 3)
- *   El productor encontró el búfer lleno 2 veces; el consumidor lo encontró vacío 4 veces
+ *   Veces que el productor encontró el búfer lleno: 2; que el consumidor lo encontró vacío: 4
  * @cambia Cómo se intercalan las líneas del productor y del consumidor, y las veces que el búfer
  *   estuvo lleno o vacío, cambian en cada ejecución; cada elemento sale siempre una vez y en orden.
  */
@@ -134,10 +134,8 @@ if (import.meta.main) {
   console.log(
     `Consumidos: ${consumidos} de ${elementos}, cada uno una vez y en orden (capacidad del búfer: ${capacidad})`,
   );
-  const veces = (n: number) => n === 1 ? "1 vez" : `${n} veces`;
   console.log(
-    `El productor encontró el búfer lleno ${veces(lleno)}; el consumidor lo encontró vacío ${
-      veces(vacio)
-    }`,
+    `Veces que el productor encontró el búfer lleno: ${lleno}; que el consumidor lo encontró ` +
+      `vacío: ${vacio}`,
   );
 }
