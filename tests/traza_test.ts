@@ -628,6 +628,10 @@ Deno.test({
       assert.ok(ancho > 0 && ancho <= ANCHO_VENTANA, `la página mide ${ancho} px`);
       // Ningún texto de los carriles se sale del dibujo (el valor escrito, al borde derecho).
       assert.equal(dom.match(/data-sobresalen="(\d+)"/)?.[1], "0", "textos que se salen");
+      // Un texto acortado no pierde el valor escrito: «escribe cont… = 9», no «escribe cont…».
+      const escribe = [...dom.matchAll(/class="etiqueta"[^>]*>(escribe [^<]*)</g)].map((m) => m[1]);
+      assert.ok(escribe.length > 0, "ningún «escribe» en la página");
+      assert.deepEqual(escribe.filter((e) => !/ = \d+$/.test(e)), [], "un «escribe» sin su valor");
 
       // La captura no está en blanco: mucho texto negro, y el bermellón de las sumas perdidas.
       const [anchoPng, alto, rgba] = await pixeles(png);

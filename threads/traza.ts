@@ -1056,16 +1056,20 @@ const SOBRESALE = 20; // px a la derecha del último carril, para lo que sobresa
 /**
  * En el navegador, al abrir la página: cada texto de los carriles que no cabe hasta el borde
  * (el del último carril, una marca ⚠ larga) se estrecha un poco y, si aun así no cabe, se
- * acorta con «…» (el texto entero está en su tooltip). Una marca a la derecha de su suceso
+ * acorta con «…» por en medio, sin tocar el valor («escribe cont… = 9»; el texto entero está
+ * en su tooltip). Una marca a la derecha de su suceso
  * se aparta del texto. `data-sobresalen` cuenta los que, aun así, se salen (0).
  */
 const AJUSTAR = `
 const caber = (t, sitio) => {
   if (t.getComputedTextLength() <= sitio) return;
   const texto = t.textContent;
-  let n = texto.length;
+  const corte = texto.lastIndexOf(" = ");
+  const valor = corte > 0 ? texto.slice(corte) : "";
+  const antes = corte > 0 ? texto.slice(0, corte) : texto;
+  let n = antes.length;
   while (n > 3 && t.getComputedTextLength() * 0.8 > sitio) {
-    t.textContent = texto.slice(0, --n) + "…";
+    t.textContent = antes.slice(0, --n) + "…" + valor;
   }
   if (t.getComputedTextLength() > sitio) {
     t.setAttribute("textLength", sitio);
