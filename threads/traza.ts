@@ -901,10 +901,10 @@ const FILAS = 36; // filas del trozo que se dibuja
 export function diagrama(a: Analisis, ancho = ANCHO, filas = FILAS): string[] {
   const [desde, hasta] = trozo(a, filas);
   const vistos = a.sucesos.slice(desde, hasta);
-  // Los carriles: todos los threads si caben (14 columnas o más cada uno); si no, los del trozo.
+  // Los carriles: todos los threads si caben (13 columnas o más cada uno); si no, los del trozo.
   const margen = 6;
   let carriles = a.nombres.map((_, h) => h);
-  const caben = Math.floor((ancho - margen) / 14);
+  const caben = Math.floor((ancho - margen) / 13);
   const fuera: number[] = [];
   if (carriles.length > caben) {
     const activos = new Set(vistos.map((s) => s.hilo));
