@@ -178,6 +178,15 @@ Deno.test("traza: cada ejemplo de threads con --traza (una ejecución cada uno):
     const dibujo = diagramaDe(r.lineas);
     cabeEnElProyector(dibujo);
     assert.match(dibujo[1], /^ paso [A-Za-z]/, nombre);
+    // Lo impreso, en el orden de la salida: las líneas «imprime «X»» del diagrama (las que caben
+    // enteras en una fila) salen en la salida del programa en ese mismo orden.
+    const salida = r.lineas.slice(0, r.lineas.findIndex((l) => /^Traza: \d+ sucesos/.test(l)));
+    const impresos = dibujo.flatMap((l) =>
+      [...l.matchAll(/imprime «(.*?)»(?= *(?:│|$))/g)].map((m) => m[1])
+    );
+    let vistos = 0;
+    for (const linea of salida) if (linea === impresos[vistos]) vistos++;
+    assert.equal(vistos, impresos.length, `${nombre}: la traza y la salida, en otro orden`);
     // Siete threads (el principal, 4 lectores y 2 escritores) caben todos en 100 columnas.
     if (nombre === "lectores_escritores.ts") {
       assert.ok(!dibujo.some((l) => l.startsWith("Carriles que no caben")), dibujo.join("\n"));
