@@ -479,9 +479,8 @@ async function abrir(pagina: string, carpeta: string): Promise<{ dom: string; pn
     args: [
       "--no-sandbox",
       "--disable-gpu",
-      // Todo en un proceso: el mismo motor (Blink) y la misma captura, con menos CPU.
-      "--single-process",
-      "--no-zygote",
+      // Sin --single-process: ahorra CPU, pero con el equipo cargado Chromium a veces acaba con
+      // «Trace/breakpoint trap» después de escribir la captura.
       `--user-data-dir=${carpeta}/perfil-${crypto.randomUUID()}`,
       `--window-size=${ANCHO_VENTANA},768`,
       `--screenshot=${captura}`,
