@@ -409,7 +409,7 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
     ],
     [
       () => new Event().wait({ timeout: 0.5 } as never),
-      /^ValueError: el timeout va sin nombre, solo los segundos: escribe 0\.5, no \{ timeout: 0\.5 \} \(JavaScript no tiene argumentos con nombre\)\.$/,
+      /^ValueError: wait\(\) no tiene argumentos con nombre \(JavaScript no los tiene\): escribe los valores en orden, wait\(0\.5\), el wait\(timeout=0\.5\) de Python\.$/,
     ],
     [
       () => l.acquire(true, TIMEOUT_MAX * 2),

@@ -180,14 +180,14 @@ export class Future<T = unknown> {
    * (segundos), si no ha acabado para entonces, lanza TimeoutError.
    */
   async result(timeout: number | null = null): Promise<T> {
-    await this.#esperar(timeout);
+    await this.#esperar(timeout, "result");
     if (this.#fallo) throw this.#error;
     return this.#valor as T;
   }
 
   /** El error que lanzó la tarea, o null si acabó bien. Con `timeout`, como `result`. */
   async exception(timeout: number | null = null): Promise<unknown> {
-    await this.#esperar(timeout);
+    await this.#esperar(timeout, "exception");
     if (this.cancelled()) throw this.#error; // como en Python: CancelledError
     return this.#fallo ? this.#error : null;
   }
@@ -227,10 +227,10 @@ export class Future<T = unknown> {
   }
 
   /** Espera a que acabe, como mucho `timeout` segundos. */
-  async #esperar(timeout: number | null): Promise<void> {
+  async #esperar(timeout: number | null, metodo: string): Promise<void> {
     if (this.done()) return;
     if (timeout === null || timeout === undefined) return await this.#fin.promise;
-    comprobarTimeout(timeout);
+    comprobarTimeout(timeout, false, metodo);
     if (!await conPlazo(this.#fin.promise, timeout)) {
       throw new TimeoutError(`la tarea ${this._nombre} no ha acabado en ${timeout} s.`);
     }
@@ -281,7 +281,7 @@ async function* conforme<T>(
   fs: Iterable<Future<T>>,
   timeout: number | null,
 ): AsyncGenerator<Future<T>> {
-  if (timeout !== null) comprobarTimeout(timeout);
+  if (timeout !== null) comprobarTimeout(timeout, false, "as_completed");
   const limite = timeout === null ? Infinity : performance.now() + timeout * 1000;
   const pendientes = new Set(fs);
   const acabados: Future<T>[] = [];

@@ -139,16 +139,17 @@ export const TIMEOUT_MAX = (2 ** 31 - 1) / 1000;
 /**
  * Un timeout como los de Python: segundos, de 0 a `TIMEOUT_MAX`; con `negativoEsCero`, uno
  * negativo vale como 0 (Python hace así en `wait` y `join`). (Un Lock acepta además -1,
- * «sin límite», y lo comprueba él.)
+ * «sin límite», y lo comprueba él.) `metodo`, para la frase del `wait(timeout=0.5)` de Python
+ * escrito `wait({ timeout: 0.5 })`: la de `sinNombres`, la misma que la de `acquire`.
  */
-export function comprobarTimeout(timeout: unknown, negativoEsCero = false) {
+export function comprobarTimeout(
+  timeout: unknown,
+  negativoEsCero = false,
+  metodo = "wait",
+  delante: string[] = [],
+) {
   if (timeout !== null && typeof timeout === "object" && !Array.isArray(timeout)) {
-    // El `wait(timeout=0.5)` de Python escrito `wait({ timeout: 0.5 })`.
-    const valor = Object.values(timeout)[0] ?? 0.5;
-    throw new ValueError(
-      `el timeout va sin nombre, solo los segundos: escribe ${Deno.inspect(valor)}, no ` +
-        `${Deno.inspect(timeout)} (JavaScript no tiene argumentos con nombre).`,
-    );
+    sinNombres(metodo, timeout, [Object.keys(timeout)[0] ?? "timeout"], [null], delante);
   }
   if (negativoEsCero && typeof timeout === "number" && timeout < 0) return;
   if (typeof timeout !== "number" || Number.isNaN(timeout)) {
@@ -484,7 +485,7 @@ export class Thread {
       throw new RuntimeError(`join() del thread ${this.name} antes de start(): arráncalo antes.`);
     }
     if (timeout === null) return conAwait(this.#fin, "t.join()", `al thread ${this.name}`);
-    comprobarTimeout(timeout, true); // negativo: como 0, igual que en Python
+    comprobarTimeout(timeout, true, "join"); // negativo: como 0, igual que en Python
     timeout = Math.max(timeout, 0);
     // Una carrera entre el final del thread y un temporizador: gana el que llega antes. El
     // temporizador se quita después, si no, el programa esperaría a que sonara para acabar.
@@ -615,7 +616,7 @@ export class Timer extends Thread {
     args: unknown[] = [],
     opciones: { name?: string; daemon?: boolean; modulo?: string } = {},
   ) {
-    comprobarTimeout(interval);
+    comprobarTimeout(interval, false, "Timer");
     comprobarOpciones("Timer", opciones, ["name", "daemon"], fn);
     const { name, daemon, modulo } = opciones;
     super({ target: fn, args, name, daemon, modulo });
@@ -1355,7 +1356,7 @@ export class Barrier extends Compartido {
         `una Barrier necesita parties, un entero mayor que 0 (no «${parties}»).`,
       );
     }
-    if (timeout !== null) comprobarTimeout(timeout);
+    if (timeout !== null) comprobarTimeout(timeout, false, "Barrier", ["parties", "action"]);
     super("Barrier", RESULTADOS + 64, tomarParte() ?? new Condition(new Lock()));
     this.#action = action;
     if (this.nuevo) {
