@@ -12,9 +12,10 @@
  *   @entrada        (solo clientes) las líneas que se teclean, una por línea
  *   @salida         una ejecución real, pegada tal cual (^C donde se pulsa Ctrl+C)
  *   @cambia         una frase: qué cambia de una ejecución a otra (pids, puertos, orden...)
+ * Una etiqueta que no cabe en 100 columnas sigue en las líneas siguientes, sangradas.
  *
  * Lo que se proyecta primero es código: antes de la primera etiqueta, como mucho
- * `PROSA_MAXIMA` líneas con texto (el título incluido); el detalle va al README o a un
+ * `PROSA_MAXIMA` líneas (el título y las vacías incluidos); el detalle va al README o a un
  * comentario junto al código que lo necesita.
  */
 

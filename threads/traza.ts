@@ -1057,8 +1057,8 @@ const SOBRESALE = 20; // px a la derecha del último carril, para lo que sobresa
  * En el navegador, al abrir la página: cada texto de los carriles que no cabe hasta el borde
  * (el del último carril, una marca ⚠ larga) se estrecha un poco y, si aun así no cabe, se
  * acorta con «…» por en medio, sin tocar el valor («escribe cont… = 9»; el texto entero está
- * en su tooltip). Una marca a la derecha de su suceso
- * se aparta del texto. `data-sobresalen` cuenta los que, aun así, se salen (0).
+ * en su tooltip). Una marca a la derecha de su suceso se aparta del texto. `data-sobresalen`
+ * cuenta los que, aun así, se salen (0).
  */
 const AJUSTAR = `
 const caber = (t, sitio) => {
