@@ -3,7 +3,7 @@
 // tubería, un programa que deja una lectura del teclado pendiente termina igual; en una
 // terminal se queda esperando otro Enter. Por eso estos tests teclean en una terminal.
 //
-// Usa `script` de util-linux (`script -qfec "<orden>" /dev/null`), que está en cualquier
+// Usa `script` de util-linux (`script -qfec "exec <orden>" /dev/null`), que está en cualquier
 // Linux, lanzado con `EnMarcha` como cualquier otro proceso: lo tecleado llega a la
 // pseudo-terminal, cuyo sistema de líneas hace lo de siempre (Ctrl+D acaba la entrada, Ctrl+C
 // envía SIGINT), y `-e` devuelve el código del programa. Solo Linux: los tests que la usan se
@@ -45,8 +45,11 @@ export class Terminal implements AsyncDisposable {
   #teclado: WritableStreamDefaultWriter<Uint8Array>;
 
   constructor(args: string[]) {
-    const orden = [Deno.execPath(), ...args].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`)
-      .join(" ");
+    // `exec`: el programa ocupa el sitio del shell de `script`. Sin él, con un shell que no lo
+    // hace solo (dash, el /bin/sh de Debian, cuando no hay $SHELL), Ctrl+C mata al shell (130)
+    // en vez de llegar solo al programa.
+    const orden = "exec " + [Deno.execPath(), ...args]
+      .map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(" ");
     this.enMarcha = new EnMarcha(["-qfec", orden, "/dev/null"], "piped", {
       programa: "script",
       env: { TERM: "dumb" },
