@@ -677,16 +677,23 @@ export function porQueNoConecta(
     return `No se encuentra el equipo «${host}»: ese nombre no existe. Revisa --host (o escribe ` +
       "su dirección, la que dice el servidor al arrancar).";
   }
+  const arrancar = `deno run --allow-net --allow-sys=networkInterfaces ${ruta(servidor)}` +
+    (port === 9999 ? "" : ` --port ${port}`);
   if (error instanceof Deno.errors.ConnectionRefused && esEsteEquipo(host)) {
-    return `No se pudo conectar con ${donde}: nada escucha en ese puerto de este equipo. ` +
-      "Arranca antes el servidor en otra terminal: deno run --allow-net " +
-      `--allow-sys=networkInterfaces ${ruta(servidor)}` +
-      (port === 9999 ? "" : ` --port ${port}`) + soloIPv4(host);
+    // Con ::1 lo más probable es un servidor en marcha en 0.0.0.0: eso primero.
+    return `No se pudo conectar con ${donde}: nada escucha en ese puerto de este equipo` +
+      (esIPv6(host)
+        ? ` por IPv6. Un servidor en 0.0.0.0 solo escucha por IPv4: escribe --host 127.0.0.1 ` +
+          `(y, si el servidor no está en marcha, arráncalo antes en otra terminal: ${arrancar}).`
+        : `. Arranca antes el servidor en otra terminal: ${arrancar}`);
   }
   if (error instanceof Deno.errors.ConnectionRefused) {
-    return `El equipo ${host} contesta, pero nada escucha en su puerto ${port}: ¿está en marcha ` +
-      "el servidor del profesor? ¿Es ese el puerto que dice al arrancar (--port)?" +
-      soloIPv4(host);
+    return `El equipo ${host} contesta, pero nada escucha en su puerto ${port}` +
+      (esIPv6(host)
+        ? " por IPv6. Un servidor en 0.0.0.0 solo escucha por IPv4: escribe --host con su " +
+          "dirección IPv4 (la que dice el servidor al arrancar)."
+        : ": ¿está en marcha el servidor del profesor? ¿Es ese el puerto que dice al arrancar " +
+          "(--port)?");
   }
   // Un datagrama hacia una red sin ruta (ENETUNREACH): Deno no lo conoce y dice «send UNKNOWN».
   if (
@@ -707,9 +714,12 @@ export function porQueNoConecta(
   return `No se pudo conectar con ${donde}: ${(error as Error).message}`;
 }
 
+/** ¿Es `host` una dirección IPv6 (::1, [::1], fe80::1...)? */
+const esIPv6 = (host: string) => host.includes(":");
+
 /** Con una dirección IPv6 (::1), el aviso de que un servidor en 0.0.0.0 no la atiende. */
 export function soloIPv4(host: string): string {
-  return host.includes(":")
+  return esIPv6(host)
     ? ` (${host} es IPv6: un servidor en 0.0.0.0 solo escucha por IPv4; prueba --host ` +
       `${esEsteEquipo(host) ? "127.0.0.1" : "con su dirección IPv4"}.)`
     : "";

@@ -3,7 +3,13 @@
 import assert from "node:assert/strict";
 import { ejecutar, EnMarcha, puertoDe, raiz } from "./ayuda.ts";
 import { analizarOpciones, bandera, direccion, entero, texto, visible } from "../sockets/red.ts";
-import { esVirtual, fraseDelHost, rutaDesde, sinCorchetes } from "../sockets/red.ts";
+import {
+  esVirtual,
+  fraseDelHost,
+  porQueNoConecta,
+  rutaDesde,
+  sinCorchetes,
+} from "../sockets/red.ts";
 
 Deno.test("red: visible() escapa los caracteres de control y los invisibles, y nada más", () => {
   assert.equal(visible("a\nb\r\tc\x1b[2J\x07\x9b\u2028"), "a\\nb\\r\\tc\\x1b[2J\\x07\\x9b\\u2028");
@@ -56,6 +62,27 @@ Deno.test("red: direccion() pone una IPv6 entre corchetes; --host [::1] es ::1",
     ["[::1]", "[::]", "::1", "10.0.0.1", "[::1]:80"].map(sinCorchetes),
     ["::1", "::", "::1", "10.0.0.1", "[::1]:80"],
   );
+});
+
+Deno.test("red: con ::1 y nada escuchando, primero lo de IPv6 (un servidor en 0.0.0.0 no lo atiende)", async () => {
+  // El error de verdad de un puerto cerrado: se abre uno, se cierra y se conecta.
+  const cerrado = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = cerrado.addr.port;
+  cerrado.close();
+  const rechazo = await Deno.connect({ hostname: "127.0.0.1", port }).catch((e) => e);
+  assert.ok(rechazo instanceof Deno.errors.ConnectionRefused, String(rechazo));
+  const frase = (host: string) => porQueNoConecta(rechazo, host, port, "servidor.ts");
+  assert.match(
+    frase("::1"),
+    new RegExp(
+      `^No se pudo conectar con \\[::1\\]:${port}: nada escucha en ese puerto de ` +
+        "este equipo por IPv6\\. Un servidor en 0\\.0\\.0\\.0 solo escucha por IPv4: escribe " +
+        "--host 127\\.0\\.0\\.1 \\(y, si el servidor no está en marcha, arráncalo antes",
+    ),
+  );
+  assert.match(frase("127.0.0.1"), /este equipo\. Arranca antes el servidor en otra terminal/);
+  assert.match(frase("fd00::1"), /contesta, pero nada escucha en su puerto \d+ por IPv6\./);
+  assert.match(frase("10.0.0.1"), /contesta, pero nada escucha en su puerto \d+: ¿está en marcha/);
 });
 
 Deno.test("red: un --host mal escrito, una frase que dice cómo se escribe (clientes y servidores)", () => {
