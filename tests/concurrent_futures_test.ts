@@ -181,8 +181,8 @@ Deno.test("concurrent.futures: los usos equivocados, una frase (max_workers 0, t
   const p = pool(1);
   assert.throws(() => p.submit((x: number) => x, 1), {
     name: "ValueError",
-    message: "la tarea de un pool es una función flecha, sin nombre (el thread la busca por su " +
-      "nombre en el módulo): escribe «export function tarea(...)» y pasa tarea.",
+    message: "la tarea de un pool es una función flecha sin nombre (el thread la busca por su " +
+      "nombre en el módulo): escribe «export function tarea(...) {...}» y pasa tarea.",
   });
   assert.throws(() => p.submit(doble, (() => 1) as never), {
     message: "los argumentos de la tarea doble llevan la función sin nombre, que no puede " +
@@ -190,8 +190,9 @@ Deno.test("concurrent.futures: los usos equivocados, una frase (max_workers 0, t
   });
   function noExportada() {}
   await assert.rejects(p.submit(noExportada).result(), {
-    message: "el pool no encuentra la función noExportada: escribe «export function " +
-      "noExportada» en el fichero del programa para que sus threads puedan usarla.",
+    message: "el pool no encuentra la función noExportada: le falta export; escribe «export " +
+      "function noExportada(...) {...}» en el fichero del programa para que el thread pueda " +
+      "usarla.",
   });
   await assert.rejects(p.submit(doble, 1).result(-1), ValueError);
   // El `for r in pool.map(...)` de Python sin await, o un await delante: cómo se escribe.

@@ -228,12 +228,20 @@ Deno.test("Thread: nombres como en Python, un target que devuelve una promesa se
   assert.equal(t.is_alive(), false);
   assert.equal(contador.value, 1000);
   const [anonima] = [function () {}]; // sin nombre: el thread no podría buscarla
-  assert.throws(() => new Thread({ target: anonima }), /no tiene nombre/);
-  const flecha = () => {};
-  assert.throws(
-    () => new Thread({ target: flecha }),
-    /^ValueError: el target de un Thread es una función flecha \(o un método\): escribe «export function flecha\(\.\.\.\) \{\.\.\.\}»/,
-  );
+  assert.throws(() => new Thread({ target: anonima }), /es una función sin nombre \(/);
+  // Una flecha sin nombre o un método no se pueden buscar por su nombre (una flecha con
+  // nombre, `export const tarea = () => ...`, sí): la misma frase que para un pool.
+  assert.throws(() => new Thread({ target: () => {} }), {
+    name: "ValueError",
+    message: "el target de un Thread es una función flecha sin nombre (el thread la busca por " +
+      "su nombre en el módulo): escribe «export function tarea(...) {...}» y pasa tarea.",
+  });
+  const objeto = { metodo() {} };
+  assert.throws(() => new Thread({ target: objeto.metodo }), {
+    name: "ValueError",
+    message: "el target de un Thread es un método (metodo), que no viaja a un thread: escribe " +
+      "«export function metodo(...) {...}» fuera de la clase.",
+  });
 });
 
 const malUso = ["run", "--allow-read", "tests/fixtures/mal_uso.ts"];
@@ -279,7 +287,8 @@ Deno.test("Thread: lo que no acaba el programa en Python tampoco aquí: el error
 Deno.test("errores en el programa principal: una frase con la línea, sin traza, y código 1", async () => {
   const casos: Record<string, string> = {
     sin_export: "El thread tarea1 no encuentra la función tareaSinExport: le falta export; " +
-      "escribe «export function tareaSinExport» para que el thread pueda usarla.",
+      "escribe «export function tareaSinExport(...) {...}» en el fichero del programa para " +
+      "que el thread pueda usarla.",
     join_antes: "Error en el programa principal, en mal_uso.ts:84: join() del thread " +
       "Thread-1 (sumar) antes de start(): arráncalo antes.",
     sin_new: "Error en el programa principal, en mal_uso.ts:92: Thread se crea con new: " +

@@ -58,8 +58,10 @@
  */
 
 import {
+  comprobarTarget,
   comprobarTimeout,
   erroresDeOtrosModulos,
+  faltaExport,
   fraseDeUnError,
   importarElModulo,
   RuntimeError,
@@ -418,10 +420,7 @@ export async function trabajador(
     try {
       const f = modulo[nombre];
       if (typeof f !== "function") {
-        throw new ValueError(
-          `el pool no encuentra la función ${nombre}: escribe «export function ${nombre}» ` +
-            "en el fichero del programa para que sus threads puedan usarla.",
-        );
+        throw new ValueError(faltaExport("el pool", nombre));
       }
       resultado = [numero, false, await f(...args)];
     } catch (error) {
@@ -550,17 +549,7 @@ export class ThreadPoolExecutor {
     if (this.#cerrado) {
       throw new RuntimeError("el pool ya está cerrado (shutdown): no acepta más tareas.");
     }
-    if (typeof fn !== "function" || !fn.name) {
-      const flecha = typeof fn === "function" &&
-        !/^(async\s*)?function\b/.test(Function.prototype.toString.call(fn));
-      throw new ValueError(
-        (flecha
-          ? "la tarea de un pool es una función flecha, sin nombre (el thread la busca por su " +
-            "nombre en el módulo): "
-          : "la tarea de un pool debe ser una función con nombre y exportada: ") +
-          "escribe «export function tarea(...)» y pasa tarea.",
-      );
-    }
+    comprobarTarget(fn, "la tarea de un pool");
     const numero = this.#siguiente++;
     try {
       callada(() => this.#tareas.put([numero, fn.name, args]));

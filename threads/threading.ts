@@ -27,7 +27,7 @@
  *
  * En qué difiere de Python, porque un thread es aquí un Web Worker (punto 1):
  *
- *   target                       una función `export function`, no una flecha: viaja por su nombre
+ *   target                       una función exportada, con nombre: viaja por su nombre
  *   args                         llegan copiados: datos (o Lock, Value...), no funciones ni clases
  *   kwargs                       no hay: los valores en args, o un objeto (args: [{ n: 2 }])
  *   acquire(timeout=0.5)         sin nombres, en orden: acquire(true, 0.5); q.get(true, 0.5)
@@ -252,31 +252,41 @@ const DAEMONS = 2;
 let identsDados = 1;
 
 /**
- * El target viaja por su nombre (punto 1): debe ser una función con nombre, declarada con
- * `function` (una flecha o un método no se pueden exportar como función del módulo).
+ * El target viaja por su nombre (punto 1): debe ser una función con nombre (`export function
+ * tarea`, o `export const tarea = () => ...`). Una flecha sin nombre o un método, no. Lo
+ * mismo para las tareas de un pool (concurrent_futures.ts): `quien` dice cuál de los dos.
  */
-function comprobarTarget(target: unknown) {
+export function comprobarTarget(target: unknown, quien = "el target de un Thread"): string {
   if (typeof target !== "function") {
     throw new ValueError(
-      `el target de un Thread es una función exportada (export function tarea), no «${
-        String(target)
-      }».`,
+      `${quien} es una función exportada (export function tarea), no «${String(target)}».`,
     );
   }
   const codigo = Function.prototype.toString.call(target);
-  const nombre = target.name && target.name !== "target" ? target.name : "tarea";
-  if (!/^(async\s*)?function\b/.test(codigo)) {
+  // `{ target: () => {} }` da a la flecha el nombre "target": para nosotros, sin nombre.
+  const nombre = target.name === "target" && !/^(async\s*)?function\b/.test(codigo)
+    ? ""
+    : target.name;
+  const flecha = /^(async\s*)?(\(|[\w$]+\s*=>)/.test(codigo); // `(x) =>`, `x =>`
+  if (!flecha && !/^(async\s*)?function\b/.test(codigo) && !/^class\b/.test(codigo)) {
     throw new ValueError(
-      "el target de un Thread es una función flecha (o un método): escribe " +
-        `«export function ${nombre}(...) {...}», ` +
-        "que el thread busca por su nombre en el módulo.",
+      `${quien} es un método (${nombre}), que no viaja a un thread: escribe ` +
+        `«export function ${nombre}(...) {...}» fuera de la clase.`,
     );
   }
-  if (!target.name) {
+  if (!nombre) {
     throw new ValueError(
-      "el target de un Thread no tiene nombre: escribe «export function tarea(...) {...}».",
+      `${quien} es una función ${flecha ? "flecha " : ""}sin nombre (el thread la busca por su ` +
+        "nombre en el módulo): escribe «export function tarea(...) {...}» y pasa tarea.",
     );
   }
+  return nombre;
+}
+
+/** La frase de una función que el thread no encuentra en el módulo: le falta `export`. */
+export function faltaExport(quien: string, nombre: string): string {
+  return `${quien} no encuentra la función ${nombre}: le falta export; escribe «export ` +
+    `function ${nombre}(...) {...}» en el fichero del programa para que el thread pueda usarla.`;
 }
 
 /**
@@ -1640,8 +1650,7 @@ if (enUnWorker) {
     if (error === null && typeof tarea !== "function") {
       responder({
         fatal: true,
-        error: `El thread ${self.name} no encuentra la función ${orden.target}: le falta ` +
-          `export; escribe «export function ${orden.target}» para que el thread pueda usarla.`,
+        error: faltaExport(`El thread ${self.name}`, orden.target),
       });
       return;
     }
