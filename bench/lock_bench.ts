@@ -158,6 +158,15 @@ if (import.meta.main) {
         razon(calienteMs)
       }`,
     );
+    // Ronda a ronda (las dos medidas, una tras otra): lo que la carga cambia les toca a las dos.
+    const lock = medidas.get(filas[0][0])!;
+    if (c.length === lock.length) {
+      const razones = lock.map((x, i) => x / c[i]);
+      console.log(
+        `Lock / pthread_mutex, ronda a ronda: mediana ${mediana(razones).toFixed(2)} ` +
+          `(de ${Math.min(...razones).toFixed(2)} a ${Math.max(...razones).toFixed(2)})`,
+      );
+    }
   }
   if (py) console.log(`Python / Lock (medianas): ${(mediana(py) / lockMs).toFixed(1)}`);
   if (binario) await Deno.remove(binario.replace(/\/mutex$/, ""), { recursive: true });
