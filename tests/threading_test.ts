@@ -257,7 +257,7 @@ Deno.test("Thread: lo que no acaba el programa en Python tampoco aquí: el error
   ]);
   assert.deepEqual(
     [daemons.code, daemons.stdout, daemons.stderr],
-    [0, "Fin con 3 daemons en marcha\n", ""],
+    [0, "Un daemon trabaja mientras el principal espera: 42\nFin con 3 daemons en marcha\n", ""],
   );
   assert.equal(code, 0, stderr);
   assert.equal(

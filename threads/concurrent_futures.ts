@@ -45,8 +45,8 @@
  *    thread acaba las que quedan delante y, al sacar su `null`, termina.
  *
  * 4. Python, al acabar el programa, espera a las tareas pendientes de cada pool y cierra sus
- *    threads. Aquí: `import(Deno.mainModule)` se resuelve cuando el programa ha ejecutado su
- *    última línea; desde entonces, un pool sin tareas pendientes cierra sus threads (y si
+ *    threads. Aquí: Deno lanza el evento «load» cuando el programa ha ejecutado su última
+ *    línea; desde entonces, un pool sin tareas pendientes cierra sus threads (y si
  *    después llega otra tarea, los vuelve a arrancar). Si no, sus workers mantendrían vivo
  *    el programa para siempre.
  *
@@ -486,10 +486,10 @@ let pools = 0;
 let programaAcabado = false;
 const alAcabarElPrograma: (() => void)[] = [];
 if (!("WorkerGlobalScope" in globalThis)) {
-  import(Deno.mainModule).then(() => {
+  addEventListener("load", () => {
     programaAcabado = true;
     for (const fn of alAcabarElPrograma.splice(0)) fn();
-  }, () => {});
+  });
 }
 
 /**

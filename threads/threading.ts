@@ -329,18 +329,16 @@ function yOtras(palabras: string[]): string {
 /**
  * Los daemon: cuando el programa principal ha acabado su código y no queda ningún thread
  * que no sea daemon, se cortan (en Python, igual), y el programa puede terminar. Saber
- * cuándo acaba el código del principal: `import()` de su propio módulo se resuelve entonces.
+ * cuándo acaba el código del principal: el evento «load», que Deno lanza tras su última
+ * línea, `await` incluidos. (`import()` del propio programa no vale: con un `await` de nivel
+ * de módulo en algún import, como el de --traza aquí abajo, se resuelve mucho antes.)
  */
 let principalAcabado = false;
-let vigilando = false;
-
-function vigilarElFinal() {
-  if (vigilando) return;
-  vigilando = true;
-  import(Deno.mainModule).then(() => {
+if (!enUnWorker) {
+  addEventListener("load", () => {
     principalAcabado = true;
     acabarDaemonsSiToca();
-  }, () => {});
+  });
 }
 
 function acabarDaemonsSiToca() {
@@ -444,7 +442,6 @@ export class Thread {
     this.#ident = ++identsDados;
     this.#vivo = true;
     vivos.set(this, () => this.#terminar());
-    if (this.#daemon) vigilarElFinal();
     Atomics.add(hilos, 0, 1);
     this.#fin = new Promise((resolve) => this.#acabar = resolve);
     worker.onmessage = ({ data }: MessageEvent<Respuesta>) => {

@@ -99,6 +99,10 @@ export interface Objeto {
   readonly indice: number;
 }
 
+/** ¿Ha ejecutado el programa su última línea? Deno lanza entonces el evento «load». */
+let programaAcabado = false;
+if (!("WorkerGlobalScope" in globalThis)) addEventListener("load", () => programaAcabado = true);
+
 /** Lo que threading.ts llama desde cada primitiva: un thread que anota en el libro. */
 export class Traza {
   readonly libro: Libro;
@@ -240,7 +244,7 @@ export class Traza {
   #vigia: Worker | null = null;
 
   #vigilarCtrlC() {
-    if (this.#vigia) return;
+    if (this.#vigia || programaAcabado) return;
     const codigo = `self.onmessage = ({ data }) => { Deno.addSignalListener("SIGINT", () => ` +
       `Atomics.store(data, ${INTERRUMPIDO}, 1)); Atomics.store(data, ${VIGIA}, 1); ` +
       `Atomics.notify(data, ${VIGIA}); };`;
@@ -251,7 +255,7 @@ export class Traza {
     // Hasta que escuche (2 s como mucho): un Ctrl+C de antes no lo vería nadie, y no acabaría.
     Atomics.wait(this.libro.control, VIGIA, 0, 2000);
     // Un worker vivo no deja acabar el programa: se cierra cuando acaba su código.
-    import(Deno.mainModule).then(() => vigia.terminate(), () => vigia.terminate());
+    addEventListener("load", () => vigia.terminate());
   }
 
   /** Solo en el principal: un thread nuevo. Devuelve su número de carril. */
