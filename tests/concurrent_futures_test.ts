@@ -18,11 +18,13 @@ import { RuntimeError, ValueError } from "../threads/threading.ts";
 import {
   asincrona,
   devuelveUnaFuncion,
+  devuelveUnPunto,
   doble,
   dormir,
   esperar,
   falla,
   ficha,
+  Punto,
   salir,
   turno,
 } from "./futuros_tareas.ts";
@@ -100,6 +102,16 @@ Deno.test("concurrent.futures: el error de una tarea lo lanza result() y el map 
   await assert.rejects(p.submit(devuelveUnaFuncion).result(), {
     message: "la tarea devuelveUnaFuncion devolvió algo que no puede volver al programa " +
       "principal: viajan datos (números, textos, objetos, arrays...), no funciones.",
+  });
+  const sinMetodos = "llegaría sin sus métodos (solo viajan sus datos); envía sus datos y " +
+    "crea el objeto en el otro thread.";
+  await assert.rejects(p.submit(devuelveUnPunto).result(), {
+    message:
+      `la tarea devuelveUnPunto devolvió algo que no puede volver al programa principal: ${sinMetodos}`,
+  });
+  assert.throws(() => p.submit(doble, new Punto(2) as never), {
+    message:
+      `los argumentos de la tarea doble llevan un Punto, que no puede viajar a un thread: ${sinMetodos}`,
   });
 });
 

@@ -59,3 +59,15 @@ export function turno(marca: string): string {
 export function salir() {
   Deno.exit(3);
 }
+
+/** Un objeto de una clase: volvería sin sus métodos. */
+export class Punto {
+  constructor(readonly x: number) {}
+  doble() {
+    return 2 * this.x;
+  }
+}
+
+export function devuelveUnPunto() {
+  return new Punto(1);
+}

@@ -429,16 +429,18 @@ export async function trabajador(
     enCurso = null;
     try {
       callada(() => resultados.put(resultado));
-    } catch {
+    } catch (error) {
       // El valor (o el error) no puede viajar: viaja una frase que lo dice.
       const que = resultado[1] ? "lanzó un error" : "devolvió algo";
+      const porque = error instanceof NoViaja
+        ? error.porque
+        : "viajan datos (números, textos, objetos, arrays...), no funciones";
       callada(() =>
         resultados.put([
           numero,
           true,
           new ValueError(
-            `la tarea ${nombre} ${que} que no puede volver al programa principal: ` +
-              "viajan datos (números, textos, objetos, arrays...), no funciones.",
+            `la tarea ${nombre} ${que} que no puede volver al programa principal: ${porque}.`,
           ),
         ])
       );

@@ -54,6 +54,7 @@
 
 import {
   active_count,
+  clonables,
   Compartido,
   comprobarTimeout,
   conAwait,
@@ -149,6 +150,8 @@ function codificar(elemento: unknown): Uint8Array {
   if (esJSON(elemento, 0)) return enUtf8(JSON_, JSON.stringify(elemento));
   const compartida = buscarCompartido(elemento, new Set());
   if (compartida) throw new NoViaja(compartida, SOLO_DATOS_COMPARTIDOS);
+  const clase = buscarClase(elemento, new Set());
+  if (clase) throw new NoViaja(`un ${clase}`, SIN_METODOS);
   let serializado: Uint8Array;
   try {
     serializado = nodeV8().serialize(elemento);
@@ -164,6 +167,35 @@ function codificar(elemento: unknown): Uint8Array {
 const SOLO_DATOS = "viajan datos (números, textos, objetos, arrays...), no funciones";
 const SOLO_DATOS_COMPARTIDOS = "llegaría una copia, que ya no sería compartida; " +
   "créalo a nivel de módulo: así es el mismo en todos los threads";
+const SIN_METODOS = "llegaría sin sus métodos (solo viajan sus datos); envía sus datos y " +
+  "crea el objeto en el otro thread";
+
+/**
+ * Un objeto de una clase (`new Punto(1, 2)`) dentro del elemento: serialize lo copiaría como
+ * un objeto cualquiera, sin sus métodos, sin decir nada. Devuelve el nombre de la clase, o null.
+ */
+function buscarClase(valor: unknown, vistos: Set<unknown>): string | null {
+  if (valor === null || typeof valor !== "object" || vistos.has(valor)) return null;
+  vistos.add(valor);
+  if (ArrayBuffer.isView(valor) || clonables.some((c) => valor instanceof c)) {
+    if (!(valor instanceof Map || valor instanceof Set)) return null;
+  } else {
+    const clase = Object.getPrototypeOf(valor);
+    if (clase !== null && clase !== Object.prototype && !Array.isArray(valor)) {
+      return clase.constructor?.name || "objeto de una clase";
+    }
+  }
+  const dentro = valor instanceof Map
+    ? [...valor.keys(), ...valor.values()]
+    : valor instanceof Set
+    ? [...valor]
+    : Object.values(valor);
+  for (const d of dentro) {
+    const clase = buscarClase(d, vistos);
+    if (clase) return clase;
+  }
+  return null;
+}
 
 /** Lo que no puede viajar por una cola: qué es y por qué. */
 export class NoViaja extends ValueError {

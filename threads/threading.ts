@@ -806,7 +806,7 @@ export class Value extends Compartido {
 const MARCA = "__compartido__";
 
 /** Lo que `postMessage` copia bien aunque no sea un objeto `{...}` ni un array. */
-const clonables = [ArrayBuffer, SharedArrayBuffer, Date, RegExp, Map, Set, Error, Blob];
+export const clonables = [ArrayBuffer, SharedArrayBuffer, Date, RegExp, Map, Set, Error, Blob];
 
 /**
  * `postMessage` copia los datos pero pierde las clases (un Lock llegaría como un objeto sin
