@@ -568,6 +568,39 @@ function interbloqueo() {
   return analizar(leerLibro(libro), nombres, objetos, 100);
 }
 
+Deno.test("traza: en la página, un Lock tenido o una plaza ocupada desde antes del trozo se ve desde su primera fila", () => {
+  // Thread 1 y 2 ocupan las 2 plazas; el principal duerme 100 veces; el 3 espera; el 1 suelta.
+  const libro = libroNuevo(1000);
+  const [principal, t1, t2, t3] = [0, 1, 2, 3].map((h) => new Traza(libro, h));
+  const semaforo = { indice: 0 };
+  const lock = { indice: 1 };
+  t1.anotar("coge", semaforo, 1);
+  t2.anotar("coge", semaforo, 0);
+  t2.anotar("coge", lock);
+  for (let i = 0; i < 100; i++) principal.anotar("duerme", null, 0.01);
+  t3.anotar("espera", semaforo);
+  for (let i = 0; i < 10; i++) principal.anotar("duerme", null, 0.01);
+  t1.anotar("suelta", semaforo, 1);
+  t3.anotar("coge", semaforo, 0);
+  for (let i = 0; i < 100; i++) principal.anotar("duerme", null, 0.01);
+  const objetos = new Map([
+    [0, { tipo: "Semaphore", nombre: "semaforo" }],
+    [1, { tipo: "Lock", nombre: "lock" }],
+  ]);
+  const nombres = ["MainThread", "tarea1", "tarea2", "tarea3"];
+  const html = pagina(analizar(leerLibro(libro), nombres, objetos, 1000));
+  const arriba = html.slice(html.indexOf('id="trozo"'), html.indexOf('id="todo"'));
+  const barras = [...arriba.matchAll(/<rect class="(\w+)"[^>]*><title>([^<]*)</g)]
+    .map(([, clase, titulo]) => `${clase}: ${titulo}`).sort();
+  assert.deepEqual(barras, [
+    "espera: tarea3 espera semaforo",
+    "lock: tarea2 tiene el Lock (sigue tras la última fila)",
+    "plaza: tarea1 tiene semaforo",
+    "plaza: tarea2 tiene semaforo (sigue tras la última fila)",
+    "plaza: tarea3 tiene semaforo (sigue tras la última fila)",
+  ]);
+});
+
 Deno.test("traza: la página y Chrome Trace de un interbloqueo; el texto partido en su carril", () => {
   const a = interbloqueo();
   const html = pagina(a);

@@ -1177,7 +1177,7 @@ ${a.ciclo ? dibujoDelCiclo(a) : ""}
 <p class="leyenda">
   <span><svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="${COLOR.lee}"/></svg> lee</span>
   <span><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="${COLOR.escribe}"/></svg> escribe</span>
-  <span><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="${COLOR.pisa}"/></svg> escribe y pisa (fila marcada)</span>
+  <span><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="${COLOR.pisa}"/></svg> pisa, o parte de una lectura vieja (fila marcada ⚠)</span>
   <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="${COLOR.lock}"/></svg> tiene el Lock</span>
   <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="${COLOR.plaza}" stroke="#000"/></svg> ocupa una plaza</span>
   <span><svg width="10" height="20"><rect x="1" y="0" width="8" height="20" fill="url(#rayas)" stroke="${COLOR.espera}"/></svg> espera</span>
@@ -1222,24 +1222,50 @@ function filas(a: Analisis, desde: number, hasta: number, columna: number, id: s
         }</title></rect>`,
     );
   };
-  vistos.forEach((s, i) => {
+  /**
+   * Lo que `s` abre o cierra; `dibujar`, con lo que cierra (su clave y la fila donde empezó).
+   * La plaza de un Semaphore que suelta otro thread (el consumidor libera el hueco que ocupó
+   * el productor) cierra la más antigua de ese Semaphore, en el carril de quien la ocupó.
+   */
+  const pasar = (s: Suceso, i: number, dibujar: (clave: string, desde: number) => void) => {
     const clave = `${s.hilo}/${s.objeto}`;
     if (s.tipo === "espera") abiertos.set(`${clave}/espera`, i);
     if (s.tipo === "coge" || s.tipo === "no_coge") {
       const e = abiertos.get(`${clave}/espera`);
-      if (e !== undefined) {
-        barra(s.hilo, s.objeto, e, i, true, `${a.nombres[s.hilo]} espera ${nombreDe(a, s.objeto)}`);
-        abiertos.delete(`${clave}/espera`);
-      }
+      if (e !== undefined) dibujar(`${clave}/espera`, e);
+      abiertos.delete(`${clave}/espera`);
       if (s.tipo === "coge") abiertos.set(`${clave}/lock`, i);
     }
     if (s.tipo === "suelta") {
-      const c = abiertos.get(`${clave}/lock`) ?? 0;
-      barra(s.hilo, s.objeto, c, i, false, `${a.nombres[s.hilo]} tiene ${nombreDe(a, s.objeto)}`);
-      abiertos.delete(`${clave}/lock`);
+      const suya = abiertos.has(`${clave}/lock`)
+        ? `${clave}/lock`
+        : [...abiertos.keys()].find((k) => k.endsWith(`/${s.objeto}/lock`));
+      if (suya === undefined) return;
+      dibujar(suya, abiertos.get(suya)!);
+      abiertos.delete(suya);
     }
-  });
-  // Lo que sigue abierto al final (un interbloqueo): hasta la última fila.
+  };
+  // Lo que ya estaba abierto antes de la primera fila (un Lock tenido, una plaza, una
+  // espera): su barra empieza arriba, en la fila 0.
+  a.sucesos.slice(0, desde).forEach((s) => pasar(s, 0, () => {}));
+  for (const clave of abiertos.keys()) abiertos.set(clave, 0);
+  vistos.forEach((s, i) =>
+    pasar(s, i, (clave, desde) => {
+      const [h, objeto, clase] = clave.split("/");
+      const verbo = clase === "espera" ? "espera" : "tiene";
+      const quien = a.nombres[Number(h)];
+      barra(
+        Number(h),
+        Number(objeto),
+        desde,
+        i,
+        clase === "espera",
+        `${quien} ${verbo} ${nombreDe(a, Number(objeto))}`,
+      );
+    })
+  );
+  // Lo que sigue abierto al final (un interbloqueo, o lo que sigue tras el trozo): hasta la
+  // última fila.
   for (const [clave, i] of abiertos) {
     const [h, objeto, clase] = clave.split("/");
     const verbo = clase === "lock" ? "tiene" : "espera";
@@ -1249,7 +1275,9 @@ function filas(a: Analisis, desde: number, hasta: number, columna: number, id: s
       i,
       vistos.length,
       clase === "espera",
-      `${a.nombres[Number(h)]} ${verbo} ${nombreDe(a, Number(objeto))} hasta el final`,
+      `${a.nombres[Number(h)]} ${verbo} ${nombreDe(a, Number(objeto))} ${
+        hasta < a.sucesos.length ? "(sigue tras la última fila)" : "hasta el final"
+      }`,
     );
   }
 
