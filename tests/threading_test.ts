@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { ejecutar } from "./ayuda.ts";
+import { ENTER, hayTerminal, Terminal } from "./terminal.ts";
 import {
   active_count,
   analizarOpciones,
@@ -875,4 +876,24 @@ Deno.test("la orden del programa: ruta desde la carpeta actual, sin %20 y entre 
   assert.equal(scriptDeLaOrden(aqui("clase/threads/año.ts")), "clase/threads/año.ts");
   assert.equal(scriptDeLaOrden(aqui("mis prácticas/pool.ts")), '"mis prácticas/pool.ts"');
   assert.equal(scriptDeLaOrden("file:///otra%20parte/pool.ts"), '"/otra parte/pool.ts"');
+});
+
+Deno.test({
+  name: "el prompt() de nivel de módulo: se pregunta una vez y cada thread recibe la respuesta",
+  ignore: !hayTerminal,
+  async fn() {
+    await using terminal = new Terminal(["run", "--allow-read", "tests/fixtures/prompt_arriba.ts"]);
+    await terminal.esperar("¿Cuántas sumas? ");
+    await terminal.teclear("5" + ENTER);
+    assert.equal(await terminal.fin(10_000), 0, terminal.salida);
+    const salida = terminal.salida.replaceAll("\r\n", "\n");
+    assert.match(
+      salida,
+      new RegExp(
+        "\\? 5\nInicio\nTotal: 10\nError en el thread tarea1, en prompt_arriba\\.ts:16: " +
+          "prompt\\(\\) dentro de un thread: no puede leer el teclado\\. Pregunta en el " +
+          "programa principal y pasa la respuesta en args\\.\n$",
+      ),
+    );
+  },
 });

@@ -34,7 +34,8 @@
  *   class T(Thread): def run()   no: un método no viaja; export function y new Thread({ target })
  *   objetos compartidos          Lock, Value, compartido(): de nivel de módulo o en args (punto 2)
  *   let total; const xs = []     de cada thread: el principal no ve sus cambios (usa un Value)
- *   el nivel de módulo           cada thread lo ejecuta otra vez, sin escribir nada
+ *   el nivel de módulo           cada thread lo ejecuta otra vez, sin escribir nada; su prompt()
+ *                                recibe lo que contestó el principal (en un thread, no hay)
  *   un error en un thread        una frase en stderr (sin traza); el programa sigue
  *   Deno.exit() en un thread     acaba ese thread, como sys.exit()
  *
@@ -223,6 +224,8 @@ interface Orden {
   /** Solo un Timer: los segundos que espera y su aviso de cancel(). */
   retraso: { segundos: number; cancelado: Int32Array } | null;
   registro: Entrada[];
+  /** Lo que contestó el principal a cada prompt(): el nivel de módulo del thread lo recibe. */
+  respuestas: (string | null)[];
   barrera: Int32Array;
   total: number;
   traza?: ReturnType<Traza["paraElThread"]>; // con --traza: dónde anota y su número de thread
@@ -463,6 +466,7 @@ export class Thread {
       target: this.#target.name,
       args,
       ident: this.#ident,
+      respuestas,
       hilos,
       corte: Atomics.load(hilos, CORTES),
       daemon: this.#daemon,
@@ -1593,13 +1597,43 @@ export async function importarElModulo(url: string): Promise<Record<string, unkn
   const escribir = ["log", "info", "warn", "error", "debug", "table", "dir"] as const;
   const antes = escribir.map((metodo) => console[metodo]);
   for (const metodo of escribir) console[metodo] = () => {};
+  const salidas = [Deno.stdout, Deno.stderr] as { write: unknown; writeSync: unknown }[];
+  const suyas = salidas.map(({ write, writeSync }) => ({ write, writeSync }));
+  for (const salida of salidas) {
+    salida.write = (bytes: Uint8Array) => Promise.resolve(bytes.length);
+    salida.writeSync = (bytes: Uint8Array) => bytes.length;
+  }
+  // El `n = int(input())` de nivel de módulo: la misma respuesta que tuvo el principal.
+  let pregunta = 0;
+  globalThis.prompt = () => respuestas[pregunta++] ?? null;
   importandoElEjemplo = true;
   try {
     return await import(url);
   } finally {
     importandoElEjemplo = false;
     escribir.forEach((metodo, i) => console[metodo] = antes[i]);
+    salidas.forEach((salida, i) => Object.assign(salida, suyas[i]));
+    globalThis.prompt = () => {
+      throw new RuntimeError(
+        "prompt() dentro de un thread: no puede leer el teclado. Pregunta en el programa " +
+          "principal y pasa la respuesta en args.",
+      );
+    };
   }
+}
+
+/**
+ * Las respuestas a `prompt()` del principal, en orden. El nivel de módulo de cada thread
+ * vuelve a pedirlas (lo ejecuta otra vez): las recibe sin preguntar.
+ */
+const respuestas: (string | null)[] = [];
+if (!enUnWorker) {
+  const preguntar = globalThis.prompt;
+  globalThis.prompt = (mensaje?: string, porDefecto?: string) => {
+    const respuesta = preguntar(mensaje, porDefecto);
+    respuestas.push(respuesta);
+    return respuesta;
+  };
 }
 
 if (enUnWorker) {
@@ -1628,6 +1662,7 @@ if (enUnWorker) {
     corteAlEmpezar = orden.corte;
     hilos = orden.hilos;
     registro.push(...orden.registro);
+    respuestas.push(...orden.respuestas);
     if (orden.traza) traza = (await import("./traza.ts")).trazaDelThread(orden.traza);
     let tarea: unknown, args: unknown[] = [], error: unknown = null;
     try {
