@@ -792,8 +792,12 @@ export function rutaDesde(carpetaDelScript: string, actual: string, fichero: str
   return /^[\w\-.\/:\u00C0-\u024F]+$/.test(script) ? script : `"${script}"`;
 }
 
-/** `127.0.0.1:9999`, o `[::1]:9999`: una dirección IPv6 va entre corchetes. */
+/**
+ * `127.0.0.1:9999`, o `[::1]:9999`: una dirección IPv6 va entre corchetes. Un cliente IPv4 de
+ * un servidor en `::` llega como `::ffff:10.0.0.2`: se escribe como es, `10.0.0.2`.
+ */
 export function direccion(host: string, port: number): string {
+  host = host.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
   return `${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`;
 }
 

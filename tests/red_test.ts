@@ -58,6 +58,7 @@ Deno.test("red: direccion() pone una IPv6 entre corchetes; --host [::1] es ::1",
   assert.equal(direccion("::1", 9999), "[::1]:9999");
   assert.equal(direccion("::", 80), "[::]:80");
   assert.equal(direccion("[::1]", 80), "[::1]:80");
+  assert.equal(direccion("::ffff:10.0.0.2", 5000), "10.0.0.2:5000"); // IPv4 en un servidor en ::
   assert.deepEqual(
     ["[::1]", "[::]", "::1", "10.0.0.1", "[::1]:80"].map(sinCorchetes),
     ["::1", "::", "::1", "10.0.0.1", "[::1]:80"],
