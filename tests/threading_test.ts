@@ -18,6 +18,7 @@ import {
   entero,
   enumerate,
   Event,
+  fraseDeUnError,
   get_ident,
   Lock,
   main_thread,
@@ -896,4 +897,32 @@ Deno.test({
       ),
     );
   },
+});
+
+Deno.test("fraseDeUnError: los mensajes de JavaScript más frecuentes, en español y con su tipo", () => {
+  const o: Record<string, unknown> = {};
+  const casos: [() => unknown, string][] = [
+    // @ts-ignore: una variable mal escrita, a propósito
+    [() => totl, "«totl» no está definido (ReferenceError)."],
+    [() => (o.metodo as () => void)(), "«o.metodo» no es una función (TypeError)."],
+    [
+      () => [...(o.lista as number[])],
+      "«o.lista» no se puede recorrer (no es un array) (TypeError).",
+    ],
+    [() => {
+      throw new Error("me caigo");
+    }, "me caigo"],
+  ];
+  for (const [f, frase] of casos) {
+    let error: unknown;
+    try {
+      f();
+    } catch (e) {
+      error = e;
+    }
+    assert.equal(
+      fraseDeUnError("el thread t", error).replace(/, en [^:]+:\d+/, ""),
+      `Error en el thread t: ${frase}`,
+    );
+  }
 });

@@ -1785,8 +1785,25 @@ export function fraseDeUnError(quien: string, error: unknown): string {
     ? `${sinNew[1]} se crea con new: escribe «new ${sinNew[1]}(...)».`
     : leida
     ? `se lee «${leida[2]}» de algo que es ${leida[1]}.`
-    : error.message;
+    : enEspanol(error);
   return `Error en ${quien}${donde ? `, en ${sitio(donde)}` : ""}: ${mensaje}`;
+}
+
+/** Los mensajes de JavaScript más frecuentes, en español (con su tipo, como Python). */
+const MENSAJES: [RegExp, (...partes: string[]) => string][] = [
+  [/^(.+) is not defined$/, (x) => `«${x}» no está definido`],
+  [/^(.+) is not a function$/, (x) => `«${x}» no es una función`],
+  [/^(.+) is not iterable$/, (x) => `«${x}» no se puede recorrer (no es un array)`],
+  [/^Assignment to constant variable\.$/, () => "se cambia una constante: declárala con let"],
+  [/^Cannot access '(.+)' before initialization$/, (x) => `«${x}» se usa antes de crearse`],
+];
+
+function enEspanol(error: Error): string {
+  for (const [patron, frase] of MENSAJES) {
+    const partes = error.message.match(patron);
+    if (partes) return `${frase(...partes.slice(1))} (${error.name}).`;
+  }
+  return error.message;
 }
 
 /**
