@@ -38,6 +38,7 @@
  *                                recibe lo que contestó el principal (en un thread, no hay)
  *   un error en un thread        una frase en stderr (sin traza); el programa sigue
  *   Deno.exit() en un thread     acaba ese thread, como sys.exit()
+ *   un thread que arranca otro   no: los threads se arrancan desde el programa principal
  *
  * Para los ejemplos, tras la lección: leerOpciones({ veces: entero(1000, 1, 10_000, "sumas") })
  * (con texto() y bandera()), terminarConError("frase"), sinPermiso("leer X"), scriptDeLaOrden().
