@@ -21,6 +21,7 @@ import {
   devuelveUnPunto,
   doble,
   dormir,
+  eco,
   esperar,
   falla,
   ficha,
@@ -103,6 +104,9 @@ Deno.test("concurrent.futures: el error de una tarea lo lanza result() y el map 
     message: "la tarea devuelveUnaFuncion devolvió algo que no puede volver al programa " +
       "principal: viajan datos (números, textos, objetos, arrays...), no funciones.",
   });
+  // Un objeto sin prototipo, o con una clave «toString» (un recuento de palabras), viaja.
+  const palabras = Object.assign(Object.create(null), { toString: 1, el: 2 });
+  assert.deepEqual(await p.submit(eco, palabras).result(), { toString: 1, el: 2 });
   const sinMetodos = "llegaría sin sus métodos (solo viajan sus datos); envía sus datos y " +
     "crea el objeto en el otro thread.";
   await assert.rejects(p.submit(devuelveUnPunto).result(), {

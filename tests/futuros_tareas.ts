@@ -71,3 +71,8 @@ export class Punto {
 export function devuelveUnPunto() {
   return new Punto(1);
 }
+
+/** Devuelve lo que recibe: lo que viaja de ida y vuelta. */
+export function eco<T>(valor: T): T {
+  return valor;
+}

@@ -238,6 +238,12 @@ Deno.test("Thread: nombres como en Python, un target que devuelve una promesa se
     message: "el target de un Thread es una función flecha sin nombre (el thread la busca por " +
       "su nombre en el módulo): escribe «export function tarea(...) {...}» y pasa tarea.",
   });
+  class Punto {}
+  assert.throws(() => new Thread({ target: Punto as never }), {
+    name: "ValueError",
+    message: "el target de un Thread es una clase (Punto), no una función: escribe «export " +
+      "function tarea(...) {...}» que cree el objeto con new Punto(...) y haga lo que haga falta.",
+  });
   const objeto = { metodo() {} };
   assert.throws(() => new Thread({ target: objeto.metodo }), {
     name: "ValueError",
@@ -886,12 +892,14 @@ Deno.test({
     await using terminal = new Terminal(["run", "--allow-read", "tests/fixtures/prompt_arriba.ts"]);
     await terminal.esperar("¿Cuántas sumas? ");
     await terminal.teclear("5" + ENTER);
+    await terminal.esperar("¿Dos cada vez? [y/N] ");
+    await terminal.teclear("y" + ENTER);
     assert.equal(await terminal.fin(10_000), 0, terminal.salida);
     const salida = terminal.salida.replaceAll("\r\n", "\n");
     assert.match(
       salida,
       new RegExp(
-        "\\? 5\nInicio\nTotal: 10\nError en el thread tarea1, en prompt_arriba\\.ts:16: " +
+        "\\? 5\n.*\\[y/N\\] y\nInicio\nTotal: 20\nError en el thread tarea1, en prompt_arriba\\.ts:17: " +
           "prompt\\(\\) dentro de un thread: no puede leer el teclado\\. Pregunta en el " +
           "programa principal y pasa la respuesta en args\\.\n$",
       ),
@@ -909,6 +917,14 @@ Deno.test("fraseDeUnError: los mensajes de JavaScript más frecuentes, en españ
       () => [...(o.lista as number[])],
       "«o.lista» no se puede recorrer (no es un array) (TypeError).",
     ],
+    [() => {
+      const f = () => 5 as unknown as number[];
+      const [a] = f();
+      return a;
+    }, "«f()» no devuelve algo que se pueda recorrer (un array) (TypeError)."],
+    [() => {
+      (o.nada as Record<string, number>).x = 1;
+    }, "se escribe «x» en algo que es undefined (TypeError)."],
     [() => {
       throw new Error("me caigo");
     }, "me caigo"],

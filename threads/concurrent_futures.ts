@@ -252,7 +252,13 @@ async function conPlazo(promesa: Promise<unknown>, timeout: number): Promise<boo
 
 /** Un argumento, corto, para nombrar una tarea en un mensaje. */
 function verArgumento(valor: unknown): string {
-  const texto = typeof valor === "string" ? JSON.stringify(valor) : String(valor);
+  // Deno.inspect y no String(): un objeto sin prototipo, o con una clave «toString», no se
+  // puede pasar a texto con String().
+  const texto = typeof valor === "string"
+    ? JSON.stringify(valor)
+    : valor !== null && typeof valor === "object"
+    ? Deno.inspect(valor, { compact: true, breakLength: Infinity })
+    : String(valor);
   return texto.length > 20 ? texto.slice(0, 19) + "…" : texto;
 }
 
@@ -539,7 +545,9 @@ export class ThreadPoolExecutor {
     this.#nombre = `ThreadPoolExecutor-${pools++}`;
     this.#modulo = modulo;
     this.#arrancar();
+    // Creado tras la última línea (desde un setTimeout) y sin tareas: también se para.
     if (!programaAcabado) alAcabarElPrograma.push(() => this.#siNadaPendiente());
+    else this.#siNadaPendiente();
   }
 
   /**

@@ -225,8 +225,8 @@ interface Orden {
   /** Solo un Timer: los segundos que espera y su aviso de cancel(). */
   retraso: { segundos: number; cancelado: Int32Array } | null;
   registro: Entrada[];
-  /** Lo que contestó el principal a cada prompt(): el nivel de módulo del thread lo recibe. */
-  respuestas: (string | null)[];
+  /** Lo que contestó el principal a cada prompt() y confirm(): para el nivel de módulo. */
+  respuestas: (string | boolean | null)[];
   barrera: Int32Array;
   total: number;
   traza?: ReturnType<Traza["paraElThread"]>; // con --traza: dónde anota y su número de thread
@@ -272,7 +272,13 @@ export function comprobarTarget(target: unknown, quien = "el target de un Thread
     ? ""
     : target.name;
   const flecha = /^(async\s*)?(\(|[\w$]+\s*=>)/.test(codigo); // `(x) =>`, `x =>`
-  if (!flecha && !/^(async\s*)?function\b/.test(codigo) && !/^class\b/.test(codigo)) {
+  if (/^class\b/.test(codigo)) {
+    throw new ValueError(
+      `${quien} es una clase (${nombre}), no una función: escribe «export function tarea(...) ` +
+        `{...}» que cree el objeto con new ${nombre}(...) y haga lo que haga falta.`,
+    );
+  }
+  if (!flecha && !/^(async\s*)?function\b/.test(codigo)) {
     throw new ValueError(
       `${quien} es un método (${nombre}), que no viaja a un thread: escribe ` +
         `«export function ${nombre}(...) {...}» fuera de la clase.`,
@@ -446,6 +452,8 @@ export class Thread {
     this.#ident = ++identsDados;
     this.#vivo = true;
     vivos.set(this, () => this.#terminar());
+    // Un daemon arrancado cuando el principal ya acabó (desde un setTimeout): ya nadie lo espera.
+    if (this.#daemon) queueMicrotask(acabarDaemonsSiToca);
     Atomics.add(hilos, 0, 1);
     this.#fin = new Promise((resolve) => this.#acabar = resolve);
     worker.onmessage = ({ data }: MessageEvent<Respuesta>) => {
@@ -1606,7 +1614,9 @@ export async function importarElModulo(url: string): Promise<Record<string, unkn
   }
   // El `n = int(input())` de nivel de módulo: la misma respuesta que tuvo el principal.
   let pregunta = 0;
-  globalThis.prompt = () => respuestas[pregunta++] ?? null;
+  ventanas.prompt = () => (respuestas[pregunta++] ?? null) as string | null;
+  ventanas.confirm = () => respuestas[pregunta++] === true;
+  ventanas.alert = () => {};
   importandoElEjemplo = true;
   try {
     return await import(url);
@@ -1614,24 +1624,38 @@ export async function importarElModulo(url: string): Promise<Record<string, unkn
     importandoElEjemplo = false;
     escribir.forEach((metodo, i) => console[metodo] = antes[i]);
     salidas.forEach((salida, i) => Object.assign(salida, suyas[i]));
-    globalThis.prompt = () => {
-      throw new RuntimeError(
-        "prompt() dentro de un thread: no puede leer el teclado. Pregunta en el programa " +
-          "principal y pasa la respuesta en args.",
-      );
-    };
+    for (const nombre of ["prompt", "confirm", "alert"] as const) {
+      ventanas[nombre] = () => {
+        throw new RuntimeError(
+          `${nombre}() dentro de un thread: no puede leer el teclado. Pregunta en el programa ` +
+            "principal y pasa la respuesta en args.",
+        );
+      };
+    }
   }
 }
 
+/** `prompt()`, `confirm()` y `alert()`: en Deno leen el teclado (en un worker, no existen). */
+const ventanas = globalThis as unknown as {
+  prompt: (mensaje?: string, porDefecto?: string) => string | null;
+  confirm: (mensaje?: string) => boolean;
+  alert: (mensaje?: string) => void;
+};
+
 /**
- * Las respuestas a `prompt()` del principal, en orden. El nivel de módulo de cada thread
- * vuelve a pedirlas (lo ejecuta otra vez): las recibe sin preguntar.
+ * Las respuestas del principal a `prompt()` y `confirm()`, en orden. El nivel de módulo de
+ * cada thread vuelve a pedirlas (lo ejecuta otra vez): las recibe sin preguntar.
  */
-const respuestas: (string | null)[] = [];
+const respuestas: (string | boolean | null)[] = [];
 if (!enUnWorker) {
-  const preguntar = globalThis.prompt;
-  globalThis.prompt = (mensaje?: string, porDefecto?: string) => {
-    const respuesta = preguntar(mensaje, porDefecto);
+  const { prompt, confirm } = ventanas;
+  ventanas.prompt = (mensaje?: string, porDefecto?: string) => {
+    const respuesta = prompt(mensaje, porDefecto);
+    respuestas.push(respuesta);
+    return respuesta;
+  };
+  ventanas.confirm = (mensaje?: string) => {
+    const respuesta = confirm(mensaje);
     respuestas.push(respuesta);
     return respuesta;
   };
@@ -1793,6 +1817,19 @@ export function fraseDeUnError(quien: string, error: unknown): string {
 /** Los mensajes de JavaScript más frecuentes, en español (con su tipo, como Python). */
 const MENSAJES: [RegExp, (...partes: string[]) => string][] = [
   [/^(.+) is not defined$/, (x) => `«${x}» no está definido`],
+  [
+    /^(.+) is not a function or its return value is not iterable$/,
+    (x) => `«${x}()» no devuelve algo que se pueda recorrer (un array)`,
+  ],
+  [
+    /^Cannot set properties of (undefined|null) \(setting '(.*)'\)$/,
+    (de, x) => `se escribe «${x}» en algo que es ${de}`,
+  ],
+  [/^(.+) is not a constructor$/, (x) => `«${x}» no se puede crear con new`],
+  [
+    /^Maximum call stack size exceeded$/,
+    () => "demasiadas llamadas una dentro de otra (¿una función que se llama a sí misma sin fin?)",
+  ],
   [/^(.+) is not a function$/, (x) => `«${x}» no es una función`],
   [/^(.+) is not iterable$/, (x) => `«${x}» no se puede recorrer (no es un array)`],
   [/^Assignment to constant variable\.$/, () => "se cambia una constante: declárala con let"],

@@ -233,18 +233,28 @@ export class Traza {
     this.#vigilarCtrlC();
     const { control } = this.libro;
     const hasta = performance.now() + ms;
-    for (;;) {
-      if (Atomics.load(control, INTERRUMPIDO) === 1) Deno.exit(130);
-      const queda = hasta - performance.now();
-      const r = Atomics.wait(m, i, valor, Math.max(0, Math.min(queda, 50)));
-      if (r !== "timed-out" || queda <= 50) return r;
+    try {
+      for (;;) {
+        if (Atomics.load(control, INTERRUMPIDO) === 1) Deno.exit(130);
+        const queda = hasta - performance.now();
+        const r = Atomics.wait(m, i, valor, Math.max(0, Math.min(queda, 50)));
+        if (r !== "timed-out" || queda <= 50) return r;
+      }
+    } finally {
+      // Tras la última línea (una espera desde un setTimeout), nadie más cerraría el vigía.
+      if (programaAcabado) this.#cerrarVigia();
     }
+  }
+
+  #cerrarVigia() {
+    this.#vigia?.terminate();
+    this.#vigia = null;
   }
 
   #vigia: Worker | null = null;
 
   #vigilarCtrlC() {
-    if (this.#vigia || programaAcabado) return;
+    if (this.#vigia) return;
     const codigo = `self.onmessage = ({ data }) => { Deno.addSignalListener("SIGINT", () => ` +
       `Atomics.store(data, ${INTERRUMPIDO}, 1)); Atomics.store(data, ${VIGIA}, 1); ` +
       `Atomics.notify(data, ${VIGIA}); };`;
@@ -255,7 +265,7 @@ export class Traza {
     // Hasta que escuche (2 s como mucho): un Ctrl+C de antes no lo vería nadie, y no acabaría.
     Atomics.wait(this.libro.control, VIGIA, 0, 2000);
     // Un worker vivo no deja acabar el programa: se cierra cuando acaba su código.
-    addEventListener("load", () => vigia.terminate());
+    if (!programaAcabado) addEventListener("load", () => this.#cerrarVigia());
   }
 
   /** Solo en el principal: un thread nuevo. Devuelve su número de carril. */
