@@ -15,8 +15,10 @@ import {
   wait,
 } from "../threads/concurrent_futures.ts";
 import { RuntimeError, ValueError } from "../threads/threading.ts";
+import { Empty } from "../threads/queue.ts";
 import {
   asincrona,
+  colaVacia,
   devuelveUnaFuncion,
   devuelveUnPunto,
   doble,
@@ -25,6 +27,7 @@ import {
   esperar,
   falla,
   ficha,
+  lanzaMiError,
   Punto,
   salir,
   turno,
@@ -103,6 +106,13 @@ Deno.test("concurrent.futures: el error de una tarea lo lanza result() y el map 
   await assert.rejects(p.submit(devuelveUnaFuncion).result(), {
     message: "la tarea devuelveUnaFuncion devolvió algo que no puede volver al programa " +
       "principal: viajan datos (números, textos, objetos, arrays...), no funciones.",
+  });
+  // El error de una tarea vuelve con su clase (`except queue.Empty`) y sus campos.
+  await assert.rejects(p.submit(colaVacia).result(), Empty);
+  await assert.rejects(p.submit(lanzaMiError).result(), {
+    name: "MiError",
+    message: "mío",
+    codigo: 7,
   });
   // Un objeto sin prototipo, o con una clave «toString» (un recuento de palabras), viaja.
   const palabras = Object.assign(Object.create(null), { toString: 1, el: 2 });

@@ -1,6 +1,7 @@
 // Tareas para probar concurrent_futures.ts en el proceso del test (tests/concurrent_futures_test.ts):
 // los threads del pool importan este módulo y ejecutan sus funciones, como las de un ejemplo.
 import { current_thread, sleep } from "../threads/threading.ts";
+import { Queue } from "../threads/queue.ts";
 
 export function doble(x: number): number {
   return 2 * x;
@@ -75,4 +76,18 @@ export function devuelveUnPunto() {
 /** Devuelve lo que recibe: lo que viaja de ida y vuelta. */
 export function eco<T>(valor: T): T {
   return valor;
+}
+
+/** Un error del alumno, con un campo suyo. */
+export class MiError extends Error {
+  codigo = 7;
+}
+
+export function lanzaMiError() {
+  throw new MiError("mío");
+}
+
+/** `q.get(False)` con la cola vacía: `queue.Empty`, como en Python. */
+export function colaVacia() {
+  return new Queue().get(false);
 }

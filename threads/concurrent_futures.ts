@@ -58,6 +58,7 @@
  */
 
 import {
+  BrokenBarrierError,
   comprobarTarget,
   comprobarTimeout,
   erroresDeOtrosModulos,
@@ -69,7 +70,7 @@ import {
   traza,
   ValueError,
 } from "./threading.ts";
-import { NoViaja, Queue } from "./queue.ts";
+import { Empty, Full, NoViaja, Queue } from "./queue.ts";
 
 /** Con --traza, las colas del pool no salen en la traza: son del pool, no del programa. */
 function callada<T>(f: () => T): T {
@@ -379,7 +380,40 @@ export async function wait<T>(
 /** Una tarea en la cola: su número, el nombre de la función y sus argumentos. */
 type Tarea = [number, string, unknown[]];
 /** Un resultado en la cola: el número de la tarea, si falló, y el valor o el error. */
-type Resultado = [number, boolean, unknown];
+type Resultado = [number, boolean, unknown, ClaseDelError?];
+
+/**
+ * Un error viaja copiado como un `Error` cualquiera: sin su clase (`Empty`, `ValueError`, la
+ * del alumno) ni sus campos. Viajan aparte, y el principal se los devuelve (`restaurar`).
+ */
+interface ClaseDelError {
+  clase: string;
+  campos: Record<string, unknown>;
+}
+
+/** Las clases de error que el principal conoce por su nombre: las de Python. */
+const CLASES_DE_ERROR: Record<string, { prototype: Error }> = {
+  ValueError,
+  RuntimeError,
+  BrokenBarrierError,
+  Empty,
+  Full,
+  TimeoutError,
+  CancelledError,
+  BrokenThreadPool,
+};
+
+/**
+ * Devuelve a un error llegado de un thread su clase, si es una de CLASES_DE_ERROR (así
+ * `instanceof Empty` vale, como `except queue.Empty` en Python), y sus campos. Una clase del
+ * alumno no se puede reconstruir aquí: conserva su nombre y sus campos.
+ */
+function restaurar(error: Error, { clase, campos }: ClaseDelError) {
+  const conocida = Object.hasOwn(CLASES_DE_ERROR, clase) ? CLASES_DE_ERROR[clase] : undefined;
+  if (conocida) Object.setPrototypeOf(error, conocida.prototype);
+  Object.assign(error, campos);
+  if (!conocida && !(clase in globalThis)) error.name = clase;
+}
 
 /**
  * Lo que hace cada thread del pool: sacar una tarea, ejecutarla, poner su resultado; hasta
@@ -431,10 +465,18 @@ export async function trabajador(
       resultado = [numero, false, await f(...args)];
     } catch (error) {
       resultado = [numero, true, error];
+      if (error instanceof Error) {
+        resultado.push({ clase: error.constructor.name, campos: { ...error } });
+      }
     }
     enCurso = null;
     try {
-      callada(() => resultados.put(resultado));
+      try {
+        callada(() => resultados.put(resultado));
+      } catch (error) {
+        if (resultado.length < 4) throw error;
+        callada(() => resultados.put(resultado.slice(0, 3) as Resultado)); // sin sus campos
+      }
     } catch (error) {
       // El valor (o el error) no puede viajar: viaja una frase que lo dice.
       const que = resultado[1] ? "lanzó un error" : "devolvió algo";
@@ -718,9 +760,10 @@ export class ThreadPoolExecutor {
       while (this.#futures.size > 0) {
         await this.#resultados.esperarElementos();
         while (!this.#resultados.empty()) {
-          const [numero, fallo, valor] = callada(() => this.#resultados.get());
+          const [numero, fallo, valor, clase] = callada(() => this.#resultados.get());
           const future = this.#futures.get(numero);
           this.#futures.delete(numero);
+          if (fallo && valor instanceof Error && clase) restaurar(valor, clase);
           if (fallo && valor instanceof Error) {
             Object.defineProperty(valor, DE_LA_TAREA, { value: future?._nombre });
           }
