@@ -57,6 +57,7 @@ import {
   rondas,
   soltarElRLockAjeno,
   soltarLoRecibido,
+  sumarConElMapa,
   sumarConLock,
   sumarConLoRecibido,
   sumarConRLock,
@@ -137,13 +138,17 @@ Deno.test("Lock del módulo: 2 threads x 200.000 sumas, ninguna perdida; el Valu
   assert.equal(lock.locked(), false);
 });
 
-Deno.test("Lock y Value creados en el principal y enviados en args (dentro de un objeto)", async () => {
+Deno.test("Lock y Value creados en el principal y enviados en args (dentro de un objeto, de un Map)", async () => {
   const recibido = { l: new Lock(), v: new Value(5) };
+  const mapa = new Map<string, Lock | Value>([["l", recibido.l], ["v", recibido.v]]);
   await juntos(
     hilo(sumarConLoRecibido, recibido, 100_000),
-    hilo(sumarConLoRecibido, recibido, 100_000),
+    hilo(sumarConElMapa, mapa, 100_000),
   );
   assert.equal(recibido.v.value, 200_005);
+  class Punto {}
+  const t = hilo(sumarConElMapa, new Map([["p", new Punto()]]), 1);
+  assert.throws(() => t.start(), /un Punto llega a otro thread sin sus métodos/);
 });
 
 Deno.test("Lock: acquire(false) no espera, acquire con timeout se rinde, release sin coger falla", () => {

@@ -41,6 +41,11 @@ export function sumarConLoRecibido({ l, v }: { l: Lock; v: Value }, veces: numbe
   }
 }
 
+/** Lo mismo, con el Lock y el Value dentro de un Map. */
+export function sumarConElMapa(m: Map<string, Lock | Value>, veces: number) {
+  sumarConLoRecibido({ l: m.get("l") as Lock, v: m.get("v") as Value }, veces);
+}
+
 /** Entra `veces` veces por el semáforo; `cuenta`: [dentro ahora, máximo visto]. */
 export function pasarPorElSemaforo(semaforo: Semaphore, cuenta: Int32Array, veces: number) {
   for (let i = 0; i < veces; i++) {

@@ -846,6 +846,11 @@ function empaquetar(valor: unknown, hilo: string): unknown {
   }
   if (Array.isArray(valor)) return valor.map((v) => empaquetar(v, hilo));
   if (valor === null || typeof valor !== "object") return valor;
+  // Un Map o un Set también pueden llevar dentro un Lock, un Value o un objeto de una clase.
+  if (valor instanceof Map) {
+    return new Map([...valor].map(([k, v]) => [empaquetar(k, hilo), empaquetar(v, hilo)]));
+  }
+  if (valor instanceof Set) return new Set([...valor].map((v) => empaquetar(v, hilo)));
   const clase = Object.getPrototypeOf(valor);
   if (clase === Object.prototype || clase === null) {
     return Object.fromEntries(Object.entries(valor).map(([k, v]) => [k, empaquetar(v, hilo)]));
@@ -1575,6 +1580,10 @@ export const reconstruir: Record<string, () => unknown> = {
 
 function desempaquetar(valor: unknown): unknown {
   if (Array.isArray(valor)) return valor.map(desempaquetar);
+  if (valor instanceof Map) {
+    return new Map([...valor].map(([k, v]) => [desempaquetar(k), desempaquetar(v)]));
+  }
+  if (valor instanceof Set) return new Set([...valor].map(desempaquetar));
   if (
     valor === null || typeof valor !== "object" || Object.getPrototypeOf(valor) !== Object.prototype
   ) {
