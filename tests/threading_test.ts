@@ -486,8 +486,9 @@ Deno.test("comprobaciones de argumentos donde Python lanza un error, con una fra
     [() => sleep(-1), /^ValueError: sleep\(\): los segundos son un número mayor o igual que 0/],
     [
       () => hilo(sumarUno, new Map([[1, sumarUno]])).start(),
-      // La frase de queue.ts y del pool, no la de structuredClone («... could not be cloned»)
-      /^ValueError: args del thread .*: llevan un valor \(o algo dentro de él\) que no puede viajar a otro thread: viajan datos \(números, textos, objetos, arrays\.\.\.\), no funciones\.$/,
+      // Dentro de un Map, la misma frase que suelta (no la de structuredClone, «... could not
+      // be cloned», en inglés)
+      /^ValueError: args del thread .*: una función \(sumarUno\) no viaja a otro thread, los args llegan copiados/,
     ],
     [() => hilo(sumarUno, new Lock()).join(), /^RuntimeError: join\(\) del thread/],
   ];
