@@ -216,9 +216,9 @@ Deno.test("concurrent.futures: los usos equivocados, una frase (max_workers 0, t
   });
   function noExportada() {}
   await assert.rejects(p.submit(noExportada).result(), {
-    message: "el pool no encuentra la función noExportada: le falta export; escribe «export " +
-      "function noExportada(...) {...}» en el fichero del programa para que el thread pueda " +
-      "usarla.",
+    message: "el pool no encuentra la función noExportada entre lo que exporta el fichero del " +
+      "programa: escribe allí «export function noExportada(...) {...}» (si es de otro fichero, " +
+      "una que la llame).",
   });
   await assert.rejects(p.submit(doble, 1).result(-1), ValueError);
   // El `for r in pool.map(...)` de Python sin await, o un await delante: cómo se escribe.

@@ -299,9 +299,9 @@ Deno.test("Thread: lo que no acaba el programa en Python tampoco aquí: el error
 
 Deno.test("errores en el programa principal: una frase con la línea, sin traza, y código 1", async () => {
   const casos: Record<string, string> = {
-    sin_export: "El thread tarea1 no encuentra la función tareaSinExport: le falta export; " +
-      "escribe «export function tareaSinExport(...) {...}» en el fichero del programa para " +
-      "que el thread pueda usarla.",
+    sin_export: "El thread tarea1 no encuentra la función tareaSinExport entre lo que exporta " +
+      "el fichero del programa: escribe allí «export function tareaSinExport(...) {...}» (si es " +
+      "de otro fichero, una que la llame).",
     join_antes: "Error en el programa principal, en mal_uso.ts:84: join() del thread " +
       "Thread-1 (sumar) antes de start(): arráncalo antes.",
     sin_new: "Error en el programa principal, en mal_uso.ts:92: Thread se crea con new: " +

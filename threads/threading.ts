@@ -293,10 +293,14 @@ export function comprobarTarget(target: unknown, quien = "el target de un Thread
   return nombre;
 }
 
-/** La frase de una función que el thread no encuentra en el módulo: le falta `export`. */
+/**
+ * La frase de una función que el thread no encuentra entre lo que exporta el fichero del
+ * programa: le falta `export`, o es de otro fichero (importada), o es `export default`.
+ */
 export function faltaExport(quien: string, nombre: string): string {
-  return `${quien} no encuentra la función ${nombre}: le falta export; escribe «export ` +
-    `function ${nombre}(...) {...}» en el fichero del programa para que el thread pueda usarla.`;
+  return `${quien} no encuentra la función ${nombre} entre lo que exporta el fichero del ` +
+    `programa: escribe allí «export function ${nombre}(...) {...}» (si es de otro fichero, ` +
+    "una que la llame).";
 }
 
 /**
