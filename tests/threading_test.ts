@@ -148,7 +148,10 @@ Deno.test("Lock y Value creados en el principal y enviados en args (dentro de un
   assert.equal(recibido.v.value, 200_005);
   class Punto {}
   const t = hilo(sumarConElMapa, new Map([["p", new Punto()]]), 1);
-  assert.throws(() => t.start(), /un Punto llega a otro thread sin sus métodos/);
+  assert.throws(
+    () => t.start(),
+    /args del thread .*: un Punto llegaría sin sus métodos \(solo viajan sus datos\); envía sus datos y crea el objeto en el otro thread\.$/,
+  );
 });
 
 Deno.test("Lock: acquire(false) no espera, acquire con timeout se rinde, release sin coger falla", () => {
@@ -291,7 +294,8 @@ Deno.test("Thread: lo que no acaba el programa en Python tampoco aquí: el error
   assert.equal(
     stderr,
     "Error en el thread tarea1, en mal_uso.ts:26: la tarea ha fallado a propósito\n" +
-      "Error en el thread tarea3, en mal_uso.ts:42: se lee «acquire» de algo que es undefined: " +
+      "Error en el thread tarea3, en mal_uso.ts:42: se lee «acquire» de algo que es undefined " +
+      "(TypeError): " +
       "¿el Lock de mal_uso.ts:132, que se crea dentro de «if (import.meta.main)»? Los threads " +
       "no lo ven: créalo a nivel de módulo o pásalo en args.\n",
   );
@@ -305,7 +309,7 @@ Deno.test("errores en el programa principal: una frase con la línea, sin traza,
     join_antes: "Error en el programa principal, en mal_uso.ts:84: join() del thread " +
       "Thread-1 (sumar) antes de start(): arráncalo antes.",
     sin_new: "Error en el programa principal, en mal_uso.ts:92: Thread se crea con new: " +
-      "escribe «new Thread(...)».",
+      "escribe «new Thread(...)» (TypeError).",
   };
   const resultados = await Promise.all(
     Object.keys(casos).map((caso) => ejecutar([...malUso, "--caso", caso])),

@@ -62,6 +62,7 @@ import {
   Lock,
   reconstruir,
   RuntimeError,
+  SIN_METODOS,
   sinNombres,
   tomarParte,
   traza,
@@ -148,10 +149,8 @@ function codificar(elemento: unknown): Uint8Array {
   }
   if (typeof elemento === "string") return enUtf8(TEXTO, elemento);
   if (esJSON(elemento, 0)) return enUtf8(JSON_, JSON.stringify(elemento));
-  const compartida = buscarCompartido(elemento, new Set());
-  if (compartida) throw new NoViaja(compartida, SOLO_DATOS_COMPARTIDOS);
-  const clase = buscarClase(elemento, new Set());
-  if (clase) throw new NoViaja(`un ${clase}`, SIN_METODOS);
+  const mal = loQueLlegariaMal(elemento, new Set());
+  if (mal) throw new NoViaja(...mal);
   let serializado: Uint8Array;
   try {
     serializado = nodeV8().serialize(elemento);
@@ -167,36 +166,6 @@ function codificar(elemento: unknown): Uint8Array {
 const SOLO_DATOS = "viajan datos (números, textos, objetos, arrays...), no funciones";
 const SOLO_DATOS_COMPARTIDOS = "llegaría una copia, que ya no sería compartida; " +
   "créalo a nivel de módulo: así es el mismo en todos los threads";
-const SIN_METODOS = "llegaría sin sus métodos (solo viajan sus datos); envía sus datos y " +
-  "crea el objeto en el otro thread";
-
-/**
- * Un objeto de una clase (`new Punto(1, 2)`) dentro del elemento: serialize lo copiaría como
- * un objeto cualquiera, sin sus métodos, sin decir nada. Devuelve el nombre de la clase, o null.
- */
-function buscarClase(valor: unknown, vistos: Set<unknown>): string | null {
-  if (valor === null || typeof valor !== "object" || vistos.has(valor)) return null;
-  vistos.add(valor);
-  if (ArrayBuffer.isView(valor) || clonables.some((c) => valor instanceof c)) {
-    if (!(valor instanceof Map || valor instanceof Set)) return null;
-  } else {
-    const clase = Object.getPrototypeOf(valor);
-    if (clase !== null && clase !== Object.prototype && !Array.isArray(valor)) {
-      return clase.constructor?.name || "objeto de una clase";
-    }
-  }
-  const dentro = valor instanceof Map
-    ? [...valor.keys(), ...valor.values()]
-    : valor instanceof Set
-    ? [...valor]
-    : Object.values(valor);
-  for (const d of dentro) {
-    const clase = buscarClase(d, vistos);
-    if (clase) return clase;
-  }
-  return null;
-}
-
 /** Lo que no puede viajar por una cola: qué es y por qué. */
 export class NoViaja extends ValueError {
   constructor(readonly que: string, readonly porque: string) {
@@ -218,31 +187,36 @@ function describir(elemento: unknown, vistos = new Set<unknown>()): string {
 }
 
 /**
- * ¿Lleva memoria compartida (un Lock, un Value, un `compartido()`...)? serialize la copiaría
- * sin decir nada, y el que la recibe trabajaría sobre otra memoria. Devuelve qué es, o null.
+ * Lo que serialize copiaría sin decir nada, pero mal: memoria compartida (un Lock, un Value,
+ * un `compartido()`...: quien lo recibe trabajaría sobre otra memoria) o un objeto de una
+ * clase (llegaría sin sus métodos). Devuelve [qué es, por qué no viaja], o null.
  */
-function buscarCompartido(valor: unknown, vistos: Set<unknown>): string | null {
+function loQueLlegariaMal(valor: unknown, vistos: Set<unknown>): [string, string] | null {
   if (valor === null || typeof valor !== "object" || vistos.has(valor)) return null;
   vistos.add(valor);
-  if (ArrayBuffer.isView(valor)) {
-    return valor.buffer instanceof SharedArrayBuffer ? "memoria compartida" : null;
+  if (valor instanceof Compartido) {
+    const tipo = valor.constructor.name;
+    const una = ["Condition", "Queue", "Barrier"].includes(tipo) ? "una" : "un";
+    return [`${una} ${tipo}`, SOLO_DATOS_COMPARTIDOS];
   }
-  if (valor instanceof SharedArrayBuffer) return "memoria compartida";
-  const nombre = Object.getPrototypeOf(valor)?.constructor?.name;
-  for (
-    const dentro of valor instanceof Map
-      ? [...valor.keys(), ...valor.values()]
-      : valor instanceof Set
-      ? valor
-      : Object.values(valor)
-  ) {
-    if (buscarCompartido(dentro, vistos)) {
-      return ["Lock", "Semaphore", "Value"].includes(nombre)
-        ? `un ${nombre}`
-        : ["Condition", "Queue"].includes(nombre)
-        ? `una ${nombre}`
-        : buscarCompartido(dentro, new Set());
-    }
+  if (
+    valor instanceof SharedArrayBuffer ||
+    (ArrayBuffer.isView(valor) && valor.buffer instanceof SharedArrayBuffer)
+  ) return ["memoria compartida", SOLO_DATOS_COMPARTIDOS];
+  if (ArrayBuffer.isView(valor)) return null;
+  const clase = Object.getPrototypeOf(valor);
+  if (
+    clase !== null && clase !== Object.prototype && !Array.isArray(valor) &&
+    !clonables.some((c) => valor instanceof c)
+  ) return [`un ${clase.constructor?.name || "objeto de una clase"}`, SIN_METODOS];
+  const dentro = valor instanceof Map
+    ? [...valor.keys(), ...valor.values()]
+    : valor instanceof Set
+    ? [...valor]
+    : Object.values(valor);
+  for (const d of dentro) {
+    const mal = loQueLlegariaMal(d, vistos);
+    if (mal) return mal;
   }
   return null;
 }

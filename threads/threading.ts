@@ -822,6 +822,10 @@ export class Value extends Compartido {
 /** Un objeto compartido dentro de un mensaje: su tipo y su número en el registro. */
 const MARCA = "__compartido__";
 
+/** Por qué un objeto de una clase no viaja (en args, por una Queue, a un pool). */
+export const SIN_METODOS = "llegaría sin sus métodos (solo viajan sus datos); envía sus " +
+  "datos y crea el objeto en el otro thread";
+
 /** Lo que `postMessage` copia bien aunque no sea un objeto `{...}` ni un array. */
 export const clonables = [ArrayBuffer, SharedArrayBuffer, Date, RegExp, Map, Set, Error, Blob];
 
@@ -861,8 +865,7 @@ function empaquetar(valor: unknown, hilo: string): unknown {
   }
   if (ArrayBuffer.isView(valor) || clonables.some((c) => valor instanceof c)) return valor;
   throw new ValueError(
-    `args del thread ${hilo}: un ${clase.constructor?.name ?? "objeto"} llega a otro thread ` +
-      "sin sus métodos (solo viajan sus datos): pasa sus datos y crea el objeto dentro del thread.",
+    `args del thread ${hilo}: un ${clase.constructor?.name ?? "objeto"} ${SIN_METODOS}.`,
   );
 }
 
@@ -1815,20 +1818,19 @@ export function fraseDeUnError(quien: string, error: unknown): string {
     .find((url) =>
       url !== undefined && !(url.startsWith(carpeta) && modulos.test(url.slice(carpeta.length)))
     );
-  const sinNew = error.message.match(/^Class constructor (\w+) cannot be invoked without 'new'$/);
-  const leida = error.message.match(
-    /^Cannot read properties of (undefined|null) \(reading '(.*)'\)$/,
-  );
-  const mensaje = sinNew
-    ? `${sinNew[1]} se crea con new: escribe «new ${sinNew[1]}(...)».`
-    : leida
-    ? `se lee «${leida[2]}» de algo que es ${leida[1]}.`
-    : enEspanol(error);
-  return `Error en ${quien}${donde ? `, en ${sitio(donde)}` : ""}: ${mensaje}`;
+  return `Error en ${quien}${donde ? `, en ${sitio(donde)}` : ""}: ${enEspanol(error)}`;
 }
 
 /** Los mensajes de JavaScript más frecuentes, en español (con su tipo, como Python). */
 const MENSAJES: [RegExp, (...partes: string[]) => string][] = [
+  [
+    /^Class constructor (\w+) cannot be invoked without 'new'$/,
+    (clase) => `${clase} se crea con new: escribe «new ${clase}(...)»`,
+  ],
+  [
+    /^Cannot read properties of (undefined|null) \(reading '(.*)'\)$/,
+    (de, x) => `se lee «${x}» de algo que es ${de}`,
+  ],
   [/^(.+) is not defined$/, (x) => `«${x}» no está definido`],
   [
     /^(.+) is not a function or its return value is not iterable$/,
