@@ -683,15 +683,14 @@ export function porQueNoConecta(
     // Con ::1 lo más probable es un servidor en marcha en 0.0.0.0: eso primero.
     return `No se pudo conectar con ${donde}: nada escucha en ese puerto de este equipo` +
       (esIPv6(host)
-        ? ` por IPv6. Un servidor en 0.0.0.0 solo escucha por IPv4: escribe --host 127.0.0.1 ` +
-          `(y, si el servidor no está en marcha, arráncalo antes en otra terminal: ${arrancar}).`
+        ? ` por IPv6.${soloIPv4(host)} Si el servidor no está en marcha, arráncalo antes en ` +
+          `otra terminal: ${arrancar}`
         : `. Arranca antes el servidor en otra terminal: ${arrancar}`);
   }
   if (error instanceof Deno.errors.ConnectionRefused) {
     return `El equipo ${host} contesta, pero nada escucha en su puerto ${port}` +
       (esIPv6(host)
-        ? " por IPv6. Un servidor en 0.0.0.0 solo escucha por IPv4: escribe --host con su " +
-          "dirección IPv4 (la que dice el servidor al arrancar)."
+        ? ` por IPv6.${soloIPv4(host)}`
         : ": ¿está en marcha el servidor del profesor? ¿Es ese el puerto que dice al arrancar " +
           "(--port)?");
   }
@@ -720,8 +719,8 @@ const esIPv6 = (host: string) => host.includes(":");
 /** Con una dirección IPv6 (::1), el aviso de que un servidor en 0.0.0.0 no la atiende. */
 export function soloIPv4(host: string): string {
   return esIPv6(host)
-    ? ` (${host} es IPv6: un servidor en 0.0.0.0 solo escucha por IPv4; prueba --host ` +
-      `${esEsteEquipo(host) ? "127.0.0.1" : "con su dirección IPv4"}.)`
+    ? " Un servidor en 0.0.0.0 solo escucha por IPv4: escribe --host " +
+      (esEsteEquipo(host) ? "127.0.0.1." : "con su dirección IPv4 (la que dice al arrancar).")
     : "";
 }
 

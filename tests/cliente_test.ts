@@ -106,7 +106,7 @@ Deno.test("cliente: sin servidor, con un nombre que no existe o un --host mal es
   assert.match(v6.stderr, new RegExp(`^No se pudo conectar con \\[::1\\]:${port}: `));
   assert.match(
     v6.stderr,
-    /este equipo por IPv6\. Un servidor en 0\.0\.0\.0 solo escucha por IPv4: escribe --host 127\.0\.0\.1 /,
+    /este equipo por IPv6\. Un servidor en 0\.0\.0\.0 solo escucha por IPv4: escribe --host 127\.0\.0\.1\. /,
   );
   assert.equal(sinNombre.code, 1);
   assert.equal(

@@ -73,16 +73,18 @@ Deno.test("red: con ::1 y nada escuchando, primero lo de IPv6 (un servidor en 0.
   const rechazo = await Deno.connect({ hostname: "127.0.0.1", port }).catch((e) => e);
   assert.ok(rechazo instanceof Deno.errors.ConnectionRefused, String(rechazo));
   const frase = (host: string) => porQueNoConecta(rechazo, host, port, "servidor.ts");
-  assert.match(
+  assert.equal(
     frase("::1"),
-    new RegExp(
-      `^No se pudo conectar con \\[::1\\]:${port}: nada escucha en ese puerto de ` +
-        "este equipo por IPv6\\. Un servidor en 0\\.0\\.0\\.0 solo escucha por IPv4: escribe " +
-        "--host 127\\.0\\.0\\.1 \\(y, si el servidor no está en marcha, arráncalo antes",
-    ),
+    `No se pudo conectar con [::1]:${port}: nada escucha en ese puerto de este equipo por ` +
+      "IPv6. Un servidor en 0.0.0.0 solo escucha por IPv4: escribe --host 127.0.0.1. Si el " +
+      "servidor no está en marcha, arráncalo antes en otra terminal: deno run --allow-net " +
+      `--allow-sys=networkInterfaces sockets/servidor.ts --port ${port}`,
   );
   assert.match(frase("127.0.0.1"), /este equipo\. Arranca antes el servidor en otra terminal/);
-  assert.match(frase("fd00::1"), /contesta, pero nada escucha en su puerto \d+ por IPv6\./);
+  assert.match(
+    frase("fd00::1"),
+    /contesta, pero nada escucha en su puerto \d+ por IPv6\. Un servidor en 0\.0\.0\.0 solo escucha por IPv4: escribe --host con su dirección IPv4 \(la que dice al arrancar\)\.$/,
+  );
   assert.match(frase("10.0.0.1"), /contesta, pero nada escucha en su puerto \d+: ¿está en marcha/);
 });
 
