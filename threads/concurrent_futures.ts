@@ -46,7 +46,8 @@
  *
  * 4. Python, al acabar el programa, espera a las tareas pendientes de cada pool y cierra sus
  *    threads. Aquí: Deno lanza el evento «load» cuando el programa ha ejecutado su última
- *    línea; desde entonces, un pool sin tareas pendientes cierra sus threads (y si
+ *    línea (threading.ts lo avisa: `cuandoAcabeElPrincipal`); desde entonces, un pool sin
+ *    tareas pendientes cierra sus threads (y si
  *    después llega otra tarea, los vuelve a arrancar). Si no, sus workers mantendrían vivo
  *    el programa para siempre.
  *
@@ -61,10 +62,12 @@ import {
   BrokenBarrierError,
   comprobarTarget,
   comprobarTimeout,
+  cuandoAcabeElPrincipal,
   erroresDeOtrosModulos,
   faltaExport,
   fraseDeUnError,
   importarElModulo,
+  principalHaAcabado,
   RuntimeError,
   Thread,
   traza,
@@ -532,16 +535,6 @@ function cancelar(estados: Int32Array, numero: number): boolean {
 /** Cuántos pools se han creado: Python numera sus threads `ThreadPoolExecutor-<pool>_<k>`. */
 let pools = 0;
 
-/** ¿Ha ejecutado ya el programa su última línea? (punto 4) */
-let programaAcabado = false;
-const alAcabarElPrograma: (() => void)[] = [];
-if (!("WorkerGlobalScope" in globalThis)) {
-  addEventListener("load", () => {
-    programaAcabado = true;
-    for (const fn of alAcabarElPrograma.splice(0)) fn();
-  });
-}
-
 /**
  * `concurrent.futures.ThreadPoolExecutor(max_workers=n)` de Python: `max_workers` threads
  * (por defecto, uno por núcleo) que se reparten las tareas de `submit` y `map`. En Python se
@@ -587,9 +580,8 @@ export class ThreadPoolExecutor {
     this.#nombre = `ThreadPoolExecutor-${pools++}`;
     this.#modulo = modulo;
     this.#arrancar();
-    // Creado tras la última línea (desde un setTimeout) y sin tareas: también se para.
-    if (!programaAcabado) alAcabarElPrograma.push(() => this.#siNadaPendiente());
-    else this.#siNadaPendiente();
+    // También si se crea tras la última línea (desde un setTimeout) y no recibe tareas.
+    cuandoAcabeElPrincipal(() => this.#siNadaPendiente());
   }
 
   /**
@@ -782,7 +774,8 @@ export class ThreadPoolExecutor {
    */
   #siNadaPendiente() {
     const nadaPendiente = () =>
-      programaAcabado && !this.#cerrado && this.#futures.size === 0 && this.#threads.length > 0;
+      principalHaAcabado() && !this.#cerrado && this.#futures.size === 0 &&
+      this.#threads.length > 0;
     if (!nadaPendiente() || this.#aParar !== undefined) return;
     this.#aParar = setTimeout(() => {
       this.#aParar = undefined;

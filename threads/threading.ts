@@ -348,11 +348,21 @@ function yOtras(palabras: string[]): string {
  * de módulo en algún import, como el de --traza aquí abajo, se resuelve mucho antes.)
  */
 let principalAcabado = false;
+const alAcabarElPrincipal: (() => void)[] = [acabarDaemonsSiToca];
 if (!enUnWorker) {
   addEventListener("load", () => {
     principalAcabado = true;
-    acabarDaemonsSiToca();
+    for (const fn of alAcabarElPrincipal.splice(0)) fn();
   });
+}
+
+/** ¿Ha ejecutado ya el principal su última línea? (Para concurrent_futures.ts.) */
+export const principalHaAcabado = (): boolean => principalAcabado;
+
+/** `fn` cuando el principal ejecute su última línea; si ya lo ha hecho, ahora. */
+export function cuandoAcabeElPrincipal(fn: () => void) {
+  if (principalAcabado) fn();
+  else alAcabarElPrincipal.push(fn);
 }
 
 function acabarDaemonsSiToca() {
