@@ -47,9 +47,8 @@
  * 4. Python, al acabar el programa, espera a las tareas pendientes de cada pool y cierra sus
  *    threads. Aquí: Deno lanza el evento «load» cuando el programa ha ejecutado su última
  *    línea (threading.ts lo avisa: `cuandoAcabeElPrincipal`); desde entonces, un pool sin
- *    tareas pendientes cierra sus threads (y si
- *    después llega otra tarea, los vuelve a arrancar). Si no, sus workers mantendrían vivo
- *    el programa para siempre.
+ *    tareas pendientes cierra sus threads (y si después llega otra tarea, los vuelve a
+ *    arrancar). Si no, sus workers mantendrían vivo el programa para siempre.
  *
  * 5. Un thread del pool que acaba sin que se lo pidan: por `Deno.exit()` en una tarea (el
  *    thread lo cambia por uno que antes acaba la tarea con un error que lo dice), el pool
