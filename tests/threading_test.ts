@@ -909,7 +909,7 @@ Deno.test({
     assert.match(
       salida,
       new RegExp(
-        "\\? 5\n.*\\[y/N\\] y\nInicio\nTotal: 20\nError en el thread tarea1, en prompt_arriba\\.ts:17: " +
+        "\\? 5\n.*\\[y/N\\] y\nInicio\nTotales: 10 y 10\nError en el thread tarea1, en prompt_arriba\\.ts:17: " +
           "prompt\\(\\) dentro de un thread: no puede leer el teclado\\. Pregunta en el " +
           "programa principal y pasa la respuesta en args\\.\n$",
       ),
